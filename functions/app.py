@@ -1,0 +1,5 @@
+"""The refkit API on AWS Lambda: the app and its routes. Everything else is in chalicelib."""
+
+from chalicelib.api import create_app
+
+app = create_app()

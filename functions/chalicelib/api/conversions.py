@@ -1,0 +1,66 @@
+"""Conversions: the tracking pixel (browser) and the server-to-server API (admin key)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from ..domain import admin
+from ..domain.conversions import (
+    API_FIELDS,
+    attribute_conversion,
+    conversion_view,
+    parse_conversion,
+)
+from ..domain.errors import RefkitError
+from ..observability import logger, metrics
+from .deps import context
+from .http import client_ip, json_response, maps_errors, query, read_json, reject_unknown_fields, user_agent
+
+bp = Blueprint(__name__)
+
+# The smallest transparent GIF (43 bytes).
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+PIXEL_PARAMS = {"event": "event", "order": "order_id", "amount": "amount",
+                "currency": "currency", "ref": "ref", "click": "click_id"}
+
+
+@bp.route("/p.gif", methods=["GET"])
+def pixel() -> Response:
+    """Always a GIF, whatever the input: a broken pixel must never show on a thank-you page.
+    Valid input records a conversion; anything else records nothing."""
+    request = bp.current_request
+    params = query(request)
+    try:
+        ctx = context()
+        program = ctx.catalogue.get(params.get("program", ""))
+        data: dict[str, Any] = {field: params[name] for name, field in PIXEL_PARAMS.items() if name in params}
+        conversion = parse_conversion(ctx, program, data)
+        visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
+        _, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
+        if created:
+            metrics.add_metric(name="Conversions", unit="Count", value=1)
+    except RefkitError as exc:
+        logger.info("pixel ignored", extra={"reason": exc.message})
+    return Response(
+        body=PIXEL,
+        status_code=200,
+        headers={"Content-Type": "image/gif", "Cache-Control": "no-store, max-age=0"},
+    )
+
+
+@bp.route("/v1/programs/{program}/conversions", methods=["POST"])
+@maps_errors
+def create_conversion(program: str) -> Response:
+    ctx = context()
+    request = bp.current_request
+    found = ctx.catalogue.get(program)
+    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
+    body = read_json(request)
+    reject_unknown_fields(body, API_FIELDS)
+    conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
+    if created:
+        metrics.add_metric(name="Conversions", unit="Count", value=1)
+    return json_response(conversion_view(conversion), 201 if created else 200)

@@ -1,0 +1,70 @@
+"""GET /r/{code}: count the click and redirect to the program's landing page."""
+
+from __future__ import annotations
+
+import html
+
+from chalice.app import Blueprint, Response
+
+from ..domain.bots import is_bot
+from ..domain.clicks import record_click
+from ..domain.errors import UnavailableError
+from ..observability import logger, metrics
+from .deps import context, known_codes
+from .http import HTML_HEADERS, client_ip, query, user_agent
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/r/{code}", methods=["GET", "HEAD"])
+def follow_link(code: str) -> Response:
+    request = bp.current_request
+    agent = user_agent(request)
+    params = query(request)
+    try:
+        ctx = context()
+    except UnavailableError:
+        logger.exception("refkit is not configured")
+        return _not_found(code, status=503)
+    redirect = record_click(
+        ctx,
+        known_codes(),
+        code,
+        ip=client_ip(request),
+        user_agent=agent,
+        counted=request.method == "GET" and not is_bot(agent),
+        channel=params.get("ch"),
+        page=params.get("to"),
+    )
+    if redirect is None:
+        return _not_found(code)
+    if redirect.degraded:
+        metrics.add_metric(name="ClicksNotCounted", unit="Count", value=1)
+    elif redirect.counted:
+        metrics.add_metric(name="Clicks", unit="Count", value=1)
+    return Response(
+        body=b"",
+        status_code=302,
+        headers={
+            "Location": redirect.location,
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+def _not_found(code: str, status: int = 404) -> Response:
+    shown = html.escape(code[:40])
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Referral link not found</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}}
+h1{{font-size:1.4rem}}code{{background:#f2f2f2;padding:.1rem .3rem;border-radius:4px}}</style>
+</head><body>
+<h1>This referral link does not work</h1>
+<p>The code <code>{shown}</code> is not a referral code we know. It may have been mistyped or
+cut short when it was shared.</p>
+<p>Ask the friend who sent it for the link again.</p>
+</body></html>"""
+    return Response(body=page.encode(), status_code=status, headers=dict(HTML_HEADERS))

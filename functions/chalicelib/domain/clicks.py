@@ -1,0 +1,120 @@
+"""The click: count it, then send the visitor to the program's landing page.
+
+The redirect target always comes from the program's config, never from the request. When
+the database fails, the visitor is still redirected with `ref` in the URL, because
+attribution rides on that parameter: a lost counter never loses a referral.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .codes import normalize_code
+from .context import Context
+from .errors import UnavailableError
+from .programs import Program
+
+UNIQUE_WINDOW_SECONDS = 24 * 3600
+CHANNELS = frozenset(
+    {"email", "x", "facebook", "whatsapp", "linkedin", "share", "copy", "qr", "sms",
+     "telegram", "messenger", "reddit", "widget", "site"}
+)
+_CHANNEL_RE = re.compile(r"[a-z0-9_]{1,20}")
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    code: str
+    counted: bool
+    degraded: bool = False  # True when the database failed and the click was not counted
+
+
+class KnownCodes:
+    """Remembers which program each code belongs to (a fact that never changes), so that
+    when the database fails a visitor still lands on the right program's page."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._size = size
+        self._programs: OrderedDict[str, str] = OrderedDict()
+
+    def remember(self, code: str, program: str) -> None:
+        self._programs[code] = program
+        self._programs.move_to_end(code)
+        if len(self._programs) > self._size:
+            self._programs.popitem(last=False)
+
+    def program_of(self, code: str) -> str | None:
+        return self._programs.get(code)
+
+
+def record_click(
+    ctx: Context,
+    known: KnownCodes,
+    raw_code: str,
+    *,
+    ip: str,
+    user_agent: str,
+    counted: bool,
+    channel: str | None = None,
+    page: str | None = None,
+) -> Redirect | None:
+    """Count a click on `raw_code` and say where to send the visitor; None for an unknown
+    code. `counted` is False for HEAD requests and bots: they are redirected, not counted."""
+    code = normalize_code(raw_code)
+    if code is None:
+        return None
+    now = ctx.clock.now()
+    try:
+        if counted:
+            visitor = ctx.signer.visitor_hash(ip, user_agent)
+            unique = ctx.store.claim_visit(visitor, code, now, UNIQUE_WINDOW_SECONDS)
+            program_id = ctx.store.count_click(
+                code, now, unique=unique, channel=channel_of(channel)
+            )
+        else:
+            referrer = ctx.store.get_referrer(code)
+            program_id = referrer.program if referrer else None
+    except UnavailableError:
+        program = _fallback_program(ctx, known, code)
+        logger.warning("click on %s not counted: database unavailable", code)
+        return Redirect(_target(ctx, program, code, now, page), code, False, degraded=True)
+    if program_id is None or program_id not in ctx.catalogue.programs:
+        return None
+    known.remember(code, program_id)
+    program = ctx.catalogue.programs[program_id]
+    return Redirect(_target(ctx, program, code, now, page), code, counted)
+
+
+def channel_of(raw: str | None) -> str:
+    """The share channel a click came through: a known name, 'other', or 'direct'."""
+    if not raw:
+        return "direct"
+    channel = raw.strip().lower()
+    return channel if channel in CHANNELS and _CHANNEL_RE.fullmatch(channel) else "other"
+
+
+def add_query(url: str, params: dict[str, str]) -> str:
+    """`url` with `params` set in its query string (replacing same-named ones), fragment kept."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query.extend(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _target(ctx: Context, program: Program, code: str, now: float, page: str | None) -> str:
+    landing = program.landing_for(page)
+    return add_query(landing, {"ref": code, "click": ctx.signer.click_id(code, now)})
+
+
+def _fallback_program(ctx: Context, known: KnownCodes, code: str) -> Program:
+    program_id = known.program_of(code)
+    if program_id and program_id in ctx.catalogue.programs:
+        return ctx.catalogue.programs[program_id]
+    return ctx.catalogue.default

@@ -1,0 +1,32 @@
+"""What every domain service needs, passed in explicitly (never created at import time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..store.base import Store
+from .clock import Clock
+from .programs import Catalogue
+from .signing import Signer
+
+
+@dataclass(frozen=True)
+class Context:
+    store: Store
+    catalogue: Catalogue
+    signer: Signer
+    clock: Clock
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute addresses of the API and the program site, for links handed to people."""
+
+    api_base: str
+    site_base: str
+
+    def referral_link(self, code: str) -> str:
+        return f"{self.api_base}/r/{code}"
+
+    def stats_url(self, token: str) -> str:
+        return f"{self.site_base}/stats/?t={token}"

@@ -1,0 +1,63 @@
+"""Domain errors. The api layer maps each class to one HTTP status."""
+
+from __future__ import annotations
+
+
+class RefkitError(Exception):
+    """Base class of every error refkit raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInputError(RefkitError):
+    """The caller sent something we cannot use (HTTP 400)."""
+
+
+class UnauthorizedError(RefkitError):
+    """A signature or key is missing or wrong (HTTP 401)."""
+
+
+class ForbiddenError(RefkitError):
+    """The key is valid but may not do this (HTTP 403)."""
+
+
+class NotFoundError(RefkitError):
+    """The program, code, token or order does not exist (HTTP 404)."""
+
+
+class PayloadTooLargeError(RefkitError):
+    """The request body is over the limit (HTTP 413)."""
+
+
+class ConflictError(RefkitError):
+    """The write conflicts with what is stored (HTTP 409)."""
+
+
+class UnavailableError(RefkitError):
+    """The database is failing or throttling; the caller should retry (HTTP 503)."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConfigError(RefkitError):
+    """refkit.yaml is invalid. `problems` lists every problem found, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class ReferrerExistsError(ConflictError):
+    """A referrer with this email already exists in the program."""
+
+
+class CodeTakenError(ConflictError):
+    """The randomly drawn code is already used; draw another."""
+
+
+class UnknownCodeError(InvalidInputError):
+    """The referral code does not exist in this program."""

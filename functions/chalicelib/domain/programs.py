@@ -1,0 +1,264 @@
+"""Referral programs as declared in refkit.yaml: validated once, then read-only.
+
+The Lambda reads the validated programs from JSON (see `parse_programs`); the CLI reads YAML,
+fills in `${ENV}` references and hands the same structure to `parse_programs`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .currencies import CURRENCIES
+from .errors import NotFoundError
+from .fields import FieldReader, url_host
+
+PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
+PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+REWARD_KINDS = ("credit", "percent", "coupon", "points")
+DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
+SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
+
+_PROGRAM_FIELDS = (
+    "id",
+    "name",
+    "landing_url",
+    "allowed_hosts",
+    "landing_pages",
+    "currency",
+    "attribution_window_days",
+    "share_message",
+    "identity_secret",
+    "rewards",
+)
+_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
+
+
+@dataclass(frozen=True)
+class Reward:
+    """What one side of a referral gets, in words (`text`) and as data."""
+
+    text: str
+    kind: str
+    amount: Decimal | None = None
+    currency: str | None = None
+    percent: Decimal | None = None
+    points: int | None = None
+
+    def public(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "kind": self.kind}
+        if self.amount is not None:
+            data["amount"] = float(self.amount)
+            data["currency"] = self.currency
+        if self.percent is not None:
+            data["percent"] = float(self.percent)
+        if self.points is not None:
+            data["points"] = self.points
+        return data
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    name: str
+    landing_url: str
+    allowed_hosts: tuple[str, ...]
+    currency: str
+    attribution_window_days: int
+    share_message: str
+    referrer_reward: Reward
+    friend_reward: Reward
+    identity_secret: str | None = None
+    landing_pages: Mapping[str, str] = field(default_factory=dict)
+
+    def landing_for(self, page: str | None) -> str:
+        """The configured URL for a named landing page; the main landing URL otherwise."""
+        if page and page in self.landing_pages:
+            return self.landing_pages[page]
+        return self.landing_url
+
+    def public(self) -> dict[str, Any]:
+        """What the widget and the site may show to anyone."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "landing_url": self.landing_url,
+            "currency": self.currency,
+            "attribution_window_days": self.attribution_window_days,
+            "share_message": self.share_message,
+            "rewards": {
+                "referrer": self.referrer_reward.public(),
+                "friend": self.friend_reward.public(),
+            },
+            "tiers": [],
+            "identity_required": self.identity_secret is not None,
+        }
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every program of one deployment, by id."""
+
+    programs: Mapping[str, Program]
+
+    def get(self, program_id: str) -> Program:
+        program = self.programs.get(program_id)
+        if program is None:
+            raise NotFoundError(f"There is no referral program '{program_id[:40]}'.")
+        return program
+
+    @property
+    def default(self) -> Program:
+        """The first program declared: where a visitor goes when nothing better is known."""
+        return next(iter(self.programs.values()))
+
+
+def parse_programs(document: Any) -> Catalogue:
+    """Validate a whole config document (`{"programs": [...]}`); raise ConfigError listing
+    every problem found."""
+    reader = FieldReader()
+    top = reader.mapping(document, "refkit.yaml")
+    reader.only_known(top, ("programs", "site_url", "api_url"), "refkit.yaml")
+    raw_programs = top.get("programs")
+    if not isinstance(raw_programs, list) or not raw_programs:
+        reader.fail("programs", "must be a list with at least one program")
+        reader.raise_if_any()
+    programs: dict[str, Program] = {}
+    for index, raw in enumerate(raw_programs or []):
+        label = f"programs[{index}]"
+        if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+            label = f"program '{raw['id']}'"
+        program = _parse_program(reader, raw, label)
+        if program is None:
+            continue
+        if program.id in programs:
+            reader.fail(f"{label}.id", f"'{program.id}' is used by two programs")
+        programs[program.id] = program
+    reader.raise_if_any()
+    return Catalogue(programs)
+
+
+def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
+    data = reader.mapping(raw, path)
+    if not data:
+        return None
+    reader.only_known(data, _PROGRAM_FIELDS, path)
+    program_id = reader.text(
+        data,
+        "id",
+        path,
+        max_len=32,
+        pattern=PROGRAM_ID_RE,
+        pattern_hint="must be 1-32 lower-case letters, digits or dashes",
+    )
+    name = reader.text(data, "name", path, max_len=80)
+    landing_url = reader.url(data, "landing_url", path) or ""
+    hosts = reader.host_list(data, "allowed_hosts", path) or (
+        (url_host(landing_url),) if landing_url else ()
+    )
+    if landing_url and url_host(landing_url) not in hosts:
+        reader.fail(
+            f"{path}.landing_url",
+            f"host '{url_host(landing_url)}' is not in allowed_hosts {list(hosts)}",
+        )
+    pages = _parse_landing_pages(reader, data, path, hosts)
+    currency = reader.text(data, "currency", path, default="USD").upper()
+    if currency not in CURRENCIES:
+        reader.fail(f"{path}.currency", f"'{currency}' is not an ISO 4217 currency code")
+    window = reader.integer(data, "attribution_window_days", path, default=30, low=1, high=365)
+    share = reader.text(
+        data, "share_message", path, default=DEFAULT_SHARE_MESSAGE, max_len=280
+    )
+    _check_template(reader, share, f"{path}.share_message")
+    secret = reader.optional_text(data, "identity_secret", path, max_len=200)
+    if secret is not None and len(secret) < 16:
+        reader.fail(f"{path}.identity_secret", "must be at least 16 characters long")
+    rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
+    reader.only_known(rewards, ("referrer", "friend"), f"{path}.rewards")
+    referrer = _parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
+    friend = _parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
+    return Program(
+        id=program_id,
+        name=name,
+        landing_url=landing_url,
+        allowed_hosts=hosts,
+        landing_pages=pages,
+        currency=currency,
+        attribution_window_days=window,
+        share_message=share,
+        identity_secret=secret,
+        referrer_reward=referrer,
+        friend_reward=friend,
+    )
+
+
+def _parse_landing_pages(
+    reader: FieldReader, data: Mapping[str, Any], path: str, hosts: tuple[str, ...]
+) -> dict[str, str]:
+    raw = reader.mapping(data.get("landing_pages"), f"{path}.landing_pages")
+    pages: dict[str, str] = {}
+    for name in raw:
+        where = f"{path}.landing_pages"
+        if not PAGE_NAME_RE.fullmatch(str(name)):
+            reader.fail(f"{where}.{name}", "page names are 1-32 lower-case letters, digits, - or _")
+            continue
+        url = reader.url(raw, name, where)
+        if url and url_host(url) not in hosts:
+            reader.fail(f"{where}.{name}", f"host '{url_host(url)}' is not in allowed_hosts")
+            continue
+        if url:
+            pages[str(name)] = url
+    return pages
+
+
+def _parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Reward:
+    if raw is None:
+        reader.fail(path, "is required: say what this side gets, e.g. {text: '$10 credit', kind: credit, amount: 10}")
+        return Reward(text="", kind="credit")
+    data = reader.mapping(raw, path)
+    reader.only_known(data, _REWARD_FIELDS, path)
+    text = reader.text(data, "text", path, max_len=120)
+    kind = reader.text(data, "kind", path, default="credit")
+    if kind not in REWARD_KINDS:
+        reader.fail(f"{path}.kind", f"'{kind}' is not one of {', '.join(REWARD_KINDS)}")
+        return Reward(text=text, kind=kind)
+    if kind == "credit":
+        reward_currency = reader.text(data, "currency", path, default=currency).upper()
+        if reward_currency not in CURRENCIES:
+            reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
+        amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
+        return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)
+    if kind == "percent":
+        percent = reader.decimal(data, "percent", path, low=Decimal(0), high=Decimal(100))
+        return Reward(text=text, kind=kind, percent=percent)
+    if kind == "points":
+        points = reader.integer(data, "points", path, default=0, low=1, high=10_000_000)
+        return Reward(text=text, kind=kind, points=points)
+    return Reward(text=text, kind=kind)
+
+
+def _check_template(reader: FieldReader, template: str, path: str) -> None:
+    for name in re.findall(r"{([^{}]*)}", template):
+        if name not in SHARE_FIELDS:
+            reader.fail(path, f"unknown placeholder {{{name}}}; use {', '.join('{' + f + '}' for f in SHARE_FIELDS)}")
+
+
+DEMO_CONFIG: dict[str, Any] = {
+    "programs": [
+        {
+            "id": "demo",
+            "name": "Demo Coffee Club",
+            "landing_url": "http://localhost:8001/shop/",
+            "allowed_hosts": ["localhost", "127.0.0.1"],
+            "currency": "USD",
+            "share_message": "I get my beans at {program}. Use my link and get {friend_reward}: {link}",
+            "rewards": {
+                "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
+                "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
+            },
+        }
+    ]
+}

@@ -1,0 +1,62 @@
+"""Issuing referral codes: one per email per program, the same one every time it is asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..store.records import Referrer
+from .codes import new_code
+from .context import Context, Links
+from .errors import CodeTakenError, ReferrerExistsError, UnavailableError
+from .identity import check_identity, clean_name, normalize_email
+
+_CODE_ATTEMPTS = 5
+
+
+def issue_code(
+    ctx: Context, program_id: str, body: dict[str, Any], *, is_admin: bool
+) -> tuple[Referrer, bool]:
+    """The referrer for `body["email"]` in the program, created if new. Returns
+    (referrer, created)."""
+    program = ctx.catalogue.get(program_id)
+    email = normalize_email(body.get("email"))
+    name = clean_name(body.get("name"))
+    check_identity(program, email, body.get("signature"), is_admin=is_admin)
+    email_key = ctx.signer.email_key(program.id, email)
+    existing = ctx.store.find_referrer(program.id, email_key)
+    if existing is not None:
+        return existing, False
+    for _ in range(_CODE_ATTEMPTS):
+        referrer = Referrer(
+            code=new_code(),
+            program=program.id,
+            email_key=email_key,
+            email=email,
+            name=name,
+            created_at=ctx.clock.now(),
+        )
+        try:
+            ctx.store.create_referrer(referrer)
+        except CodeTakenError:
+            continue
+        except ReferrerExistsError:
+            # Another request for the same email won the race: answer with its code.
+            winner = ctx.store.find_referrer(program.id, email_key, consistent=True)
+            if winner is None:
+                raise UnavailableError("The referrer could not be read back; try again.") from None
+            return winner, False
+        return referrer, True
+    raise UnavailableError("No free referral code was found; try again.")
+
+
+def referrer_view(ctx: Context, referrer: Referrer, links: Links) -> dict[str, Any]:
+    """The body of a referrers response."""
+    token = ctx.signer.stats_token(referrer.code, referrer.token_version)
+    return {
+        "code": referrer.code,
+        "program": referrer.program,
+        "name": referrer.name,
+        "link": links.referral_link(referrer.code),
+        "stats_token": token,
+        "stats_url": links.stats_url(token),
+    }

@@ -1,0 +1,92 @@
+"""Everything refkit derives from its server secret: stats tokens, click ids, visitor and
+email hashes. Each use has its own derived key, so one kind of value can never be replayed
+as another.
+
+Stats tokens and click ids are self-verifying (an HMAC inside), so checking them costs no
+database request, and garbage is rejected before the database is asked anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from .codes import normalize_code
+
+
+@dataclass(frozen=True)
+class ClickId:
+    code: str
+    at: float
+
+
+class Signer:
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the server secret must be at least 16 bytes")
+        self._keys = {
+            purpose: hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+            for purpose in ("stats", "click", "visitor", "email")
+        }
+
+    def stats_token(self, code: str, version: int = 1) -> str:
+        return f"{code}.{version}.{self._mac('stats', f'{code}.{version}', 20)}"
+
+    def read_stats_token(self, token: str) -> tuple[str, int] | None:
+        """(code, version) of a genuine token, else None. Constant-time comparison."""
+        parts = token.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 6:
+            return None
+        code = normalize_code(parts[0])
+        if code is None or code != parts[0]:
+            return None
+        expected = self._mac("stats", f"{code}.{parts[1]}", 20)
+        if not hmac.compare_digest(expected, parts[2]):
+            return None
+        return code, int(parts[1])
+
+    def click_id(self, code: str, at: float) -> str:
+        body = f"{code}.{_base36(int(at))}.{secrets.token_hex(3)}"
+        return f"{body}.{self._mac('click', body, 10)}"
+
+    def read_click_id(self, click_id: str) -> ClickId | None:
+        parts = click_id.split(".")
+        if len(parts) != 4 or len(click_id) > 80:
+            return None
+        body = ".".join(parts[:3])
+        if not hmac.compare_digest(self._mac("click", body, 10), parts[3]):
+            return None
+        code = normalize_code(parts[0])
+        if code is None:
+            return None
+        try:
+            at = int(parts[1], 36)
+        except ValueError:
+            return None
+        return ClickId(code=code, at=float(at))
+
+    def visitor_hash(self, ip: str, user_agent: str) -> str:
+        """A pseudonym for one browser on one network. The raw IP and user agent are never
+        stored, only this keyed hash of them."""
+        return self._mac("visitor", f"{ip}\n{user_agent}", 16)
+
+    def email_key(self, program: str, email: str) -> str:
+        """Lookup key of a normalized email within a program."""
+        return self._mac("email", f"{program}\n{email}", 20)
+
+    def _mac(self, purpose: str, message: str, size: int) -> str:
+        digest = hmac.new(self._keys[purpose], message.encode(), hashlib.sha256).digest()
+        return base64.b32encode(digest[:size]).decode().rstrip("=").lower()
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if number == 0:
+            return out

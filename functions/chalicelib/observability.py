@@ -1,0 +1,17 @@
+"""Structured logs and CloudWatch metrics (Powertools), shared by every route.
+
+Both are cheap to construct and open no connection: metrics are written to stdout in
+CloudWatch's embedded metric format and flushed after each request by the app middleware.
+"""
+
+from __future__ import annotations
+
+import os
+
+from aws_lambda_powertools import Logger, Metrics
+
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "refkit")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "refkit")
+
+logger = Logger()
+metrics = Metrics()

@@ -1,0 +1,33 @@
+"""Runtime settings, read from environment variables (set by `refkit dev` / `refkit deploy`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PROGRAMS_FILE = Path(__file__).with_name("programs.json")
+
+
+@dataclass(frozen=True)
+class Settings:
+    table: str
+    region: str
+    dynamodb_endpoint: str | None
+    secret: str
+    programs_file: Path
+    api_url: str | None
+    site_url: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            table=env.get("REFKIT_TABLE", "refkit"),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            dynamodb_endpoint=env.get("REFKIT_DYNAMODB_ENDPOINT") or None,
+            secret=env.get("REFKIT_SECRET", ""),
+            programs_file=Path(env.get("REFKIT_PROGRAMS_FILE") or DEFAULT_PROGRAMS_FILE),
+            api_url=(env.get("REFKIT_API_URL") or "").rstrip("/") or None,
+            site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
+        )

@@ -1,0 +1,58 @@
+"""Every DynamoDB key refkit writes is built here, and nowhere else.
+
+One table, generic key names (PK, SK, GSI1PK, GSI1SK), `expires_at` as the TTL attribute.
+docs/data-model.md lists the entities and access patterns that these keys serve.
+"""
+
+from __future__ import annotations
+
+META = "META"
+
+
+def code_pk(code: str) -> str:
+    """Everything about one referral code: its referrer (META) and its counters by month."""
+    return f"CODE#{code}"
+
+
+def clicks_sk(month: str) -> str:
+    """Click counters of one calendar month (YYYY-MM) of a code."""
+    return f"CLICKS#{month}"
+
+
+def conversions_sk(month: str) -> str:
+    """Signup/purchase/revenue counters of one calendar month of a code."""
+    return f"CONV#{month}"
+
+
+def email_pk(program: str, email_key: str) -> str:
+    """Maps a referrer's (hashed) email in a program to their code."""
+    return f"EMAIL#{program}#{email_key}"
+
+
+def visit_pk(visitor: str) -> str:
+    """A visitor's recent clicks, one item per code (expire by TTL)."""
+    return f"VISIT#{visitor}"
+
+
+def visit_sk(code: str) -> str:
+    return f"CODE#{code}"
+
+
+def order_pk(program: str, event: str, order_id: str) -> str:
+    """One conversion, unique per program, event and order id (the idempotency key)."""
+    return f"ORDER#{program}#{event}#{order_id}"
+
+
+def key_pk(key_hash: str) -> str:
+    """An admin API key, addressed by the SHA-256 of the key."""
+    return f"KEY#{key_hash}"
+
+
+def program_referrers_gsi(program: str) -> str:
+    """GSI1 partition listing a program's referrers, newest last."""
+    return f"PROG#{program}#REFS"
+
+
+def program_conversions_gsi(program: str) -> str:
+    """GSI1 partition listing a program's conversions, newest last."""
+    return f"PROG#{program}#CONV"

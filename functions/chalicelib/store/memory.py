@@ -1,0 +1,137 @@
+"""The in-memory twin of DynamoStore, for unit tests and handler benchmarks.
+
+Same contract, same atomicity (one lock stands in for DynamoDB's conditional writes), no IO.
+tests/unit/test_store_contract.py runs one suite against both.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from ..domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
+from .records import (
+    CLICKS,
+    CONVERSIONS,
+    AdminKey,
+    Conversion,
+    CounterMonth,
+    Referrer,
+    channel_name,
+    counter_name,
+)
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._referrers: dict[str, Referrer] = {}
+        self._emails: dict[tuple[str, str], str] = {}
+        self._visits: dict[tuple[str, str], float] = {}
+        self._counters: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
+        self._orders: dict[tuple[str, str, str], Conversion] = {}
+        self._keys: dict[str, AdminKey] = {}
+        self.requests = 0  # what DynamoStore would have sent, for benchmarks
+
+    def find_referrer(
+        self, program: str, email_key: str, *, consistent: bool = False
+    ) -> Referrer | None:
+        self.requests += 1
+        code = self._emails.get((program, email_key))
+        return self._referrers.get(code) if code else None
+
+    def create_referrer(self, referrer: Referrer) -> None:
+        self.requests += 1
+        with self._lock:
+            if (referrer.program, referrer.email_key) in self._emails:
+                raise ReferrerExistsError("a referrer with this email already exists")
+            if referrer.code in self._referrers:
+                raise CodeTakenError("code already taken")
+            self._emails[(referrer.program, referrer.email_key)] = referrer.code
+            self._referrers[referrer.code] = referrer
+
+    def get_referrer(self, code: str) -> Referrer | None:
+        self.requests += 1
+        return self._referrers.get(code)
+
+    def claim_visit(self, visitor: str, code: str, now: float, window: int) -> bool:
+        self.requests += 1
+        with self._lock:
+            seen = self._visits.get((visitor, code))
+            if seen is not None and seen >= int(now) - window:
+                return False
+            self._visits[(visitor, code)] = int(now)
+            return True
+
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None
+    ) -> str | None:
+        self.requests += 1
+        referrer = self._referrers.get(code)
+        if referrer is None:
+            return None
+        day = time.strftime("%d", time.gmtime(at))
+        with self._lock:
+            values = self._counters[(code, CLICKS, _month(at))]
+            _add(values, counter_name("c", day), Decimal(1))
+            if unique:
+                _add(values, counter_name("u", day), Decimal(1))
+            if channel:
+                _add(values, channel_name(channel), Decimal(1))
+        return referrer.program
+
+    def record_conversion(self, conversion: Conversion) -> tuple[Conversion, bool]:
+        self.requests += 1
+        key = (conversion.program, conversion.event, conversion.order_id)
+        with self._lock:
+            if key in self._orders:
+                return self._orders[key], False
+            referrer = self._referrers.get(conversion.code)
+            if referrer is None or referrer.program != conversion.program:
+                raise UnknownCodeError(
+                    f"Referral code '{conversion.code}' does not exist in program "
+                    f"'{conversion.program}'."
+                )
+            self._orders[key] = conversion
+            day = time.strftime("%d", time.gmtime(conversion.created_at))
+            values = self._counters[(conversion.code, CONVERSIONS, _month(conversion.created_at))]
+            letter = "p" if conversion.event == "purchase" else "s"
+            _add(values, counter_name(letter, day), Decimal(1))
+            if conversion.amount > 0:
+                _add(values, counter_name("r", day, conversion.currency), conversion.amount)
+        return conversion, True
+
+    def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
+        self.requests += 1
+        referrer = self._referrers.get(code)
+        if referrer is None:
+            return None
+        with self._lock:
+            months = [
+                CounterMonth(code, kind, month, dict(values))
+                for (owner, kind, month), values in sorted(self._counters.items())
+                if owner == code
+            ]
+        return referrer, months
+
+    def get_admin_key(self, key_hash: str) -> AdminKey | None:
+        self.requests += 1
+        return self._keys.get(key_hash)
+
+    def put_admin_key(self, key: AdminKey) -> None:
+        self.requests += 1
+        self._keys[key.key_hash] = key
+
+    def delete_admin_key(self, key_hash: str) -> None:
+        self.requests += 1
+        self._keys.pop(key_hash, None)
+
+
+def _add(values: dict[str, Decimal], name: str, amount: Decimal) -> None:
+    values[name] = values.get(name, Decimal(0)) + amount
+
+
+def _month(at: float) -> str:
+    return time.strftime("%Y-%m", time.gmtime(at))

@@ -1,0 +1,115 @@
+"""What the store keeps and returns: plain dataclasses, the same for both store twins."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CLICKS = "clicks"
+CONVERSIONS = "conversions"
+
+
+@dataclass(frozen=True)
+class Referrer:
+    code: str
+    program: str
+    email_key: str
+    email: str
+    name: str
+    created_at: float
+    token_version: int = 1
+
+
+@dataclass(frozen=True)
+class Conversion:
+    program: str
+    event: str  # signup | purchase
+    order_id: str
+    code: str
+    created_at: float
+    amount: Decimal = Decimal(0)
+    currency: str = ""
+    click_id: str = ""
+    visitor: str = ""
+
+
+@dataclass(frozen=True)
+class AdminKey:
+    key_hash: str
+    name: str
+    programs: tuple[str, ...]  # ("*",) for every program
+    scope: str  # "write" or "read"
+    created_at: float
+    revoked: bool = False
+
+    def allows(self, program: str, *, write: bool) -> bool:
+        if self.revoked or (write and self.scope != "write"):
+            return False
+        return "*" in self.programs or program in self.programs
+
+
+@dataclass
+class DayCounts:
+    clicks: int = 0
+    unique_clicks: int = 0
+    signups: int = 0
+    purchases: int = 0
+    revenue: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
+@dataclass(frozen=True)
+class CounterMonth:
+    """One counter item: a month (YYYY-MM) of one kind (CLICKS or CONVERSIONS) for a code.
+
+    `values` holds the raw counters by attribute name; `counter_name` builds those names and
+    `days` reads them back, so the naming scheme lives in this one place.
+    """
+
+    code: str
+    kind: str
+    month: str
+    values: dict[str, Decimal]
+
+    def days(self) -> dict[str, DayCounts]:
+        days: dict[str, DayCounts] = {}
+        for name, value in self.values.items():
+            parsed = parse_counter_name(name)
+            if parsed is None:
+                continue
+            letter, day, currency = parsed
+            counts = days.setdefault(f"{self.month}-{day}", DayCounts())
+            if letter == "c":
+                counts.clicks += int(value)
+            elif letter == "u":
+                counts.unique_clicks += int(value)
+            elif letter == "s":
+                counts.signups += int(value)
+            elif letter == "p":
+                counts.purchases += int(value)
+            elif letter == "r":
+                counts.revenue[currency] += value
+        return days
+
+    def channels(self) -> dict[str, int]:
+        return {
+            name[3:]: int(value) for name, value in self.values.items() if name.startswith("ch_")
+        }
+
+
+def counter_name(letter: str, day: str, currency: str = "") -> str:
+    """c/u (clicks, unique clicks), s/p (signups, purchases) or r (revenue, with currency)
+    for day DD of the item's month: 'c07', 'r07_EUR'."""
+    return f"{letter}{day}_{currency}" if currency else f"{letter}{day}"
+
+
+def channel_name(channel: str) -> str:
+    return f"ch_{channel}"
+
+
+def parse_counter_name(name: str) -> tuple[str, str, str] | None:
+    if len(name) < 3 or name[0] not in "cuspr" or not name[1:3].isdigit():
+        return None
+    if name[0] == "r":
+        return ("r", name[1:3], name[4:]) if name[3:4] == "_" else None
+    return (name[0], name[1:3], "") if len(name) == 3 else None

@@ -1,0 +1,104 @@
+"""The `refkit` command. Each command is a thin wrapper: library errors become one line on
+stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from chalicelib.domain.errors import ConfigError, RefkitError
+
+from . import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fails_cleanly(command: F) -> F:
+    """Print refkit errors as one clear message (config errors: one line per problem)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo("refkit: the configuration has problems:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  - {problem}", err=True)
+            sys.exit(2)
+        except RefkitError as exc:
+            click.echo(f"refkit: {exc.message}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="refkit")
+def main() -> None:
+    """refkit: a self-hosted referral program kit (Chalice + DynamoDB in your AWS account)."""
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1024, 65533), default=8000, show_default=True,
+              help="Port of the API; the site and demo shop use the next one.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Program config (default: ./refkit.yaml, else the built-in demo program).")
+@click.option("--admin-key", envvar="REFKIT_ADMIN_KEY",
+              help="Admin key to accept (env: REFKIT_ADMIN_KEY); generated and printed if unset.")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="API worker processes (each handles one request at a time, like Lambda).")
+@click.option("--state-dir", type=click.Path(path_type=Path), default=Path(".refkit/dev"),
+              show_default=True, help="Where the local data, secret and built site are kept.")
+@fails_cleanly
+def dev(port: int, config_path: Path | None, admin_key: str | None, workers: int,
+        state_dir: Path) -> None:
+    """Run the whole kit locally: API, embedded DynamoDB, site, widget and a demo shop."""
+    from .config import load_config
+    from .devstack.stack import DevOptions, run
+
+    document, _ = load_config(config_path)
+    if config_path is None and not Path("refkit.yaml").exists():
+        document = _demo_for_port(document, port)
+        click.echo("No refkit.yaml here: running the built-in demo program 'demo'.")
+    if admin_key is not None and len(admin_key) < 16:
+        raise click.BadParameter("must be at least 16 characters", param_hint="--admin-key")
+    options = DevOptions(port=port, admin_key=admin_key, workers=workers, state_dir=state_dir,
+                         config_document=document)
+    sys.exit(run(options, say=click.echo))
+
+
+@main.group()
+def config() -> None:
+    """Check the program configuration."""
+
+
+@config.command("check")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("refkit.yaml"),
+              show_default=True, help="The file to check.")
+@fails_cleanly
+def config_check(config_path: Path) -> None:
+    """Validate refkit.yaml and list every problem, by program and field."""
+    from .config import load_config
+
+    _, catalogue = load_config(config_path)
+    names = ", ".join(catalogue.programs)
+    click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")
+
+
+def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:
+    """The demo program lands on the demo shop of this run's static server."""
+    demo = copy.deepcopy(document)
+    demo["programs"][0]["landing_url"] = f"http://127.0.0.1:{port + 1}/shop/"
+    return demo
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    main()

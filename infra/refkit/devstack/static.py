@@ -1,0 +1,70 @@
+"""The local stack's static server: the built site (with the widget) and the demo shop.
+
+Paths are resolved by the standard library's `translate_path` (which drops `..` and
+absolute components) under one root per mount, so nothing outside the mounts is served.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+class MountedHandler(SimpleHTTPRequestHandler):
+    """Serves `mounts` ({url prefix: folder}); the longest matching prefix wins."""
+
+    mounts: dict[str, Path] = {}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".json": "application/json",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def translate_path(self, path: str) -> str:
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        for prefix in sorted(self.mounts, key=len, reverse=True):
+            if clean == prefix.rstrip("/") or clean.startswith(prefix):
+                self.directory = str(self.mounts[prefix])
+                return super().translate_path("/" + path[len(prefix):].lstrip("/"))
+        self.directory = str(self.mounts.get("/", Path("/nonexistent")))
+        return super().translate_path(path)
+
+    def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+
+class StaticServer:
+    def __init__(self, mounts: dict[str, Path], host: str, port: int) -> None:
+        self._mounts = dict(mounts)
+        handler = type("Handler", (MountedHandler,), {"mounts": self._mounts})
+        self._server = ThreadingHTTPServer((host, port), functools.partial(handler))
+        self._server.daemon_threads = True
+        self.url = f"http://{host}:{self._server.server_port}"
+
+    def mount(self, mounts: dict[str, Path]) -> None:
+        self._mounts.update(mounts)
+
+    def start(self) -> None:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
