@@ -46,19 +46,42 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(1024, 65533), default=8000, show_default=True,
-              help="Port of the API; the site and demo shop use the next one.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="Program config (default: ./refkit.yaml, else the built-in demo program).")
-@click.option("--admin-key", envvar="REFKIT_ADMIN_KEY",
-              help="Admin key to accept (env: REFKIT_ADMIN_KEY); generated and printed if unset.")
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="API worker processes (each handles one request at a time, like Lambda).")
-@click.option("--state-dir", type=click.Path(path_type=Path), default=Path(".refkit/dev"),
-              show_default=True, help="Where the local data, secret and built site are kept.")
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65533),
+    default=8000,
+    show_default=True,
+    help="Port of the API; the site and demo shop use the next one.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Program config (default: ./refkit.yaml, else the built-in demo program).",
+)
+@click.option(
+    "--admin-key",
+    envvar="REFKIT_ADMIN_KEY",
+    help="Admin key to accept (env: REFKIT_ADMIN_KEY); generated and printed if unset.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="API worker processes (each handles one request at a time, like Lambda).",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    default=Path(".refkit/dev"),
+    show_default=True,
+    help="Where the local data, secret and built site are kept.",
+)
 @fails_cleanly
-def dev(port: int, config_path: Path | None, admin_key: str | None, workers: int,
-        state_dir: Path) -> None:
+def dev(
+    port: int, config_path: Path | None, admin_key: str | None, workers: int, state_dir: Path
+) -> None:
     """Run the whole kit locally: API, embedded DynamoDB, site, widget and a demo shop."""
     from .config import load_config
     from .devstack.stack import DevOptions, run
@@ -69,8 +92,13 @@ def dev(port: int, config_path: Path | None, admin_key: str | None, workers: int
         click.echo("No refkit.yaml here: running the built-in demo program 'demo'.")
     if admin_key is not None and len(admin_key) < 16:
         raise click.BadParameter("must be at least 16 characters", param_hint="--admin-key")
-    options = DevOptions(port=port, admin_key=admin_key, workers=workers, state_dir=state_dir,
-                         config_document=document)
+    options = DevOptions(
+        port=port,
+        admin_key=admin_key,
+        workers=workers,
+        state_dir=state_dir,
+        config_document=document,
+    )
     sys.exit(run(options, say=click.echo))
 
 
@@ -80,8 +108,14 @@ def config() -> None:
 
 
 @config.command("check")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("refkit.yaml"),
-              show_default=True, help="The file to check.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("refkit.yaml"),
+    show_default=True,
+    help="The file to check.",
+)
 @fails_cleanly
 def config_check(config_path: Path) -> None:
     """Validate refkit.yaml and list every problem, by program and field."""

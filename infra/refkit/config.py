@@ -58,6 +58,7 @@ def write_programs(document: dict[str, Any], dest: Path) -> None:
 
 def _fill_env(value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, str):
+
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:

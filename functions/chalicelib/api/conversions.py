@@ -17,14 +17,28 @@ from ..domain.conversions import (
 from ..domain.errors import RefkitError
 from ..observability import logger, metrics
 from .deps import context
-from .http import client_ip, json_response, maps_errors, query, read_json, reject_unknown_fields, user_agent
+from .http import (
+    client_ip,
+    json_response,
+    maps_errors,
+    query,
+    read_json,
+    reject_unknown_fields,
+    user_agent,
+)
 
 bp = Blueprint(__name__)
 
-# The smallest transparent GIF (43 bytes).
+# The smallest transparent GIF (42 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-PIXEL_PARAMS = {"event": "event", "order": "order_id", "amount": "amount",
-                "currency": "currency", "ref": "ref", "click": "click_id"}
+PIXEL_PARAMS = {
+    "event": "event",
+    "order": "order_id",
+    "amount": "amount",
+    "currency": "currency",
+    "ref": "ref",
+    "click": "click_id",
+}
 
 
 @bp.route("/p.gif", methods=["GET"])
@@ -36,7 +50,9 @@ def pixel() -> Response:
     try:
         ctx = context()
         program = ctx.catalogue.get(params.get("program", ""))
-        data: dict[str, Any] = {field: params[name] for name, field in PIXEL_PARAMS.items() if name in params}
+        data: dict[str, Any] = {
+            field: params[name] for name, field in PIXEL_PARAMS.items() if name in params
+        }
         conversion = parse_conversion(ctx, program, data)
         visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
         _, created = attribute_conversion(ctx, program, conversion, visitor=visitor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import Request, Response
@@ -39,7 +39,9 @@ _STATUS = {
 
 HTML_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -86,7 +88,7 @@ def read_json(request: Request) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLargeError(f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
     if not raw.strip():
-        raise InvalidInputError("The request body must be a JSON object, e.g. {\"email\": ...}.")
+        raise InvalidInputError('The request body must be a JSON object, e.g. {"email": ...}.')
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -106,7 +108,7 @@ def reject_unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
 
 def query(request: Request) -> dict[str, str]:
     """Single-valued query parameters (the last value wins)."""
-    params = request.query_params or {}
+    params: Mapping[str, Any] = request.query_params or {}
     return {key: value for key, value in params.items() if isinstance(value, str)}
 
 

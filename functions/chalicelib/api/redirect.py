@@ -59,7 +59,8 @@ def _not_found(code: str, status: int = 404) -> Response:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Referral link not found</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}}
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:15vh auto;
+padding:0 1rem;color:#222}}
 h1{{font-size:1.4rem}}code{{background:#f2f2f2;padding:.1rem .3rem;border-radius:4px}}</style>
 </head><body>
 <h1>This referral link does not work</h1>

@@ -43,7 +43,9 @@ def authorize(store: Store, authorization: str | None, program: str, *, write: b
     if stored is None or not hmac.compare_digest(stored.key_hash, digest) or stored.revoked:
         raise UnauthorizedError("The admin key is not valid (unknown or revoked).")
     if not stored.allows(program, write=write):
-        raise ForbiddenError(f"This admin key may not {'write to' if write else 'read'} program '{program}'.")
+        raise ForbiddenError(
+            f"This admin key may not {'write to' if write else 'read'} program '{program}'."
+        )
     return stored
 
 

@@ -20,8 +20,22 @@ from .programs import Program
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
 CHANNELS = frozenset(
-    {"email", "x", "facebook", "whatsapp", "linkedin", "share", "copy", "qr", "sms",
-     "telegram", "messenger", "reddit", "widget", "site"}
+    {
+        "email",
+        "x",
+        "facebook",
+        "whatsapp",
+        "linkedin",
+        "share",
+        "copy",
+        "qr",
+        "sms",
+        "telegram",
+        "messenger",
+        "reddit",
+        "widget",
+        "site",
+    }
 )
 _CHANNEL_RE = re.compile(r"[a-z0-9_]{1,20}")
 

@@ -43,7 +43,7 @@ def parse_conversion(ctx: Context, program: Program, data: Mapping[str, Any]) ->
     with a message a developer can act on otherwise."""
     event = data.get("event")
     if event not in EVENTS:
-        raise InvalidInputError("'event' must be \"signup\" or \"purchase\".")
+        raise InvalidInputError('\'event\' must be "signup" or "purchase".')
     order_id = _order_id(data.get("order_id"))
     if event == "purchase" and order_id is None:
         raise InvalidInputError("'order_id' is required for purchases (it makes retries safe).")
@@ -111,9 +111,7 @@ def _order_id(raw: Any) -> str | None:
     if not isinstance(raw, str):
         raise InvalidInputError("'order_id' must be text, e.g. \"1001\".")
     if not _ORDER_RE.fullmatch(raw):
-        raise InvalidInputError(
-            "'order_id' must be 1-128 printable characters without spaces."
-        )
+        raise InvalidInputError("'order_id' must be 1-128 printable characters without spaces.")
     return raw
 
 
@@ -131,8 +129,10 @@ def _amount(raw: Any, currency: str, *, required: bool) -> Decimal:
         if required:
             raise InvalidInputError("'amount' is required for purchases, e.g. 49.90.")
         return Decimal(0)
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str) or (
-        isinstance(raw, str) and len(raw) > 32
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, int | float | str)
+        or (isinstance(raw, str) and len(raw) > 32)
     ):
         raise InvalidInputError("'amount' must be a number, e.g. 49.90.")
     try:

@@ -14,9 +14,7 @@ CURRENCIES = frozenset(
     """.split()
 )
 
-_ZERO_DECIMAL = frozenset(
-    "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split()
-)
+_ZERO_DECIMAL = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split())
 _THREE_DECIMAL = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
 
 

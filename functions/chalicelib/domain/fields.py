@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
-_HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_HOST_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
@@ -152,7 +154,8 @@ class FieldReader:
             if not (_HOST_RE.match(host) or host in _LOCAL_HOSTS):
                 self.fail(
                     f"{path}.{key}[{index}]",
-                    f"'{item}' is not a host name (write 'shop.example.com', without https:// or a path)",
+                    f"'{item}' is not a host name "
+                    "(write 'shop.example.com', without https:// or a path)",
                 )
                 continue
             hosts.append(host)

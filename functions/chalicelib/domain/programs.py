@@ -169,9 +169,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     if currency not in CURRENCIES:
         reader.fail(f"{path}.currency", f"'{currency}' is not an ISO 4217 currency code")
     window = reader.integer(data, "attribution_window_days", path, default=30, low=1, high=365)
-    share = reader.text(
-        data, "share_message", path, default=DEFAULT_SHARE_MESSAGE, max_len=280
-    )
+    share = reader.text(data, "share_message", path, default=DEFAULT_SHARE_MESSAGE, max_len=280)
     _check_template(reader, share, f"{path}.share_message")
     secret = reader.optional_text(data, "identity_secret", path, max_len=200)
     if secret is not None and len(secret) < 16:
@@ -216,7 +214,11 @@ def _parse_landing_pages(
 
 def _parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Reward:
     if raw is None:
-        reader.fail(path, "is required: say what this side gets, e.g. {text: '$10 credit', kind: credit, amount: 10}")
+        reader.fail(
+            path,
+            "is required: say what this side gets, "
+            "e.g. {text: '$10 credit', kind: credit, amount: 10}",
+        )
         return Reward(text="", kind="credit")
     data = reader.mapping(raw, path)
     reader.only_known(data, _REWARD_FIELDS, path)
@@ -241,9 +243,10 @@ def _parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Re
 
 
 def _check_template(reader: FieldReader, template: str, path: str) -> None:
+    allowed = ", ".join("{" + name + "}" for name in SHARE_FIELDS)
     for name in re.findall(r"{([^{}]*)}", template):
         if name not in SHARE_FIELDS:
-            reader.fail(path, f"unknown placeholder {{{name}}}; use {', '.join('{' + f + '}' for f in SHARE_FIELDS)}")
+            reader.fail(path, f"unknown placeholder {{{name}}}; use {allowed}")
 
 
 DEMO_CONFIG: dict[str, Any] = {
@@ -254,7 +257,9 @@ DEMO_CONFIG: dict[str, Any] = {
             "landing_url": "http://localhost:8001/shop/",
             "allowed_hosts": ["localhost", "127.0.0.1"],
             "currency": "USD",
-            "share_message": "I get my beans at {program}. Use my link and get {friend_reward}: {link}",
+            "share_message": (
+                "I get my beans at {program}. Use my link and get {friend_reward}: {link}"
+            ),
             "rewards": {
                 "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
                 "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},

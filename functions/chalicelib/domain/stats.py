@@ -63,7 +63,9 @@ def _counts_view(counts: DayCounts) -> dict[str, Any]:
         "unique_clicks": counts.unique_clicks,
         "signups": counts.signups,
         "purchases": counts.purchases,
-        "revenue": {cur: _money(amount) for cur, amount in sorted(counts.revenue.items()) if amount},
+        "revenue": {
+            cur: _money(amount) for cur, amount in sorted(counts.revenue.items()) if amount
+        },
     }
 
 

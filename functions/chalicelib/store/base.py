@@ -26,9 +26,7 @@ class Store(Protocol):
         (and records that they now have)."""
         ...
 
-    def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None
-    ) -> str | None:
+    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
         """Add one click (and one unique click) to the code's counters for the day of `at`.
         Returns the code's program, or None when the code does not exist."""
         ...

@@ -83,10 +83,20 @@ class DynamoStore:
         )
         reasons = self._transact(
             [
-                {"Put": {"TableName": self._table, "Item": by_email,
-                         "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Put": {"TableName": self._table, "Item": meta,
-                         "ConditionExpression": "attribute_not_exists(PK)"}},
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": by_email,
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": meta,
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
             ]
         )
         if reasons[0] == "ConditionalCheckFailed":
@@ -106,7 +116,7 @@ class DynamoStore:
                 TableName=self._table,
                 Key={"PK": _s(keys.visit_pk(visitor)), "SK": _s(keys.visit_sk(code))},
                 UpdateExpression="SET seen_at = :now, expires_at = :expires",
-                ConditionExpression="attribute_not_exists(seen_at) OR seen_at < :cutoff",
+                ConditionExpression="attribute_not_exists(seen_at) OR seen_at <= :cutoff",
                 ExpressionAttributeValues={
                     ":now": _n(int(now)),
                     ":expires": _n(int(now) + window),
@@ -120,9 +130,7 @@ class DynamoStore:
         return True
 
     @unavailable_on_failure
-    def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None
-    ) -> str | None:
+    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
         day = time.strftime("%d", time.gmtime(at))
         names = [counter_name("c", day)]
         if unique:
@@ -175,22 +183,33 @@ class DynamoStore:
         item = {**order_key, **_conversion_item(conversion)}
         reasons = self._transact(
             [
-                {"Put": {"TableName": self._table, "Item": item,
-                         "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Update": {
-                    "TableName": self._table,
-                    "Key": {"PK": _s(keys.code_pk(conversion.code)),
-                            "SK": _s(keys.conversions_sk(_month(conversion.created_at)))},
-                    "UpdateExpression": f"SET program = :program ADD {adds}",
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                }},
-                {"ConditionCheck": {
-                    "TableName": self._table,
-                    "Key": {"PK": _s(keys.code_pk(conversion.code)), "SK": _s(keys.META)},
-                    "ConditionExpression": "program = :program",
-                    "ExpressionAttributeValues": {":program": _s(conversion.program)},
-                }},
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": item,
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": {
+                            "PK": _s(keys.code_pk(conversion.code)),
+                            "SK": _s(keys.conversions_sk(_month(conversion.created_at))),
+                        },
+                        "UpdateExpression": f"SET program = :program ADD {adds}",
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": values,
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": self._table,
+                        "Key": {"PK": _s(keys.code_pk(conversion.code)), "SK": _s(keys.META)},
+                        "ConditionExpression": "program = :program",
+                        "ExpressionAttributeValues": {":program": _s(conversion.program)},
+                    }
+                },
             ]
         )
         if reasons[0] == "ConditionalCheckFailed":
@@ -287,7 +306,9 @@ class DynamoStore:
             except ClientError as exc:
                 if _error_code(exc) != "TransactionCanceledException":
                     raise
-                reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+                reasons = [
+                    r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])
+                ]
                 if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons:
                     if attempt + 1 < _TRANSACTION_ATTEMPTS:
                         time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))

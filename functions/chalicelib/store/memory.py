@@ -60,14 +60,12 @@ class MemoryStore:
         self.requests += 1
         with self._lock:
             seen = self._visits.get((visitor, code))
-            if seen is not None and seen >= int(now) - window:
+            if seen is not None and seen > int(now) - window:
                 return False
             self._visits[(visitor, code)] = int(now)
             return True
 
-    def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None
-    ) -> str | None:
+    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
         self.requests += 1
         referrer = self._referrers.get(code)
         if referrer is None:

@@ -16,6 +16,7 @@ Three changes from `chalice local`'s handler:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import socket
 import sys
@@ -45,6 +46,9 @@ class RefkitRequestHandler(ChaliceRequestHandler):
         with _ONE_AT_A_TIME:
             super()._generic_handle()
 
+    # The base class binds these names to its own method object; rebind them to ours.
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
     def _send_http_response_with_body(self, code: int, headers: Any, body: str | bytes) -> None:
         if self.command != "HEAD":
             super()._send_http_response_with_body(code, headers, body)
@@ -53,7 +57,7 @@ class RefkitRequestHandler(ChaliceRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self._send_headers(headers)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
@@ -85,11 +89,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    try:
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="api worker: %(levelname)s %(name)s: %(message)s",
+    )
+    with contextlib.suppress(KeyboardInterrupt):
         serve(args.project, args.host, args.port)
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -24,8 +24,16 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from chalicelib.store.table import TTL_ATTRIBUTE, create_table
 
 _READ_ONLY = {
-    "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable",
-    "ListTables", "DescribeTimeToLive", "DescribeContinuousBackups", "ListTagsOfResource",
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "Scan",
+    "TransactGetItems",
+    "DescribeTable",
+    "ListTables",
+    "DescribeTimeToLive",
+    "DescribeContinuousBackups",
+    "ListTagsOfResource",
 }
 _FLUSH_AFTER = 0.3  # seconds of quiet after a write before the snapshot is written
 

@@ -75,7 +75,9 @@ def start(options: DevOptions) -> RunningStack:
         from ..site import build_site
 
         build_site(options.config_document, api_url=api_url, site_url=site_url, out=site_dir)
-    shop_dir = write_shop(state / "shop", options.config_document, api_url=api_url, site_url=site_url)
+    shop_dir = write_shop(
+        state / "shop", options.config_document, api_url=api_url, site_url=site_url
+    )
     static.mount({"/": site_dir, "/shop/": shop_dir})
     static.start()
 
@@ -89,7 +91,7 @@ def start(options: DevOptions) -> RunningStack:
         "REFKIT_SITE_URL": site_url,
         "REFKIT_OUTBOX": str(state / "outbox"),
         "AWS_ACCESS_KEY_ID": "refkit-dev",
-        "AWS_SECRET_ACCESS_KEY": "refkit-dev",  # noqa: S105 - moto accepts any credentials
+        "AWS_SECRET_ACCESS_KEY": "refkit-dev",
         "AWS_DEFAULT_REGION": "us-east-1",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
@@ -122,7 +124,8 @@ def run(options: DevOptions, say: Any = print) -> int:
         while not stopping:
             for worker in stack.workers:
                 if worker.poll() is not None:
-                    say(f"refkit dev: an API worker stopped (exit code {worker.returncode}); stopping.")
+                    code = worker.returncode
+                    say(f"refkit dev: an API worker stopped (exit code {code}); stopping.")
                     stopping, status = True, 1
             time.sleep(0.2)
     finally:
@@ -146,9 +149,18 @@ def stop(stack: RunningStack) -> None:
 
 
 def _spawn_worker(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "refkit.devstack.api", "--project", str(FUNCTIONS_DIR),
-               "--host", HOST, "--port", str(port)]
-    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509
+    command = [
+        sys.executable,
+        "-m",
+        "refkit.devstack.api",
+        "--project",
+        str(FUNCTIONS_DIR),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+    ]
+    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)  # noqa: S603
 
 
 def _die_with_parent() -> None:
@@ -208,12 +220,17 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     say(f"  API          {stack.api_url}")
     say(f"  Site         {stack.site_url}/")
     say(f"  Demo shop    {stack.site_url}/shop/")
-    say(f"  Admin key    {stack.admin_key}" + ("  (generated for this run)" if stack.generated_key else ""))
+    say(
+        f"  Admin key    {stack.admin_key}"
+        + ("  (generated for this run)" if stack.generated_key else "")
+    )
     say(f"  Data         {stack.db.snapshot}")
     say("")
     say("Embed the widget on your site:")
-    say(f'  <script async src="{stack.site_url}/widget/refkit.js" data-api="{stack.api_url}" '
-        f'data-program="{program}"></script>')
+    say(
+        f'  <script async src="{stack.site_url}/widget/refkit.js" data-api="{stack.api_url}" '
+        f'data-program="{program}"></script>'
+    )
     say("  <div data-refkit-panel></div>")
     say("")
     say("Press Ctrl-C to stop.")

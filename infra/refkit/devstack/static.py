@@ -37,7 +37,7 @@ class MountedHandler(SimpleHTTPRequestHandler):
         for prefix in sorted(self.mounts, key=len, reverse=True):
             if clean == prefix.rstrip("/") or clean.startswith(prefix):
                 self.directory = str(self.mounts[prefix])
-                return super().translate_path("/" + path[len(prefix):].lstrip("/"))
+                return super().translate_path("/" + path[len(prefix) :].lstrip("/"))
         self.directory = str(self.mounts.get("/", Path("/nonexistent")))
         return super().translate_path(path)
 
@@ -47,7 +47,7 @@ class MountedHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 

@@ -1,0 +1,40 @@
+"""Small helpers for driving the API in tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .conftest import ADMIN_KEY, BROWSER
+
+
+def post_json(api: Any, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return api.http.post(
+        path, body=raw, headers={"content-type": "application/json", **(headers or {})}
+    )
+
+
+def body_of(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def new_referrer(
+    api: Any, email: str = "jane@example.com", program: str = "shop", **extra: Any
+) -> dict[str, Any]:
+    response = post_json(
+        api, f"/v1/programs/{program}/referrers", {"email": email, "name": "Jane Doe", **extra}
+    )
+    assert response.status_code in (200, 201), response.body
+    return body_of(response)
+
+
+def click(api: Any, code: str, ua: str = BROWSER, query: str = "", method: str = "GET") -> Any:
+    headers = {"user-agent": ua}
+    return api.http.request(method, f"/r/{code}{query}", headers=headers)
+
+
+def convert(api: Any, body: dict[str, Any], program: str = "shop", key: str = ADMIN_KEY) -> Any:
+    return post_json(
+        api, f"/v1/programs/{program}/conversions", body, {"authorization": f"Bearer {key}"}
+    )

@@ -1,0 +1,145 @@
+"""The click path, on the in-memory store and on a failing one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from chalicelib.domain.bots import is_bot
+from chalicelib.domain.clicks import KnownCodes, add_query, channel_of, record_click
+from chalicelib.domain.context import Context
+from chalicelib.domain.errors import UnavailableError
+from chalicelib.store.records import Referrer
+from tests.conftest import BROWSER, NOW, PHONE
+
+
+def make_referrer(ctx: Context, code: str = "abc2345", program: str = "shop") -> None:
+    ctx.store.create_referrer(Referrer(code, program, f"key-{code}", "j@e.co", "Jane", NOW))
+
+
+def test_add_query_keeps_existing_params_and_fragment() -> None:
+    url = add_query(
+        "https://shop.example.com/welcome?utm_source=refkit&ref=old#top",
+        {"ref": "abc", "click": "c"},
+    )
+    assert url == "https://shop.example.com/welcome?utm_source=refkit&ref=abc&click=c#top"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, "direct"),
+        ("", "direct"),
+        ("WhatsApp", "whatsapp"),
+        ("x", "x"),
+        ("evil<script>", "other"),
+        ("a" * 50, "other"),
+    ],
+)
+def test_channel_of(raw: str | None, expected: str) -> None:
+    assert channel_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("agent", "bot"),
+    [
+        (BROWSER, False),
+        (PHONE, False),
+        ("", True),
+        ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", True),
+        ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", True),
+        ("WhatsApp/2.23.20.0", True),
+        ("Twitterbot/1.0", True),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", True),
+        ("TelegramBot (like TwitterBot)", True),
+        ("Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)", True),
+    ],
+)
+def test_bots_and_link_previews_are_recognized(agent: str, bot: bool) -> None:
+    assert is_bot(agent) is bot
+
+
+def test_click_redirects_to_the_configured_landing_with_ref_and_click_id(
+    memory_ctx: Context,
+) -> None:
+    make_referrer(memory_ctx)
+    redirect = record_click(
+        memory_ctx, KnownCodes(), "ABC2345", ip="1.2.3.4", user_agent=BROWSER, counted=True
+    )
+    assert redirect is not None and redirect.counted and not redirect.degraded
+    parts = urlsplit(redirect.location)
+    assert (parts.scheme, parts.netloc, parts.path, parts.fragment) == (
+        "https",
+        "shop.example.com",
+        "/welcome",
+        "top",
+    )
+    query = parse_qs(parts.query)
+    assert query["ref"] == ["abc2345"] and query["utm_source"] == ["refkit"]
+    click = memory_ctx.signer.read_click_id(query["click"][0])
+    assert click is not None and click.code == "abc2345"
+
+
+def test_named_landing_pages_and_unknown_names(memory_ctx: Context) -> None:
+    make_referrer(memory_ctx)
+    known = KnownCodes()
+    sale = record_click(
+        memory_ctx, known, "abc2345", ip="1", user_agent=BROWSER, counted=True, page="sale"
+    )
+    assert sale is not None and sale.location.startswith(
+        "https://www.shop.example.com/sale?ref=abc2345&click="
+    )
+    other = record_click(
+        memory_ctx,
+        known,
+        "abc2345",
+        ip="1",
+        user_agent=BROWSER,
+        counted=True,
+        page="//evil.example/",
+    )
+    assert other is not None and other.location.startswith("https://shop.example.com/welcome?")
+
+
+def test_unknown_and_malformed_codes_are_not_redirected(memory_ctx: Context) -> None:
+    for raw in ("zzz2345", "a/b", "..", "x" * 100, "%2F%2Fevil.com"):
+        assert (
+            record_click(memory_ctx, KnownCodes(), raw, ip="1", user_agent=BROWSER, counted=True)
+            is None
+        )
+
+
+class FailingStore:
+    """Every request fails, as when DynamoDB throttles or is unreachable."""
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise UnavailableError("The database is unavailable (ThrottlingException); try again.")
+
+        return fail
+
+
+def test_database_failure_still_redirects_to_the_codes_own_program(memory_ctx: Context) -> None:
+    make_referrer(memory_ctx, "acm2345", "acme")
+    known = KnownCodes()
+    record_click(memory_ctx, known, "acm2345", ip="1", user_agent=BROWSER, counted=True)
+    failing = replace(memory_ctx, store=FailingStore())
+    redirect = record_click(failing, known, "acm2345", ip="1", user_agent=BROWSER, counted=True)
+    assert redirect is not None and redirect.degraded and not redirect.counted
+    assert redirect.location.startswith("https://acme.example/?ref=acm2345&click=")
+    # A code this container never saw goes to the first program's landing page, ref intact.
+    unseen = record_click(
+        failing, KnownCodes(), "new2345", ip="1", user_agent=BROWSER, counted=False
+    )
+    assert unseen is not None and unseen.location.startswith("https://shop.example.com/welcome?")
+    assert "ref=new2345" in unseen.location
+
+
+def test_known_codes_is_bounded() -> None:
+    known = KnownCodes(size=2)
+    for code in ("a", "b", "c"):
+        known.remember(code, "shop")
+    assert known.program_of("a") is None and known.program_of("c") == "shop"

@@ -1,0 +1,96 @@
+"""One contract, two stores: DynamoStore (on moto) and its in-memory twin behave alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
+from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import CLICKS, CONVERSIONS, AdminKey, Conversion, Referrer
+from tests.conftest import NOW
+
+
+@pytest.fixture(params=["memory", "dynamo"])
+def store(request: pytest.FixtureRequest) -> Iterator[Any]:
+    if request.param == "memory":
+        yield MemoryStore()
+    else:
+        yield request.getfixturevalue("dynamo_store")
+
+
+def referrer(code: str = "abc2345", program: str = "shop", email_key: str = "ek1") -> Referrer:
+    return Referrer(code, program, email_key, "jane@example.com", "Jane", NOW)
+
+
+def test_referrers_are_unique_by_email_and_by_code(store: Any) -> None:
+    store.create_referrer(referrer())
+    assert store.find_referrer("shop", "ek1") == referrer()
+    assert store.find_referrer("shop", "ek1", consistent=True) == referrer()
+    assert store.get_referrer("abc2345") == referrer()
+    assert store.find_referrer("acme", "ek1") is None
+    with pytest.raises(ReferrerExistsError):
+        store.create_referrer(referrer(code="xyz2345"))
+    with pytest.raises(CodeTakenError):
+        store.create_referrer(referrer(email_key="ek2"))
+    assert store.find_referrer("shop", "ek2") is None  # nothing half-written
+    assert store.get_referrer("xyz2345") is None
+
+
+def test_visits_are_unique_per_window(store: Any) -> None:
+    assert store.claim_visit("v1", "abc2345", NOW, 86400) is True
+    assert store.claim_visit("v1", "abc2345", NOW + 3600, 86400) is False
+    assert store.claim_visit("v2", "abc2345", NOW + 3600, 86400) is True
+    assert store.claim_visit("v1", "xyz2345", NOW + 3600, 86400) is True
+    assert store.claim_visit("v1", "abc2345", NOW + 86401, 86400) is True
+
+
+def test_clicks_count_by_day_and_channel_and_know_their_program(store: Any) -> None:
+    assert store.count_click("abc2345", NOW, unique=True, channel="direct") is None  # unknown code
+    store.create_referrer(referrer())
+    assert store.count_click("abc2345", NOW, unique=True, channel="direct") == "shop"
+    assert store.count_click("abc2345", NOW, unique=False, channel="whatsapp") == "shop"
+    next_month = NOW + 31 * 86400
+    assert store.count_click("abc2345", next_month, unique=True, channel="direct") == "shop"
+    found = store.read_code("abc2345")
+    assert found is not None
+    found_referrer, months = found
+    assert found_referrer == referrer()
+    clicks = sorted((m for m in months if m.kind == CLICKS), key=lambda m: m.month)
+    assert [m.month for m in clicks] == ["2026-11", "2026-12"]
+    day = clicks[0].days()["2026-11-18"]
+    assert (day.clicks, day.unique_clicks) == (2, 1)
+    assert clicks[0].channels() == {"direct": 1, "whatsapp": 1}
+    assert store.read_code("nope234") is None
+
+
+def test_conversions_are_recorded_once_and_counted(store: Any) -> None:
+    store.create_referrer(referrer())
+    purchase = Conversion("shop", "purchase", "o-1", "abc2345", NOW, Decimal("19.90"), "EUR")
+    assert store.record_conversion(purchase) == (purchase, True)
+    repeat = Conversion("shop", "purchase", "o-1", "abc2345", NOW + 5, Decimal("99"), "EUR")
+    assert store.record_conversion(repeat) == (purchase, False)
+    signup = Conversion("shop", "signup", "o-1", "abc2345", NOW)
+    assert store.record_conversion(signup)[1] is True  # another event, another key
+    with pytest.raises(UnknownCodeError):
+        store.record_conversion(Conversion("acme", "signup", "u-1", "abc2345", NOW))
+    with pytest.raises(UnknownCodeError):
+        store.record_conversion(Conversion("shop", "signup", "u-2", "zzz2345", NOW))
+    _, months = store.read_code("abc2345")
+    conversions = [m for m in months if m.kind == CONVERSIONS]
+    assert len(conversions) == 1
+    day = conversions[0].days()["2026-11-18"]
+    assert (day.signups, day.purchases, dict(day.revenue)) == (1, 1, {"EUR": Decimal("19.90")})
+
+
+def test_admin_keys(store: Any) -> None:
+    key = AdminKey("h" * 64, "ci", ("shop",), "read", NOW)
+    store.put_admin_key(key)
+    assert store.get_admin_key("h" * 64) == key
+    assert key.allows("shop", write=False) and not key.allows("shop", write=True)
+    assert not key.allows("acme", write=False)
+    store.delete_admin_key("h" * 64)
+    assert store.get_admin_key("h" * 64) is None
