@@ -16,12 +16,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",  # noqa: S105
-                  AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_METRICS_DISABLED="true",
-                  POWERTOOLS_LOG_LEVEL="ERROR")
+os.environ.update(
+    AWS_ACCESS_KEY_ID="bench",
+    AWS_SECRET_ACCESS_KEY="bench",
+    AWS_DEFAULT_REGION="us-east-1",
+    POWERTOOLS_METRICS_DISABLED="true",
+    POWERTOOLS_LOG_LEVEL="ERROR",
+)
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
 
 
 class RequestCounter:
@@ -60,14 +64,25 @@ def run() -> list[tuple[str, Counter[str]]]:
         create_table(client, "bench")
         store = DynamoStore(client, "bench")
         clock = FixedClock(1_795_000_000.0)
-        deps.use_context(Context(store, parse_programs(DEMO_CONFIG), Signer(b"bench-secret-0123456789"), clock))
-        store.put_admin_key(AdminKey(hash_key("rk_bench_key_0123456789"), "bench", ("*",), "write", clock.now()))
+        deps.use_context(
+            Context(store, parse_programs(DEMO_CONFIG), Signer(b"bench-secret-0123456789"), clock)
+        )
+        store.put_admin_key(
+            AdminKey(hash_key("rk_bench_key_0123456789"), "bench", ("*",), "write", clock.now())
+        )
         counter = RequestCounter(client)
-        auth = {"authorization": "Bearer rk_bench_key_0123456789", "content-type": "application/json"}
+        auth = {
+            "authorization": "Bearer rk_bench_key_0123456789",
+            "content-type": "application/json",
+        }
         with Client(app) as api:
+
             def post(path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-                return api.http.post(path, body=json.dumps(body).encode(),
-                                     headers=headers or {"content-type": "application/json"})
+                return api.http.post(
+                    path,
+                    body=json.dumps(body).encode(),
+                    headers=headers or {"content-type": "application/json"},
+                )
 
             def issue() -> Any:
                 return post("/v1/programs/demo/referrers", {"email": "jane@example.com"})
@@ -80,18 +95,42 @@ def run() -> list[tuple[str, Counter[str]]]:
             def click(agent: str) -> Callable[[], Any]:
                 return lambda: api.http.get(f"/r/{code}", headers={"user-agent": agent})
 
-            results.append(("click, first of the month for the code", counter.measure(click(BROWSER + " a"))))
-            results.append(("click, new visitor (common path)", counter.measure(click(BROWSER + " b"))))
+            results.append(
+                ("click, first of the month for the code", counter.measure(click(BROWSER + " a")))
+            )
+            results.append(
+                ("click, new visitor (common path)", counter.measure(click(BROWSER + " b")))
+            )
             results.append(("click, returning visitor", counter.measure(click(BROWSER + " b"))))
-            results.append(("click, bot or HEAD (not counted)", counter.measure(click("Slackbot 1.0"))))
-            results.append(("conversion, pixel signup", counter.measure(
-                lambda: api.http.get(f"/p.gif?program=demo&event=signup&order=u1&ref={code}"))))
+            results.append(
+                ("click, bot or HEAD (not counted)", counter.measure(click("Slackbot 1.0")))
+            )
+            results.append(
+                (
+                    "conversion, pixel signup",
+                    counter.measure(
+                        lambda: api.http.get(
+                            f"/p.gif?program=demo&event=signup&order=u1&ref={code}"
+                        )
+                    ),
+                )
+            )
             purchase = {"event": "purchase", "order_id": "o1", "amount": 20, "ref": code}
-            results.append(("conversion, API purchase (admin key)", counter.measure(
-                lambda: post("/v1/programs/demo/conversions", purchase, auth))))
-            results.append(("conversion, API purchase repeated", counter.measure(
-                lambda: post("/v1/programs/demo/conversions", purchase, auth))))
-            results.append(("stats view", counter.measure(lambda: api.http.get(f"/v1/stats/{token}"))))
+            results.append(
+                (
+                    "conversion, API purchase (admin key)",
+                    counter.measure(lambda: post("/v1/programs/demo/conversions", purchase, auth)),
+                )
+            )
+            results.append(
+                (
+                    "conversion, API purchase repeated",
+                    counter.measure(lambda: post("/v1/programs/demo/conversions", purchase, auth)),
+                )
+            )
+            results.append(
+                ("stats view", counter.measure(lambda: api.http.get(f"/v1/stats/{token}")))
+            )
         deps.use_context(None)
     return results
 

@@ -21,4 +21,6 @@ def test_each_operation_stays_within_its_dynamodb_request_budget() -> None:
     assert measured["code issuance, returning referrer"] == Counter(GetItem=1)
     assert measured["code issuance, new referrer"] == Counter(GetItem=1, TransactWriteItems=1)
     assert measured["conversion, pixel signup"] == Counter(TransactWriteItems=1)
-    assert measured["conversion, API purchase (admin key)"] == Counter(GetItem=1, TransactWriteItems=1)
+    assert measured["conversion, API purchase (admin key)"] == Counter(
+        GetItem=1, TransactWriteItems=1
+    )
