@@ -33,6 +33,7 @@ def test_stats_add_up_clicks_and_conversions_per_day_and_currency(api: Any, cloc
     )
     assert body["revenue"] == {"EUR": 10, "USD": 5.25}
     assert body["channels"] == {"direct": 2, "email": 1}
+    assert body["successful_referrals"] == 2  # the shop program's success event is purchase
     assert body["daily"] == [
         {
             "date": "2026-11-18",

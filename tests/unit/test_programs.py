@@ -142,6 +142,20 @@ def test_shapeless_documents_are_rejected(document: Any) -> None:
     assert problems_of(document)
 
 
+def test_success_event_and_brand() -> None:
+    document = config_document()
+    document["programs"][0].update(success_event="signup", brand={"primary_color": "#AA00cc"})
+    shop = parse_programs(document).get("shop")
+    assert shop.success_event == "signup"
+    assert shop.public()["brand"] == {"primary_color": "#aa00cc"}
+    assert parse_programs(config_document()).get("shop").success_event == "purchase"
+    document["programs"][0].update(success_event="click", brand={"primary_color": "red", "logo": 1})
+    problems = problems_of(document)
+    assert "program 'shop'.success_event: 'click' is not one of signup, purchase" in problems
+    assert "program 'shop'.brand.primary_color: 'red' must be a color like #3f51b5" in problems
+    assert any(p.startswith("program 'shop'.brand.logo: unknown field") for p in problems)
+
+
 def test_missing_rewards_say_what_to_write() -> None:
     document = config_document()
     del document["programs"][0]["rewards"]

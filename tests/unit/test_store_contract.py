@@ -86,6 +86,25 @@ def test_conversions_are_recorded_once_and_counted(store: Any) -> None:
     assert (day.signups, day.purchases, dict(day.revenue)) == (1, 1, {"EUR": Decimal("19.90")})
 
 
+def test_successful_conversions_raise_the_referrers_count_once(store: Any) -> None:
+    store.create_referrer(referrer())
+    signup = Conversion("shop", "signup", "u-1", "abc2345", NOW)
+    purchase = Conversion(
+        "shop", "purchase", "o-1", "abc2345", NOW, Decimal(5), "EUR", successful=True
+    )
+    store.record_conversion(signup)
+    store.record_conversion(purchase)
+    store.record_conversion(purchase)
+    found = store.read_code("abc2345")
+    assert found is not None and found[0].successful_referrals == 1
+    assert store.get_referrer("abc2345").successful_referrals == 1
+    with pytest.raises(UnknownCodeError):
+        store.record_conversion(
+            Conversion("acme", "purchase", "o-2", "abc2345", NOW, successful=True)
+        )
+    assert store.get_referrer("abc2345").successful_referrals == 1
+
+
 def test_admin_keys(store: Any) -> None:
     key = AdminKey("h" * 64, "ci", ("shop",), "read", NOW)
     store.put_admin_key(key)

@@ -71,6 +71,7 @@ def attribute_conversion(
         currency=request.currency if request.amount else "",
         click_id=request.click_id,
         visitor=visitor,
+        successful=request.event == program.success_event,
     )
     return ctx.store.record_conversion(conversion)
 

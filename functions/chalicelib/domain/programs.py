@@ -18,6 +18,8 @@ from .fields import FieldReader, url_host
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+SUCCESS_EVENTS = ("signup", "purchase")
 REWARD_KINDS = ("credit", "percent", "coupon", "points")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
@@ -33,6 +35,8 @@ _PROGRAM_FIELDS = (
     "share_message",
     "identity_secret",
     "rewards",
+    "success_event",
+    "brand",
 )
 _REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
 
@@ -61,6 +65,16 @@ class Reward:
 
 
 @dataclass(frozen=True)
+class Brand:
+    """How the program looks, on the site and in the widget."""
+
+    primary_color: str = "#3f51b5"
+
+    def public(self) -> dict[str, Any]:
+        return {"primary_color": self.primary_color}
+
+
+@dataclass(frozen=True)
 class Program:
     id: str
     name: str
@@ -73,6 +87,8 @@ class Program:
     friend_reward: Reward
     identity_secret: str | None = None
     landing_pages: Mapping[str, str] = field(default_factory=dict)
+    success_event: str = "purchase"
+    brand: Brand = field(default_factory=lambda: Brand())
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -94,6 +110,8 @@ class Program:
                 "friend": self.friend_reward.public(),
             },
             "tiers": [],
+            "success_event": self.success_event,
+            "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
         }
 
@@ -178,6 +196,9 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     reader.only_known(rewards, ("referrer", "friend"), f"{path}.rewards")
     referrer = _parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
     friend = _parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
+    success_event = reader.text(data, "success_event", path, default="purchase")
+    if success_event not in SUCCESS_EVENTS:
+        reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
     return Program(
         id=program_id,
         name=name,
@@ -190,7 +211,23 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         identity_secret=secret,
         referrer_reward=referrer,
         friend_reward=friend,
+        success_event=success_event,
+        brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
     )
+
+
+def _parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:
+    data = reader.mapping(raw, path)
+    reader.only_known(data, ("primary_color",), path)
+    color = reader.text(
+        data,
+        "primary_color",
+        path,
+        default=Brand.primary_color,
+        pattern=COLOR_RE,
+        pattern_hint="must be a color like #3f51b5",
+    )
+    return Brand(primary_color=color.lower())
 
 
 def _parse_landing_pages(

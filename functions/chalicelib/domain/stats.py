@@ -43,6 +43,7 @@ def stats_view(referrer: Referrer, months: list[CounterMonth], links: Links) -> 
         "name": referrer.name,
         "link": links.referral_link(referrer.code),
         **_counts_view(total),
+        "successful_referrals": referrer.successful_referrals,
         "channels": dict(sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
         "daily": [{"date": date, **_counts_view(days[date])} for date in sorted(days)],
     }

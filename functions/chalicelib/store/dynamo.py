@@ -76,6 +76,8 @@ class DynamoStore:
             SK=_s(keys.META),
             GSI1PK=_s(keys.program_referrers_gsi(referrer.program)),
             GSI1SK=_s(f"{iso(referrer.created_at)}#{referrer.code}"),
+            GSI2PK=_s(keys.program_board_gsi(referrer.program)),
+            successful_referrals=_n(referrer.successful_referrals),
         )
         by_email = _referrer_item(referrer)
         by_email.update(
@@ -202,14 +204,7 @@ class DynamoStore:
                         "ExpressionAttributeValues": values,
                     }
                 },
-                {
-                    "ConditionCheck": {
-                        "TableName": self._table,
-                        "Key": {"PK": _s(keys.code_pk(conversion.code)), "SK": _s(keys.META)},
-                        "ConditionExpression": "program = :program",
-                        "ExpressionAttributeValues": {":program": _s(conversion.program)},
-                    }
-                },
+                _referrer_check(self._table, conversion),
             ]
         )
         if reasons[0] == "ConditionalCheckFailed":
@@ -319,6 +314,31 @@ class DynamoStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _referrer_check(table: str, conversion: Conversion) -> Item:
+    """The conversion's code must belong to its program; a successful referral also adds
+    one to the referrer's count (the leaderboard's GSI2 sort key) in the same transaction."""
+    key = {"PK": _s(keys.code_pk(conversion.code)), "SK": _s(keys.META)}
+    values = {":program": _s(conversion.program)}
+    if not conversion.successful:
+        return {
+            "ConditionCheck": {
+                "TableName": table,
+                "Key": key,
+                "ConditionExpression": "program = :program",
+                "ExpressionAttributeValues": values,
+            }
+        }
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": "ADD successful_referrals :one",
+            "ConditionExpression": "program = :program",
+            "ExpressionAttributeValues": {**values, ":one": _n(1)},
+        }
+    }
+
+
 def _month(at: float) -> str:
     return time.strftime("%Y-%m", time.gmtime(at))
 
@@ -360,6 +380,7 @@ def _referrer_from_item(item: Item) -> Referrer:
         name=item["name"]["S"],
         created_at=float(item["created_at"]["N"]),
         token_version=int(item["token_version"]["N"]),
+        successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
     )
 
 
@@ -376,6 +397,7 @@ def _conversion_item(conversion: Conversion) -> Item:
         "currency": _s(conversion.currency),
         "click_id": _s(conversion.click_id),
         "visitor": _s(conversion.visitor),
+        "successful": {"BOOL": conversion.successful},
     }
 
 
@@ -390,4 +412,5 @@ def _conversion_from_item(item: Item) -> Conversion:
         currency=item["currency"]["S"],
         click_id=item["click_id"]["S"],
         visitor=item["visitor"]["S"],
+        successful=item.get("successful", {}).get("BOOL", False),
     )

@@ -53,6 +53,12 @@ def program_referrers_gsi(program: str) -> str:
     return f"PROG#{program}#REFS"
 
 
+def program_board_gsi(program: str) -> str:
+    """GSI2 partition ranking a program's referrers by successful referrals (GSI2 sort key
+    is the number attribute `successful_referrals`)."""
+    return f"PROG#{program}#BOARD"
+
+
 def program_conversions_gsi(program: str) -> str:
     """GSI1 partition listing a program's conversions, newest last."""
     return f"PROG#{program}#CONV"

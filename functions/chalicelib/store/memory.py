@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
@@ -40,7 +41,9 @@ class MemoryStore:
     ) -> Referrer | None:
         self.requests += 1
         code = self._emails.get((program, email_key))
-        return self._referrers.get(code) if code else None
+        referrer = self._referrers.get(code) if code else None
+        # The email index holds a copy made at creation, as in DynamoStore.
+        return replace(referrer, successful_referrals=0) if referrer else None
 
     def create_referrer(self, referrer: Referrer) -> None:
         self.requests += 1
@@ -99,6 +102,10 @@ class MemoryStore:
             _add(values, counter_name(letter, day), Decimal(1))
             if conversion.amount > 0:
                 _add(values, counter_name("r", day, conversion.currency), conversion.amount)
+            if conversion.successful:
+                self._referrers[referrer.code] = replace(
+                    referrer, successful_referrals=referrer.successful_referrals + 1
+                )
         return conversion, True
 
     def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:

@@ -19,6 +19,7 @@ class Referrer:
     name: str
     created_at: float
     token_version: int = 1
+    successful_referrals: int = 0
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Conversion:
     currency: str = ""
     click_id: str = ""
     visitor: str = ""
+    successful: bool = False  # counts as a successful referral (the program's success event)
 
 
 @dataclass(frozen=True)

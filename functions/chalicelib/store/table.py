@@ -6,16 +6,22 @@ from typing import Any
 
 TTL_ATTRIBUTE = "expires_at"
 GSI1 = "GSI1"
+GSI2 = "GSI2"
+SUCCESS_COUNT = "successful_referrals"
 
 
 def table_definition(name: str) -> dict[str, Any]:
-    """CreateTable arguments: on-demand, PK/SK plus one overloaded GSI."""
+    """CreateTable arguments: on-demand, PK/SK, an overloaded GSI1 for listings and GSI2
+    ranking referrers by their number of successful referrals."""
     return {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
-            {"AttributeName": attr, "AttributeType": "S"}
-            for attr in ("PK", "SK", "GSI1PK", "GSI1SK")
+            *(
+                {"AttributeName": attr, "AttributeType": "S"}
+                for attr in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK")
+            ),
+            {"AttributeName": SUCCESS_COUNT, "AttributeType": "N"},
         ],
         "KeySchema": [
             {"AttributeName": "PK", "KeyType": "HASH"},
@@ -29,7 +35,18 @@ def table_definition(name: str) -> dict[str, Any]:
                     {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
-            }
+            },
+            {
+                "IndexName": GSI2,
+                "KeySchema": [
+                    {"AttributeName": "GSI2PK", "KeyType": "HASH"},
+                    {"AttributeName": SUCCESS_COUNT, "KeyType": "RANGE"},
+                ],
+                "Projection": {
+                    "ProjectionType": "INCLUDE",
+                    "NonKeyAttributes": ["code", "name", "program"],
+                },
+            },
         ],
     }
 
