@@ -1,27 +1,103 @@
-"""Runs every benchmark and writes bench/RESULTS.md (dated), printing the same tables."""
+"""Runs every benchmark and writes bench/RESULTS.md (dated), printing the same text."""
 
 from __future__ import annotations
 
 import datetime
 import platform
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench import requests_per_operation
+from bench import (
+    cold_start,
+    cost,
+    handler_cost,
+    local_throughput,
+    requests_per_operation,
+)
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def main() -> None:
+    started = time.perf_counter()
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-    sections = [
-        "## DynamoDB requests per operation\n\n"
-        "Counted with botocore's `before-call` event hook while each operation runs through "
-        "the Chalice handler and DynamoStore against moto.\n\n"
-        + requests_per_operation.table(requests_per_operation.run()),
-    ]
+    sections: list[str] = []
+
+    def section(title: str, intro: str, body: Callable[[], str]) -> None:
+        print(f"== {title}", file=sys.stderr, flush=True)
+        sections.append(f"## {title}\n\n{intro}\n\n{body()}")
+
+    operations = requests_per_operation.run()
+    section(
+        "DynamoDB requests and capacity units per operation",
+        "Requests counted with botocore's event hooks while each operation runs through the "
+        "Chalice handler and DynamoStore against moto; capacity units computed from the real "
+        "item sizes with DynamoDB's pricing rules (bench/capacity.py).",
+        lambda: requests_per_operation.table(operations),
+    )
+    handlers = handler_cost.measure()
+    section(
+        "Warm handler cost of a click (database faked in memory)",
+        "Lambda handlers invoked with API Gateway events in one process, interleaved batches; "
+        "the naive baseline reads the code, stores a click event and updates a counter.",
+        lambda: handler_cost.table(handlers),
+    )
+    section(
+        "Cold start and package size",
+        "Fresh processes, median of 9 runs each, interleaved.",
+        lambda: cold_start.table(cold_start.measure()),
+    )
+    section(
+        "Local stack throughput",
+        local_throughput.__doc__.strip().replace("\n", " "),
+        lambda: local_throughput.table(local_throughput.measure()),
+    )
+    click_us = next(h.microseconds for h in handlers if h.name == "refkit click")
+    naive_us = next(h.microseconds for h in handlers if h.name == "naive click")
+    naive_name = "naive click (baseline: read code, put event, update counter)"
+    conversion_us = handler_cost.measure_conversion()
+    section(
+        "Cost per million operations",
+        cost.__doc__.strip().split("\n\n", 1)[1].replace("\n", " "),
+        lambda: cost.table(
+            [
+                cost.estimate(
+                    "click (counted, unique visitor)",
+                    2,
+                    requests_per_operation.units_of(operations, "click, new visitor (common path)"),
+                    click_us,
+                ),
+                cost.estimate(
+                    "conversion (API purchase)",
+                    2,
+                    requests_per_operation.units_of(
+                        operations, "conversion, API purchase (admin key)"
+                    ),
+                    conversion_us,
+                ),
+                cost.estimate(
+                    "naive click (baseline)",
+                    3,
+                    requests_per_operation.units_of(operations, naive_name),
+                    naive_us,
+                ),
+                cost.estimate(
+                    "stats view",
+                    1,
+                    requests_per_operation.units_of(operations, "stats view"),
+                    click_us,
+                ),
+            ]
+        ),
+    )
+    elapsed = time.perf_counter() - started
     text = (
-        f"# Benchmark results\n\nMeasured {today} on {platform.machine()} with Python "
-        f"{platform.python_version()} by `bench/run`.\n\n" + "\n\n".join(sections) + "\n"
+        f"# Benchmark results\n\nMeasured {today} on {platform.machine()} "
+        f"({platform.system()}), Python {platform.python_version()}, by `bench/run` "
+        f"in {elapsed:.0f} s. Ratios are measured side by side in the same run; absolute "
+        "times vary with the machine's load.\n\n" + "\n\n".join(sections) + "\n"
     )
     print(text)
     RESULTS.write_text(text)

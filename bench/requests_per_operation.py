@@ -1,31 +1,27 @@
-"""DynamoDB requests per refkit operation, counted through botocore's event hooks.
+"""DynamoDB requests and capacity units per refkit operation.
 
-Every operation goes through the real Chalice handler (chalice.test.Client) and the real
-DynamoStore, against moto. The counts are what sets cost and latency on AWS.
+Requests are counted with botocore's `before-call` event hook; capacity units are computed
+from real item sizes by bench/capacity.py. Every operation goes through the real Chalice
+handler (chalice.test.Client) and the real DynamoStore, against moto.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
-os.environ.update(
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    POWERTOOLS_METRICS_DISABLED="true",
-    POWERTOOLS_LOG_LEVEL="ERROR",
-)
+from bench import setup_paths
+from bench.capacity import CapacityMeter, Units
+
+setup_paths()
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
+ADMIN_KEY = "rk_bench_key_0123456789"
+
+Measured = tuple[str, Counter[str], Units]
 
 
 class RequestCounter:
@@ -36,13 +32,8 @@ class RequestCounter:
     def _count(self, model: Any, **kwargs: Any) -> None:
         self.calls[model.name] += 1
 
-    def measure(self, action: Callable[[], Any]) -> Counter[str]:
-        self.calls.clear()
-        action()
-        return Counter(self.calls)
 
-
-def run() -> list[tuple[str, Counter[str]]]:
+def run() -> list[Measured]:
     import boto3
     from chalice.test import Client
     from moto import mock_aws
@@ -58,23 +49,26 @@ def run() -> list[tuple[str, Counter[str]]]:
     from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
 
-    results: list[tuple[str, Counter[str]]] = []
+    results: list[Measured] = []
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, "bench")
         store = DynamoStore(client, "bench")
         clock = FixedClock(1_795_000_000.0)
-        deps.use_context(
-            Context(store, parse_programs(DEMO_CONFIG), Signer(b"bench-secret-0123456789"), clock)
-        )
-        store.put_admin_key(
-            AdminKey(hash_key("rk_bench_key_0123456789"), "bench", ("*",), "write", clock.now())
-        )
+        catalogue = parse_programs(DEMO_CONFIG)
+        deps.use_context(Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock))
+        store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", clock.now()))
         counter = RequestCounter(client)
-        auth = {
-            "authorization": "Bearer rk_bench_key_0123456789",
-            "content-type": "application/json",
-        }
+        meter = CapacityMeter(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
+        auth = {"authorization": f"Bearer {ADMIN_KEY}", "content-type": "application/json"}
+
+        def record(name: str, action: Callable[[], Any]) -> Any:
+            counter.calls.clear()
+            meter.reset()
+            result = action()
+            results.append((name, Counter(counter.calls), meter.reset()))
+            return result
+
         with Client(app) as api:
 
             def post(path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
@@ -87,60 +81,72 @@ def run() -> list[tuple[str, Counter[str]]]:
             def issue() -> Any:
                 return post("/v1/programs/demo/referrers", {"email": "jane@example.com"})
 
-            results.append(("code issuance, new referrer", counter.measure(issue)))
-            code = json.loads(issue().body)["code"]
-            token = json.loads(issue().body)["stats_token"]
-            results.append(("code issuance, returning referrer", counter.measure(issue)))
+            issued = json.loads(record("code issuance, new referrer", issue).body)
+            record("code issuance, returning referrer", issue)
+            code, token = issued["code"], issued["stats_token"]
 
             def click(agent: str) -> Callable[[], Any]:
                 return lambda: api.http.get(f"/r/{code}", headers={"user-agent": agent})
 
-            results.append(
-                ("click, first of the month for the code", counter.measure(click(BROWSER + " a")))
-            )
-            results.append(
-                ("click, new visitor (common path)", counter.measure(click(BROWSER + " b")))
-            )
-            results.append(("click, returning visitor", counter.measure(click(BROWSER + " b"))))
-            results.append(
-                ("click, bot or HEAD (not counted)", counter.measure(click("Slackbot 1.0")))
-            )
-            results.append(
-                (
-                    "conversion, pixel signup",
-                    counter.measure(
-                        lambda: api.http.get(
-                            f"/p.gif?program=demo&event=signup&order=u1&ref={code}"
-                        )
-                    ),
-                )
+            record("click, first of the month for the code", click(BROWSER + " a"))
+            record("click, new visitor (common path)", click(BROWSER + " b"))
+            record("click, returning visitor", click(BROWSER + " b"))
+            record("click, bot or HEAD (not counted)", click("Slackbot 1.0"))
+            record(
+                "conversion, pixel signup",
+                lambda: api.http.get(f"/p.gif?program=demo&event=signup&order=u1&ref={code}"),
             )
             purchase = {"event": "purchase", "order_id": "o1", "amount": 20, "ref": code}
-            results.append(
-                (
-                    "conversion, API purchase (admin key)",
-                    counter.measure(lambda: post("/v1/programs/demo/conversions", purchase, auth)),
-                )
+            record(
+                "conversion, API purchase (admin key)",
+                lambda: post("/v1/programs/demo/conversions", purchase, auth),
             )
-            results.append(
-                (
-                    "conversion, API purchase repeated",
-                    counter.measure(lambda: post("/v1/programs/demo/conversions", purchase, auth)),
-                )
+            record(
+                "conversion, API purchase repeated",
+                lambda: post("/v1/programs/demo/conversions", purchase, auth),
             )
-            results.append(
-                ("stats view", counter.measure(lambda: api.http.get(f"/v1/stats/{token}")))
-            )
+            record("stats view", lambda: api.http.get(f"/v1/stats/{token}"))
         deps.use_context(None)
+        record(
+            "naive click (baseline: read code, put event, update counter)",
+            _naive_click(client, code, catalogue.default.landing_url),
+        )
     return results
 
 
-def table(results: list[tuple[str, Counter[str]]]) -> str:
-    lines = ["| operation | requests | writes | calls |", "|---|---:|---:|---|"]
-    for name, calls in results:
+def _naive_click(client: Any, code: str, landing: str) -> Callable[[], Any]:
+    from chalice.test import Client
+
+    from bench.naive import NaiveDynamoClicks, naive_app
+    from chalicelib.domain.signing import Signer
+
+    app = naive_app(NaiveDynamoClicks(client, "bench"), landing, Signer(b"bench-secret-0123456789"))
+
+    def click() -> Any:
+        with Client(app) as naive:
+            response = naive.http.get(f"/r/{code}", headers={"user-agent": BROWSER + " n"})
+            assert response.status_code == 302
+            return response
+
+    return click
+
+
+def units_of(results: list[Measured], name: str) -> Units:
+    return next(units for label, _, units in results if label == name)
+
+
+def table(results: list[Measured]) -> str:
+    lines = [
+        "| operation | requests | writes | read units | write units | calls |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, calls, units in results:
         writes = sum(n for op, n in calls.items() if op in WRITES)
         detail = ", ".join(f"{op} x{n}" if n > 1 else op for op, n in sorted(calls.items()))
-        lines.append(f"| {name} | {sum(calls.values())} | {writes} | {detail} |")
+        lines.append(
+            f"| {name} | {sum(calls.values())} | {writes} | {units.read:g} | "
+            f"{units.write:g} | {detail} |"
+        )
     return "\n".join(lines)
 
 

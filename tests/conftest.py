@@ -115,7 +115,16 @@ def dynamo_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def dynamo_store(dynamo_client: Any) -> DynamoStore:
-    return DynamoStore(dynamo_client, "refkit-test")
+    """As in production: a second client without retries serves the click path."""
+    import boto3
+    from botocore.config import Config
+
+    click_client = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        config=Config(retries={"mode": "standard", "max_attempts": 1}),
+    )
+    return DynamoStore(dynamo_client, "refkit-test", click_client)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ..domain.conversions import (
     conversion_view,
     parse_conversion,
 )
-from ..domain.errors import RefkitError
+from ..domain.errors import RefkitError, UnavailableError
 from ..observability import logger, metrics
 from .deps import context
 from .http import (
@@ -55,9 +55,10 @@ def pixel() -> Response:
         }
         conversion = parse_conversion(ctx, program, data)
         visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-        _, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
-        if created:
-            metrics.add_metric(name="Conversions", unit="Count", value=1)
+        attribute_conversion(ctx, program, conversion, visitor=visitor)
+    except UnavailableError as exc:
+        logger.warning("pixel conversion lost: database unavailable", exc_info=exc)
+        metrics.add_metric(name="PixelConversionsLost", unit="Count", value=1)
     except RefkitError as exc:
         logger.info("pixel ignored", extra={"reason": exc.message})
     return Response(
@@ -77,6 +78,4 @@ def create_conversion(program: str) -> Response:
     body = read_json(request)
     reject_unknown_fields(body, API_FIELDS)
     conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
-    if created:
-        metrics.add_metric(name="Conversions", unit="Count", value=1)
     return json_response(conversion_view(conversion), 201 if created else 200)

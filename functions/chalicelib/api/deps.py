@@ -54,7 +54,7 @@ def _context() -> Context:
     if len(config.secret) < 16:
         raise UnavailableError("refkit is not configured: REFKIT_SECRET is missing or too short.")
     return Context(
-        store=DynamoStore(dynamodb_client(), config.table),
+        store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
         catalogue=load_catalogue(config),
         signer=Signer(config.secret.encode()),
         clock=SystemClock(),
@@ -69,7 +69,8 @@ def load_catalogue(config: Settings) -> Catalogue:
 
 
 @functools.cache
-def dynamodb_client() -> Any:
+def dynamodb_client(retries: bool = True) -> Any:
+    """The DynamoDB client; `retries=False` gives the click path's fail-fast twin."""
     import boto3
     from botocore.config import Config
 
@@ -78,11 +79,11 @@ def dynamodb_client() -> Any:
         "dynamodb",
         region_name=config.region,
         endpoint_url=config.dynamodb_endpoint,
-        # Fail fast: a slow database must not hold a visitor on the redirect.
+        # Short timeouts: a slow database must not hold a visitor or a caller for long.
         config=Config(
             connect_timeout=1,
             read_timeout=2,
-            retries={"mode": "standard", "max_attempts": 2},
+            retries={"mode": "standard", "max_attempts": 2 if retries else 1},
             tcp_keepalive=True,
         ),
     )

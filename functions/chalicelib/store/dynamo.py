@@ -57,9 +57,22 @@ def unavailable_on_failure(method: Callable[..., T]) -> Callable[..., T]:
 
 
 class DynamoStore:
-    def __init__(self, client: Any, table: str) -> None:
+    """`client` serves everything; `click_client` (default: the same) serves the click path
+    and should not retry: a click that is not counted costs less than a visitor kept waiting
+    through a backoff, and the redirect happens either way."""
+
+    def __init__(self, client: Any, table: str, click_client: Any | None = None) -> None:
         self._client = client
+        self._click_client = click_client or client
         self._table = table
+
+    @property
+    def clients(self) -> tuple[Any, ...]:
+        return (
+            (self._client,)
+            if self._click_client is self._client
+            else (self._client, self._click_client)
+        )
 
     @unavailable_on_failure
     def find_referrer(
@@ -108,13 +121,13 @@ class DynamoStore:
 
     @unavailable_on_failure
     def get_referrer(self, code: str) -> Referrer | None:
-        item = self._get(keys.code_pk(code), keys.META)
+        item = self._get(keys.code_pk(code), keys.META, client=self._click_client)
         return _referrer_from_item(item) if item else None
 
     @unavailable_on_failure
     def claim_visit(self, visitor: str, code: str, now: float, window: int) -> bool:
         try:
-            self._client.update_item(
+            self._click_client.update_item(
                 TableName=self._table,
                 Key={"PK": _s(keys.visit_pk(visitor)), "SK": _s(keys.visit_sk(code))},
                 UpdateExpression="SET seen_at = :now, expires_at = :expires",
@@ -133,7 +146,8 @@ class DynamoStore:
 
     @unavailable_on_failure
     def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
-        day = time.strftime("%d", time.gmtime(at))
+        stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
+        month, day = stamp[:7], stamp[8:]
         names = [counter_name("c", day)]
         if unique:
             names.append(counter_name("u", day))
@@ -142,13 +156,13 @@ class DynamoStore:
         adds = ", ".join(f"#a{i} :one" for i in range(len(names)))
         request: Item = {
             "TableName": self._table,
-            "Key": {"PK": _s(keys.code_pk(code)), "SK": _s(keys.clicks_sk(_month(at)))},
+            "Key": {"PK": _s(keys.code_pk(code)), "SK": _s(keys.clicks_sk(month))},
             "ExpressionAttributeNames": {f"#a{i}": name for i, name in enumerate(names)},
             "ExpressionAttributeValues": {":one": _n(1)},
         }
         try:
             # The common path: this month's counter item exists and knows its program.
-            response = self._client.update_item(
+            response = self._click_client.update_item(
                 **request,
                 UpdateExpression=f"ADD {adds}",
                 ConditionExpression="attribute_exists(program)",
@@ -159,12 +173,14 @@ class DynamoStore:
             if _error_code(exc) != "ConditionalCheckFailedException":
                 raise
         # First click of the month (or an unknown code): look the code up once.
-        meta = self._get(keys.code_pk(code), keys.META)
+        meta = self._get(keys.code_pk(code), keys.META, client=self._click_client)
         if meta is None:
             return None
         program = str(meta["program"]["S"])
         request["ExpressionAttributeValues"][":program"] = _s(program)
-        self._client.update_item(**request, UpdateExpression=f"SET program = :program ADD {adds}")
+        self._click_client.update_item(
+            **request, UpdateExpression=f"SET program = :program ADD {adds}"
+        )
         return program
 
     @unavailable_on_failure
@@ -280,8 +296,10 @@ class DynamoStore:
             TableName=self._table, Key={"PK": _s(keys.key_pk(key_hash)), "SK": _s(keys.META)}
         )
 
-    def _get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
-        response = self._client.get_item(
+    def _get(
+        self, pk: str, sk: str, *, consistent: bool = False, client: Any | None = None
+    ) -> Item | None:
+        response = (client or self._client).get_item(
             TableName=self._table,
             Key={"PK": _s(pk), "SK": _s(sk)},
             ConsistentRead=consistent,

@@ -73,9 +73,9 @@ class MemoryStore:
         referrer = self._referrers.get(code)
         if referrer is None:
             return None
-        day = time.strftime("%d", time.gmtime(at))
+        month, day = _month_and_day(at)
         with self._lock:
-            values = self._counters[(code, CLICKS, _month(at))]
+            values = self._counters[(code, CLICKS, month)]
             _add(values, counter_name("c", day), Decimal(1))
             if unique:
                 _add(values, counter_name("u", day), Decimal(1))
@@ -140,3 +140,8 @@ def _add(values: dict[str, Decimal], name: str, amount: Decimal) -> None:
 
 def _month(at: float) -> str:
     return time.strftime("%Y-%m", time.gmtime(at))
+
+
+def _month_and_day(at: float) -> tuple[str, str]:
+    stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
+    return stamp[:7], stamp[8:]

@@ -224,6 +224,7 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
         f"  Admin key    {stack.admin_key}"
         + ("  (generated for this run)" if stack.generated_key else "")
     )
+    say(f"  DynamoDB     {stack.db.endpoint}  (table {TABLE})")
     say(f"  Data         {stack.db.snapshot}")
     say("")
     say("Embed the widget on your site:")

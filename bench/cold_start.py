@@ -1,0 +1,119 @@
+"""Cold start: what a fresh Lambda container pays before the first request is answered.
+
+Fresh Python processes, interleaved, median of several runs each:
+- `import app` (functions/app.py and everything it imports) against `import boto3`;
+- the same plus the DynamoDB client the first request creates, against boto3 plus a client;
+and the size of the Lambda deployment package that `chalice package` builds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import ROOT, setup_paths
+
+setup_paths()
+
+SNIPPETS = {
+    "python -c pass": "pass",
+    "import boto3": "import boto3",
+    "import app": "import app",
+    "import boto3 + client": "import boto3; boto3.client('dynamodb', region_name='us-east-1')",
+    "import app + client": "import app; from chalicelib.api import deps; deps.dynamodb_client()",
+}
+
+
+@dataclass
+class ColdStart:
+    milliseconds: dict[str, float]
+    package_bytes: int | None
+    package_files: int | None
+
+
+def measure(runs: int = 9) -> ColdStart:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "functions"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "0",
+    }
+    times: dict[str, list[float]] = {name: [] for name in SNIPPETS}
+    for code in SNIPPETS.values():  # compile .pyc files first: Lambda ships them warm too
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT / "functions")
+    for _ in range(runs):
+        for name, code in SNIPPETS.items():
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, cwd=ROOT / "functions"
+            )
+            times[name].append((time.perf_counter() - start) * 1e3)
+    size, files = package_size()
+    return ColdStart(
+        {name: statistics.median(values) for name, values in times.items()}, size, files
+    )
+
+
+def package_size() -> tuple[int | None, int | None]:
+    """Bytes and file count of the zip `chalice package` builds for the Lambda function."""
+    chalice = Path(sys.executable).with_name("chalice")
+    with tempfile.TemporaryDirectory() as work:
+        # A copy of the project, so the placeholder IAM policy chalice wants to read (the
+        # package's code does not depend on it) never lands in the checkout.
+        project = Path(work) / "functions"
+        shutil.copytree(
+            ROOT / "functions",
+            project,
+            ignore=shutil.ignore_patterns("__pycache__", "programs.json"),
+        )
+        policy = project / ".chalice" / "policy-dev.json"
+        if not policy.exists():
+            policy.write_text('{"Version": "2012-10-17", "Statement": []}')
+        out = Path(work) / "out"
+        result = subprocess.run(
+            [str(chalice), "package", str(out)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"},
+            check=False,
+        )
+        archive = out / "deployment.zip"
+        if result.returncode != 0 or not archive.exists():
+            print(f"chalice package failed: {result.stderr[-500:]}", file=sys.stderr)
+            return None, None
+        with zipfile.ZipFile(archive) as zipped:
+            return archive.stat().st_size, len(zipped.namelist())
+
+
+def table(result: ColdStart) -> str:
+    base = result.milliseconds["python -c pass"]
+    net = {name: value - base for name, value in result.milliseconds.items()}
+    lines = [
+        "| fresh process | median ms | ms beyond interpreter start |",
+        "|---|---:|---:|",
+        *(f"| `{name}` | {result.milliseconds[name]:.0f} | {net[name]:.0f} |" for name in SNIPPETS),
+        "",
+        f"- `import app` / `import boto3`: **{net['import app'] / net['import boto3']:.2f}x** "
+        "(the app imports botocore's exceptions but creates its boto3 client on first use)",
+        f"- with the DynamoDB client the first request creates: "
+        f"**{net['import app + client'] / net['import boto3 + client']:.2f}x** of boto3 + client",
+    ]
+    if result.package_bytes is not None:
+        lines.append(
+            f"- Lambda package from `chalice package`: **{result.package_bytes / 1e6:.2f} MB** "
+            f"zipped, {result.package_files} files (boto3 is provided by the Lambda runtime)"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(measure()))

@@ -1,0 +1,88 @@
+"""Cost per million clicks and per million conversions on AWS list prices, from the request
+counts and capacity units measured in the same run.
+
+Formula per million operations:
+  API Gateway (REST) requests
+  + Lambda requests + Lambda GB-seconds (memory x billed duration)
+  + DynamoDB write request units + read request units
+  + CloudWatch Logs ingestion for Lambda's per-invocation lines.
+Billed duration = measured warm handler time (in-memory store) + one DynamoDB round trip
+per request at ASSUMED_ROUND_TRIP_MS, rounded up to Lambda's 1 ms billing granularity.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from bench import ROOT
+from bench.capacity import Units
+
+# us-east-1 list prices (on-demand), per unit stated in the name.
+PRICES = {
+    "api_gateway_rest_per_million": 3.50,
+    "lambda_requests_per_million": 0.20,
+    "lambda_gb_second": 0.0000166667,
+    "dynamodb_write_units_per_million": 0.625,
+    "dynamodb_read_units_per_million": 0.125,
+    "logs_ingestion_per_gb": 0.50,
+}
+ASSUMED_ROUND_TRIP_MS = 5.0  # DynamoDB from Lambda in one region: typically 3-8 ms
+LOG_BYTES_PER_INVOCATION = 350  # START, END and REPORT lines Lambda writes itself
+
+
+@dataclass
+class Cost:
+    operation: str
+    requests: int
+    units: Units
+    billed_ms: int
+    per_million: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.per_million.values())
+
+
+def lambda_memory_mb() -> int:
+    config = json.loads((ROOT / "functions" / ".chalice" / "config.json").read_text())
+    return int(config.get("lambda_memory_size", 128))
+
+
+def estimate(operation: str, requests: int, units: Units, handler_us: float) -> Cost:
+    memory_gb = lambda_memory_mb() / 1024
+    billed_ms = math.ceil(handler_us / 1000 + requests * ASSUMED_ROUND_TRIP_MS)
+    per_million = {
+        "API Gateway": PRICES["api_gateway_rest_per_million"],
+        "Lambda requests": PRICES["lambda_requests_per_million"],
+        "Lambda compute": memory_gb * billed_ms / 1000 * PRICES["lambda_gb_second"] * 1e6,
+        "DynamoDB writes": units.write * PRICES["dynamodb_write_units_per_million"],
+        "DynamoDB reads": units.read * PRICES["dynamodb_read_units_per_million"],
+        "Logs": LOG_BYTES_PER_INVOCATION * 1e6 / 1e9 * PRICES["logs_ingestion_per_gb"],
+    }
+    return Cost(operation, requests, units, billed_ms, per_million)
+
+
+def table(costs: list[Cost]) -> str:
+    parts = list(costs[0].per_million)
+    lines = [
+        f"Lambda memory {lambda_memory_mb()} MB; billed duration = measured handler time + "
+        f"{ASSUMED_ROUND_TRIP_MS:g} ms per DynamoDB request (assumed round trip), rounded up to "
+        "1 ms. Prices: us-east-1 list, on-demand: "
+        + ", ".join(f"{name.replace('_', ' ')} ${price:g}" for name, price in PRICES.items())
+        + ".",
+        "",
+        "| per million | requests | write units | read units | billed ms | "
+        + " | ".join(parts)
+        + " | **total** |",
+        "|---|---:|---:|---:|---:|" + "---:|" * len(parts) + "---:|",
+    ]
+    for cost in costs:
+        lines.append(
+            f"| {cost.operation} | {cost.requests} | {cost.units.write:g} | {cost.units.read:g} | "
+            f"{cost.billed_ms} | "
+            + " | ".join(f"${cost.per_million[p]:.2f}" for p in parts)
+            + f" | **${cost.total:.2f}** |"
+        )
+    return "\n".join(lines)

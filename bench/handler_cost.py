@@ -1,0 +1,193 @@
+"""Warm handler cost of a click, with the database faked in memory.
+
+Three Lambda handlers are invoked with API Gateway (REST, proxy) events in this process,
+in interleaved batches so machine noise hits all of them alike:
+- bare: a Chalice route that only answers 302 (the floor for a Chalice redirect);
+- refkit: the real app (functions/app.py) on the in-memory store twin;
+- naive: the baseline click path of bench/naive.py on dicts.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench import setup_paths
+
+setup_paths()
+
+ADMIN_KEY = "rk_bench_key_0123456789"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
+
+
+@dataclass
+class HandlerCost:
+    name: str
+    microseconds: float  # median per invocation
+    requests_per_click: float
+
+
+class _Context:
+    aws_request_id = "bench"
+    function_name = "refkit"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:refkit"
+
+
+def click_event(code: str, visitor: int) -> dict[str, Any]:
+    return {
+        "resource": "/r/{code}",
+        "path": f"/r/{code}",
+        "httpMethod": "GET",
+        "headers": {"user-agent": BROWSER, "accept": "text/html"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"code": code},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/r/{code}",
+            "httpMethod": "GET",
+            "path": f"/api/r/{code}",
+            "stage": "api",
+            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+            "identity": {"sourceIp": f"198.51.{visitor // 250 % 250}.{visitor % 250}"},
+        },
+        "body": None,
+        "isBase64Encoded": False,
+    }
+
+
+def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
+    from chalice.app import Chalice, Response
+
+    from app import app as refkit_app
+    from bench.naive import NaiveMemoryClicks, naive_app
+    from chalicelib.api import deps
+    from chalicelib.domain.clock import SystemClock
+    from chalicelib.domain.context import Context
+    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
+    from chalicelib.domain.signing import Signer
+    from chalicelib.store.memory import MemoryStore
+    from chalicelib.store.records import Referrer
+
+    signer = Signer(b"bench-secret-0123456789")
+    catalogue = parse_programs(DEMO_CONFIG)
+    store = MemoryStore()
+    store.create_referrer(Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time()))
+    deps.use_context(Context(store, catalogue, signer, SystemClock()))
+
+    bare = Chalice(app_name="bare")
+
+    @bare.route("/r/{code}", methods=["GET"])
+    def follow(code: str) -> Response:
+        return Response(body=b"", status_code=302, headers={"Location": "https://example.com/"})
+
+    naive_clicks = NaiveMemoryClicks({"bench23": "demo"})
+    naive = naive_app(naive_clicks, catalogue.default.landing_url, signer)
+    handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {
+        "bare Chalice 302": bare,
+        "refkit click": refkit_app,
+        "naive click": naive,
+    }
+    samples: dict[str, list[float]] = {name: [] for name in handlers}
+    visitor = 0
+    context = _Context()
+    for name, handler in handlers.items():  # warm-up: imports, caches, regexes
+        for _ in range(50):
+            assert handler(click_event("bench23", visitor), context)["statusCode"] == 302, name
+    for _ in range(rounds):
+        for name, handler in handlers.items():
+            events = [click_event("bench23", visitor + i) for i in range(batch)]
+            visitor += batch
+            start = time.perf_counter()
+            for event in events:
+                handler(event, context)
+            samples[name].append((time.perf_counter() - start) / batch * 1e6)
+    deps.use_context(None)
+    calls = rounds * batch + 50
+    requests = {
+        "bare Chalice 302": 0.0,
+        "refkit click": store.requests / calls,
+        "naive click": naive_clicks.requests / calls,
+    }
+    return [
+        HandlerCost(name, statistics.median(samples[name]), requests[name]) for name in handlers
+    ]
+
+
+def table(results: list[HandlerCost]) -> str:
+    floor = results[0].microseconds
+    lines = [
+        "| handler | median µs per click | ratio to bare 302 | store requests per click |",
+        "|---|---:|---:|---:|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.name} | {result.microseconds:.0f} | "
+            f"{result.microseconds / floor:.2f}x | {result.requests_per_click:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(measure()))
+
+
+def conversion_event(order: int) -> dict[str, Any]:
+    body = json.dumps(
+        {"event": "purchase", "order_id": f"o-{order}", "amount": 20, "ref": "bench23"}
+    )
+    return {
+        "resource": "/v1/programs/{program}/conversions",
+        "path": "/v1/programs/demo/conversions",
+        "httpMethod": "POST",
+        "headers": {"content-type": "application/json", "authorization": f"Bearer {ADMIN_KEY}"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"program": "demo"},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/v1/programs/{program}/conversions",
+            "httpMethod": "POST",
+            "path": "/api/v1/programs/demo/conversions",
+            "stage": "api",
+            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+            "identity": {"sourceIp": "203.0.113.9"},
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def measure_conversion(runs: int = 2000) -> float:
+    """Median µs of a recorded API purchase through the handler, in-memory store."""
+    from app import app as refkit_app
+    from chalicelib.api import deps
+    from chalicelib.domain.admin import hash_key
+    from chalicelib.domain.clock import SystemClock
+    from chalicelib.domain.context import Context
+    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
+    from chalicelib.domain.signing import Signer
+    from chalicelib.store.memory import MemoryStore
+    from chalicelib.store.records import AdminKey, Referrer
+
+    store = MemoryStore()
+    store.create_referrer(Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time()))
+    store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", time.time()))
+    signer = Signer(b"bench-secret-0123456789")
+    deps.use_context(Context(store, parse_programs(DEMO_CONFIG), signer, SystemClock()))
+    context, timings = _Context(), []
+    for order in range(runs):
+        event = conversion_event(order)
+        start = time.perf_counter()
+        response = refkit_app(event, context)
+        timings.append((time.perf_counter() - start) * 1e6)
+        assert response["statusCode"] == 201, response
+    deps.use_context(None)
+    return statistics.median(timings[runs // 10 :])
