@@ -51,7 +51,8 @@ HTML_HEADERS = {
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
-        body=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        # ASCII-only JSON: any text, even text that is not valid Unicode, serializes safely.
+        body=json.dumps(body, separators=(",", ":")),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
@@ -91,6 +92,8 @@ def read_json(request: Request) -> dict[str, Any]:
         raise InvalidInputError('The request body must be a JSON object, e.g. {"email": ...}.')
     try:
         body = json.loads(raw)
+    except RecursionError:
+        raise InvalidInputError("The request body is nested too deeply.") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"The request body is not valid JSON ({_short(exc)}).") from None
     if not isinstance(body, dict):

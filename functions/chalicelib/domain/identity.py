@@ -13,6 +13,7 @@ from .programs import Program
 
 _LOCAL_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _LABEL_RE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -44,6 +45,8 @@ def clean_name(raw: object) -> str:
         return ""
     if not isinstance(raw, str):
         raise InvalidInputError("'name' must be text, e.g. \"Jane Doe\".")
+    if _SURROGATE.search(raw):
+        raise InvalidInputError("'name' contains characters that are not valid text.")
     name = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
     if len(name) > 80:
         raise InvalidInputError("'name' is too long (80 characters at most).")

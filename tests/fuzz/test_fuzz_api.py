@@ -1,0 +1,408 @@
+"""Property-based fuzzing of every route, through the real Chalice handler and DynamoStore on
+moto: whatever arrives, no 5xx, and every 4xx is a JSON error a client can read (except
+/r/{code}'s 404, which is an HTML page for people by design). The pixel always answers a
+GIF and the redirect only ever points at a configured landing host.
+
+At least 5,000 generated requests run per test session (checked by the last test)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ADMIN_KEY, OTHER_PROGRAM_KEY, READ_KEY, config_document
+
+DEFAULT_EXAMPLES = 700  # per property; 8 properties with many examples: over 5,000 requests
+EXAMPLES = int(os.environ.get("REFKIT_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ALLOWED_HOSTS = {
+    host
+    for p in config_document()["programs"]
+    for host in p.get("allowed_hosts", [urlsplit(p["landing_url"]).hostname])
+}
+REQUESTS = {"count": 0}
+
+
+@pytest.fixture(scope="module")
+def fuzz() -> Iterator[dict[str, Any]]:
+    """One moto table and app for the whole module (hypothesis runs many examples per test)."""
+    import threading
+
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+    from moto.core.responses import BaseResponse
+
+    from app import app
+    from chalicelib.api import deps
+    from chalicelib.domain.clock import SystemClock
+    from chalicelib.domain.context import Context
+    from chalicelib.domain.programs import parse_programs
+    from chalicelib.domain.signing import Signer
+    from chalicelib.store.dynamo import DynamoStore
+    from chalicelib.store.table import create_table
+    from tests.conftest import SECRET, install_keys
+
+    lock, call_action = threading.Lock(), BaseResponse.call_action
+
+    def atomic(self: Any) -> Any:
+        with lock:
+            return call_action(self)
+
+    BaseResponse.call_action = atomic  # type: ignore[method-assign]
+    os.environ.update(
+        REFKIT_API_URL="https://api.example.net", REFKIT_SITE_URL="https://refer.example.net"
+    )
+    try:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            create_table(client, "fuzz")
+            store = DynamoStore(client, "fuzz")
+            ctx = Context(store, parse_programs(config_document()), Signer(SECRET), SystemClock())
+            deps.reset()
+            deps.use_context(ctx)
+            install_keys(store)
+            with Client(app) as api:
+                made = json.loads(
+                    api.http.post(
+                        "/v1/programs/shop/referrers",
+                        body=b'{"email": "fuzz@example.com"}',
+                        headers={"content-type": "application/json"},
+                    ).body
+                )
+                yield {"api": api, "code": made["code"], "token": made["stats_token"]}
+    finally:
+        BaseResponse.call_action = call_action  # type: ignore[method-assign]
+        deps.reset()
+        for name in ("REFKIT_API_URL", "REFKIT_SITE_URL"):
+            os.environ.pop(name, None)
+
+
+# ---- strategies -----------------------------------------------------------------------
+
+# Strings that have broken real systems: surrogates (JSON can carry them as \ud800 escapes),
+# direction overrides, zero-width and control characters, NUL, huge and tricky values.
+NAUGHTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "..",
+        "../../etc/passwd",
+        "%2e%2e%2f",
+        "//evil.com",
+        "https://evil.com",
+        "@evil.com",
+        "\r\nSet-Cookie: x=1",
+        "\u202e\u0000",
+        "\ud800",
+        "a\udfffb",
+        "\udbff\udfff",
+        "x" * 5000,
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "${jndi:ldap://x}",
+        "🎉" * 30,
+        "\uff21\uff22\uff23",
+        "NaN",
+        "-0",
+        "1e400",
+        "\u200b\u200d\ufeff",
+        "e\u0301\u0301\u0301",
+        "\x00",
+        "\x1b[31m",
+        "Ω≈ç√∫",
+        "null",
+    ]
+)
+# Any code point, lone surrogates included.
+texts = st.text(st.characters(exclude_categories=()), max_size=80) | NAUGHTY
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),
+    max_leaves=12,
+)
+
+
+def q(text: str) -> str:
+    """Percent-encode any text, lone surrogates included: what arrives over HTTP is bytes,
+    so a hostile client can send those byte sequences even where text cannot hold them."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
+def as_header(text: str) -> str:
+    """Header values arrive as bytes; servers hand them over decoded as latin-1."""
+    return (
+        text.encode("utf-8", "surrogatepass").decode("latin-1").replace("\r", "").replace("\n", "")
+    )
+
+
+# Mostly the real program, so bodies reach the code behind the program lookup.
+programs = st.sampled_from(["shop"] * 6 + ["acme", "nope", ""]) | texts
+segments = texts.map(q).filter(lambda s: 0 < len(s) < 2000)
+agents = (st.sampled_from(["", "Mozilla/5.0 (X11; Linux) Chrome/131", "Slackbot 1.0"]) | texts).map(
+    as_header
+)
+content_types = st.sampled_from(
+    ["application/json"] * 4
+    + [
+        "text/plain",
+        "application/json; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "",
+    ]
+)
+auths = st.sampled_from(
+    [
+        None,
+        f"Bearer {ADMIN_KEY}",
+        f"Bearer {READ_KEY}",
+        f"Bearer {OTHER_PROGRAM_KEY}",
+        "Bearer ",
+        "Basic abc",
+        "Bearer rk_x",
+        "bearer " + ADMIN_KEY,
+    ]
+)
+
+
+# Plausible values per field, mixed with anything: bodies that get past the first checks and
+# reach the deeper code (storage, serialization) rather than stopping at the first field.
+PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
+    "email": st.emails() | st.just("fuzz@example.com"),
+    "name": texts,
+    "event": st.sampled_from(["signup", "purchase"]),
+    "order_id": texts | st.integers(),
+    "amount": st.decimals(allow_nan=True).map(str) | st.floats() | st.integers(),
+    "currency": st.sampled_from(["USD", "EUR", "JPY", "BHD", "eur"]) | texts,
+    "ref": st.just("CODE") | texts,
+}
+
+
+def bodies(fields: list[str]) -> st.SearchStrategy[bytes]:
+    optional = {name: (PLAUSIBLE.get(name, json_values) | json_values) for name in fields}
+    near_valid = st.fixed_dictionaries({}, optional=optional).map(
+        lambda d: json.dumps(d, default=str).encode()
+    )
+    return (
+        near_valid
+        | json_values.map(lambda v: json.dumps(v).encode())
+        | st.binary(max_size=300)
+        | st.just(b"{" * 20000)
+        | st.integers(1, 16000).map(lambda depth: b"[" * depth + b"]" * depth)
+        | st.just(json.dumps({"email": "a@b.co", "pad": "x" * 20000}).encode())
+    )
+
+
+def headers(content_type: str, auth: str | None, agent: str) -> dict[str, str]:
+    found = {"content-type": content_type, "user-agent": agent}
+    if auth is not None:
+        found["authorization"] = auth
+    return {k: v for k, v in found.items() if v}
+
+
+def encode_query(query: dict[str, str]) -> str:
+    return "&".join(f"{q(key)}={q(value)}" for key, value in query.items())
+
+
+# ---- invariants ---------------------------------------------------------------------
+
+
+def send(
+    fuzz: dict[str, Any],
+    method: str,
+    path: str,
+    body: bytes = b"",
+    head: dict[str, str] | None = None,
+) -> Any:
+    REQUESTS["count"] += 1
+    body = body.replace(b'"CODE"', json.dumps(fuzz["code"]).encode())
+    response = fuzz["api"].http.request(method, path, body=body, headers=head or {})
+    assert response.status_code < 500, (method, path, response.status_code, response.body[:300])
+    return response
+
+
+def assert_json_error_if_4xx(response: Any) -> None:
+    if 400 <= response.status_code < 500:
+        body = json.loads(response.body)
+        assert isinstance(body, dict), body
+        message = body.get("error", body.get("message"))
+        assert isinstance(message, str) and message, body
+
+
+# ---- one property per route -----------------------------------------------------------
+
+
+@FUZZ
+@given(program=programs)
+def test_program_info(fuzz: dict[str, Any], program: str) -> None:
+    response = send(fuzz, "GET", f"/v1/programs/{q(program)}")
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    program=programs,
+    body=bodies(["email", "name", "signature", "extra"]),
+    ctype=content_types,
+    auth=auths,
+    agent=agents,
+)
+def test_referrer_issuance(
+    fuzz: dict[str, Any], program: str, body: bytes, ctype: str, auth: str | None, agent: str
+) -> None:
+    path = f"/v1/programs/{q(program)}/referrers"
+    response = send(fuzz, "POST", path, body, headers(ctype, auth, agent))
+    assert_json_error_if_4xx(response)
+    if response.status_code in (200, 201):
+        assert urlsplit(json.loads(response.body)["link"]).hostname == "api.example.net"
+
+
+@FUZZ
+@given(
+    body=st.fixed_dictionaries(
+        {"email": PLAUSIBLE["email"]}, optional={"name": texts | json_values, "signature": texts}
+    )
+)
+def test_referrer_issuance_with_a_valid_envelope(
+    fuzz: dict[str, Any], body: dict[str, Any]
+) -> None:
+    """Right program, JSON, a real email: the hostile part is in the other fields."""
+    response = send(
+        fuzz,
+        "POST",
+        "/v1/programs/shop/referrers",
+        json.dumps(body).encode(),
+        {"content-type": "application/json"},
+    )
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    code=segments | st.just("CODE"),
+    query=st.dictionaries(st.sampled_from(["ch", "to", "next", "url"]) | texts, texts, max_size=3),
+    agent=agents,
+    method=st.sampled_from(["GET", "HEAD"]),
+)
+def test_redirect(
+    fuzz: dict[str, Any], code: str, query: dict[str, str], agent: str, method: str
+) -> None:
+    code = fuzz["code"] if code == "CODE" else code
+    path = f"/r/{code}" + (f"?{encode_query(query)}" if query else "")
+    response = send(fuzz, method, path, head={"user-agent": agent} if agent else {})
+    assert response.status_code in (302, 403, 404), response.status_code
+    if response.status_code == 302:
+        assert urlsplit(response.headers["Location"]).hostname in ALLOWED_HOSTS
+    elif response.status_code == 403:  # API Gateway's answer to a path no route matches
+        assert_json_error_if_4xx(response)
+    elif method == "GET":
+        assert response.headers["Content-Type"].startswith("text/html")
+
+
+@FUZZ
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["program", "event", "ref", "click", "order", "amount", "currency"])
+        | texts,
+        texts | st.just("CODE"),
+        max_size=7,
+    ),
+    agent=agents,
+)
+def test_pixel(fuzz: dict[str, Any], query: dict[str, str], agent: str) -> None:
+    query = {k: (fuzz["code"] if v == "CODE" else v) for k, v in query.items()}
+    response = send(
+        fuzz, "GET", f"/p.gif?{encode_query(query)}", head={"user-agent": agent} if agent else {}
+    )
+    assert response.status_code == 200
+    assert response.body.startswith(b"GIF8")
+
+
+@FUZZ
+@given(
+    program=programs,
+    body=bodies(["event", "order_id", "amount", "currency", "ref", "click_id"]),
+    ctype=content_types,
+    auth=auths,
+)
+def test_conversions(
+    fuzz: dict[str, Any], program: str, body: bytes, ctype: str, auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/conversions"
+    response = send(fuzz, "POST", path, body, headers(ctype, auth, "server"))
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    body=st.fixed_dictionaries(
+        {"event": PLAUSIBLE["event"], "ref": st.just("CODE") | texts},
+        optional={
+            "order_id": PLAUSIBLE["order_id"],
+            "amount": PLAUSIBLE["amount"] | json_values,
+            "currency": PLAUSIBLE["currency"],
+            "click_id": texts,
+        },
+    )
+)
+def test_conversions_with_a_valid_envelope(fuzz: dict[str, Any], body: dict[str, Any]) -> None:
+    """Right program, JSON, a write key, mostly a real code: the hostile part is the values."""
+    response = send(
+        fuzz,
+        "POST",
+        "/v1/programs/shop/conversions",
+        json.dumps(body, default=str).encode(),
+        {"content-type": "application/json", "authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(token=segments | st.just("TOKEN"))
+def test_stats(fuzz: dict[str, Any], token: str) -> None:
+    token = fuzz["token"] if token == "TOKEN" else token
+    response = send(fuzz, "GET", f"/v1/stats/{token}")
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    method=st.sampled_from(["PUT", "PATCH", "DELETE"]),
+    path=st.sampled_from(
+        [
+            "/v1/programs/shop",
+            "/v1/programs/shop/referrers",
+            "/p.gif",
+            "/v1/programs/shop/conversions",
+            "/v1/stats/x",
+            "/r/abc",
+        ]
+    ),
+)
+def test_other_methods(fuzz: dict[str, Any], method: str, path: str) -> None:
+    # (OPTIONS preflights are answered by API Gateway itself, not by the app.)
+    response = send(fuzz, method, path, head={"origin": "https://shop.example.com"})
+    assert_json_error_if_4xx(response)
+
+
+def test_at_least_5000_requests_were_generated() -> None:
+    if EXAMPLES < DEFAULT_EXAMPLES:
+        pytest.skip("REFKIT_FUZZ_EXAMPLES lowers the number of examples (local runs)")
+    assert REQUESTS["count"] >= 5000, REQUESTS["count"]
