@@ -6,7 +6,7 @@ import datetime
 import platform
 from pathlib import Path
 
-from bench import requests_per_operation
+from bench import leaderboard_requests, requests_per_operation
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -18,6 +18,10 @@ def main() -> None:
         "Counted with botocore's `before-call` event hook while each operation runs through "
         "the Chalice handler and DynamoStore against moto.\n\n"
         + requests_per_operation.table(requests_per_operation.run()),
+        "## DynamoDB requests of the leaderboard\n\n"
+        "The public board is one `Query` on GSI2; a viewer's stats token adds a `GetItem` "
+        "(token version and program), and a bounded `COUNT` query when they are below the "
+        "top.\n\n" + requests_per_operation.table(leaderboard_requests.run()),
     ]
     text = (
         f"# Benchmark results\n\nMeasured {today} on {platform.machine()} with Python "
