@@ -39,7 +39,7 @@ def render_pages(
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = _paragraphs
-    env.filters["front_matter"] = lambda text: json.dumps(html.escape(text))
+    env.filters["front_matter"] = _front_matter
     texts = site_texts(program)
     public = program.public()
     values: dict[str, Any] = {
@@ -79,6 +79,14 @@ def _page_data(program: Program, public: dict[str, Any], places: dict[str, str])
         "leaderboard": program.site.leaderboard,
         "sites": places,
     }
+
+
+def _front_matter(text: str) -> Any:
+    """A YAML front-matter value: HTML-escaped (the theme inserts page titles unescaped),
+    then JSON-quoted, which YAML reads as one plain string."""
+    from markupsafe import Markup
+
+    return Markup(json.dumps(html.escape(text)))  # noqa: S704 - escaped, then quoted
 
 
 def _paragraphs(text: str) -> Any:
