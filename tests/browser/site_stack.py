@@ -11,6 +11,7 @@ from tests.e2e.stack import DevStack, request
 
 KEY = "rk_site_admin_key_for_tests_0123456789"
 PROGRAM = "beans"
+OTHER = "tea"  # a second program: its site is built under programs/tea/
 NAME = 'Bean <b>There</b> & "Co" <script>alert(1)</script>'
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
@@ -37,14 +38,22 @@ def start_site_stack(workdir: Path) -> DevStack:
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+  - id: {OTHER}
+    name: Tea Time
+    landing_url: {stack.site}/shop/
+    allowed_hosts: [127.0.0.1]
+    brand: {{primary_color: "#8e24aa"}}
+    rewards:
+      referrer: {{text: "A free tin of tea", kind: coupon}}
+      friend: {{text: "10% off", kind: percent, percent: 10}}
 """
     )
     return stack.start()
 
 
-def new_referrer(stack: DevStack, email: str, name: str) -> dict[str, Any]:
+def new_referrer(stack: DevStack, email: str, name: str, program: str = PROGRAM) -> dict[str, Any]:
     reply = request(
-        "POST", f"{stack.api}/v1/programs/{PROGRAM}/referrers", {"email": email, "name": name}
+        "POST", f"{stack.api}/v1/programs/{program}/referrers", {"email": email, "name": name}
     )
     assert reply.status in (200, 201), reply.body
     result: dict[str, Any] = reply.json()

@@ -14,6 +14,7 @@ from tests.e2e.stack import DevStack
 
 from .conftest import Recorded, screenshot
 from .site_stack import (
+    OTHER,
     click,
     new_referrer,
     only_local,
@@ -195,6 +196,19 @@ def test_missing_unknown_and_unreachable_states(
     assert page.locator('[data-slot="empty-note"]').is_visible()
     assert only_local(recorded.requests, stack) == []
     assert all("ERR_CONNECTION_REFUSED" in e or "404" in e for e in recorded.errors)
+
+
+def test_a_token_of_another_program_opens_that_programs_own_stats_page(
+    stack: DevStack, page: Any, recorded: Recorded
+) -> None:
+    tea = new_referrer(stack, "tina@example.com", "Tina", program=OTHER)
+    assert tea["stats_url"].startswith(f"{stack.site}/stats/?t=")  # one stats address
+    page.goto(tea["stats_url"])
+    page.wait_for_url(f"{stack.site}/programs/{OTHER}/stats/?t=*")
+    page.wait_for_selector("#refkit-stats[data-state=ready]")
+    assert page.locator(".md-header__topic").first.inner_text() == "Tea Time"
+    assert page.locator('[data-counter="clicks"]').inner_text() == "0"
+    assert recorded.errors == []
 
 
 def test_site_build_names_no_other_host(stack: DevStack) -> None:

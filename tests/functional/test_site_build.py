@@ -74,6 +74,19 @@ def test_a_reference_to_another_host_fails_the_build(tmp_path: Path) -> None:
     assert missing_files(out) == ["broken.html: assets/refkit/nope.js"]
 
 
+def test_the_widget_is_embedded_on_the_program_page_when_asked(tmp_path: Path) -> None:
+    document = config_document()
+    document["programs"][0]["site"] = {"widget": True}
+    out = tmp_path / "out"
+    build_sites(document, api_url=API, site_url="", out=out)
+    root = (out / "index.html").read_text()
+    assert '<script async src="widget/refkit.js" data-api="https://api.refer.example" ' in root
+    assert "data-refkit-panel" in root
+    nested = (out / "programs/acme/index.html").read_text()
+    assert "widget/refkit.js" not in nested  # acme did not ask for it
+    assert missing_files(out) == []  # the widget is copied in by its own build step
+
+
 def run_cli(tmp_path: Path, document: dict[str, Any], *args: str) -> Any:
     config = tmp_path / "refkit.yaml"
     config.write_text(yaml.safe_dump(document, allow_unicode=True))
