@@ -13,6 +13,7 @@ from bench import (
     cold_start,
     cost,
     handler_cost,
+    leaderboard_requests,
     local_throughput,
     requests_per_operation,
 )
@@ -36,6 +37,12 @@ def main() -> None:
         "Chalice handler and DynamoStore against moto; capacity units computed from the real "
         "item sizes with DynamoDB's pricing rules (bench/capacity.py).",
         lambda: requests_per_operation.table(operations),
+    )
+    section(
+        "DynamoDB requests of the leaderboard",
+        "The public board is one `Query` on GSI2; a viewer's stats token adds a `GetItem` "
+        "(token version and program), and a bounded `COUNT` query when they are below the top.",
+        lambda: requests_per_operation.table(leaderboard_requests.run()),
     )
     handlers = handler_cost.measure()
     section(

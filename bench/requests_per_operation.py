@@ -33,6 +33,22 @@ class RequestCounter:
         self.calls[model.name] += 1
 
 
+class Recorder:
+    """Runs operations one by one and records the requests and capacity units of each."""
+
+    def __init__(self, client: Any, reader: Any, table: str) -> None:
+        self.counter = RequestCounter(client)
+        self.meter = CapacityMeter(client, reader, table)
+        self.results: list[Measured] = []
+
+    def record(self, name: str, action: Callable[[], Any]) -> Any:
+        self.counter.calls.clear()
+        self.meter.reset()
+        result = action()
+        self.results.append((name, Counter(self.counter.calls), self.meter.reset()))
+        return result
+
+
 def run() -> list[Measured]:
     import boto3
     from chalice.test import Client
@@ -49,7 +65,6 @@ def run() -> list[Measured]:
     from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
 
-    results: list[Measured] = []
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, "bench")
@@ -58,16 +73,9 @@ def run() -> list[Measured]:
         catalogue = parse_programs(DEMO_CONFIG)
         deps.use_context(Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock))
         store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", clock.now()))
-        counter = RequestCounter(client)
-        meter = CapacityMeter(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
+        recorder = Recorder(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
+        record = recorder.record
         auth = {"authorization": f"Bearer {ADMIN_KEY}", "content-type": "application/json"}
-
-        def record(name: str, action: Callable[[], Any]) -> Any:
-            counter.calls.clear()
-            meter.reset()
-            result = action()
-            results.append((name, Counter(counter.calls), meter.reset()))
-            return result
 
         with Client(app) as api:
 
@@ -111,7 +119,7 @@ def run() -> list[Measured]:
             "naive click (baseline: read code, put event, update counter)",
             _naive_click(client, code, catalogue.default.landing_url),
         )
-    return results
+    return recorder.results
 
 
 def _naive_click(client: Any, code: str, landing: str) -> Callable[[], Any]:

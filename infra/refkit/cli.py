@@ -85,8 +85,10 @@ def dev(
     """Run the whole kit locally: API, embedded DynamoDB, site, widget and a demo shop."""
     from .config import load_config
     from .devstack.stack import DevOptions, run
+    from .site_theme import resolve_brand_files
 
     document, _ = load_config(config_path)
+    document = resolve_brand_files(document, (config_path or Path("refkit.yaml")).parent)
     if config_path is None and not Path("refkit.yaml").exists():
         document = _demo_for_port(document, port)
         click.echo("No refkit.yaml here: running the built-in demo program 'demo'.")
@@ -124,6 +126,71 @@ def config_check(config_path: Path) -> None:
     _, catalogue = load_config(config_path)
     names = ", ".join(catalogue.programs)
     click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")
+
+
+@main.group("site")
+def site_group() -> None:
+    """Build the program site: program page, private stats pages, leaderboard."""
+
+
+@site_group.command("build")
+@click.option(
+    "--program",
+    "program_id",
+    help="Build only this program's site, at the root of --out (default: every program).",
+)
+@click.option(
+    "--api",
+    "api_url",
+    help="Address of the refkit API that the pages call (default: api_url in refkit.yaml).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("refkit.yaml"),
+    show_default=True,
+    help="Program config; brand files are read relative to its folder.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="Folder to build into (emptied first).",
+)
+@fails_cleanly
+def site_build(program_id: str | None, api_url: str | None, config_path: Path, out: Path) -> None:
+    """Generate the program site from refkit.yaml and build it with mkdocs --strict."""
+    from chalicelib.domain.fields import url_problem
+
+    from .config import load_config
+    from .site import build_sites
+
+    document, catalogue = load_config(config_path)
+    api = (api_url or str(document.get("api_url") or "")).rstrip("/")
+    if not api:
+        raise click.UsageError("give the API address with --api URL or api_url in refkit.yaml")
+    problem = url_problem(api)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--api")
+    if program_id is not None:
+        catalogue.get(program_id)
+    result = build_sites(
+        document,
+        api_url=api,
+        site_url=str(document.get("site_url") or "").rstrip("/"),
+        out=out,
+        program=program_id,
+        base_dir=config_path.parent,
+    )
+    for program, defaults in result.defaults.items():
+        if defaults:
+            click.echo(
+                f"program '{program}': no text written for {', '.join(sorted(defaults))}; "
+                "using defaults (write them under site: in the config)"
+            )
+    click.echo(f"Built {len(result.pages)} pages into {out} (API: {api})")
 
 
 def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:

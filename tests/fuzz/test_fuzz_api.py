@@ -70,7 +70,9 @@ def fuzz() -> Iterator[dict[str, Any]]:
             client = boto3.client("dynamodb", region_name="us-east-1")
             create_table(client, "fuzz")
             store = DynamoStore(client, "fuzz")
-            ctx = Context(store, parse_programs(config_document()), Signer(SECRET), SystemClock())
+            document = config_document()
+            document["programs"][0]["site"] = {"leaderboard": True}
+            ctx = Context(store, parse_programs(document), Signer(SECRET), SystemClock())
             deps.reset()
             deps.use_context(ctx)
             install_keys(store)

@@ -113,3 +113,32 @@ def test_admin_keys(store: Any) -> None:
     assert not key.allows("acme", write=False)
     store.delete_admin_key("h" * 64)
     assert store.get_admin_key("h" * 64) is None
+
+
+def test_ranking_lists_successful_referrers_most_first_without_emails(store: Any) -> None:
+    counts = {"aaa2345": 3, "bbb2345": 1, "ccc2345": 0, "ddd2345": 5, "eee2345": 1}
+    for index, (code, successes) in enumerate(counts.items()):
+        store.create_referrer(
+            Referrer(code, "shop", f"ek{index}", f"{code}@example.com", f"Name {code}", NOW)
+        )
+        for n in range(successes):
+            store.record_conversion(
+                Conversion("shop", "purchase", f"{code}-{n}", code, NOW, successful=True)
+            )
+    store.create_referrer(Referrer("fff2345", "acme", "ek9", "f@example.com", "Other", NOW))
+    store.record_conversion(Conversion("acme", "purchase", "a-1", "fff2345", NOW, successful=True))
+
+    top = store.top_referrers("shop", 10)
+    assert [e.successful_referrals for e in top] == [5, 3, 1, 1]  # no one with zero
+    assert [e.code for e in top[:2]] == ["ddd2345", "aaa2345"]
+    assert {e.code for e in top[2:]} == {"bbb2345", "eee2345"}
+    assert top[0].name == "Name ddd2345"
+    assert "@" not in repr(top)
+    assert [e.successful_referrals for e in store.top_referrers("shop", 2)] == [5, 3]
+    assert [e.code for e in store.top_referrers("acme", 10)] == ["fff2345"]
+    assert store.top_referrers("nobody", 10) == []
+
+    assert store.count_referrers_above("shop", 1, 1000) == 2
+    assert store.count_referrers_above("shop", 0, 1000) == 4
+    assert store.count_referrers_above("shop", 0, 3) == 3  # bounded
+    assert store.count_referrers_above("shop", 5, 1000) == 0

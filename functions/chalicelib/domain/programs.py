@@ -15,10 +15,14 @@ from typing import Any
 from .currencies import CURRENCIES
 from .errors import NotFoundError
 from .fields import FieldReader, url_host
+from .program_site import SiteSettings, parse_site
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+# Brand images are local files copied into the site build (never loaded from another host).
+IMAGE_FILE_RE = re.compile(r"[^\x00-\x1f]+\.(svg|png|jpg|jpeg|webp|gif|ico)", re.IGNORECASE)
+BRAND_FIELDS = ("primary_color", "logo", "favicon")
 SUCCESS_EVENTS = ("signup", "purchase")
 REWARD_KINDS = ("credit", "percent", "coupon", "points")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
@@ -37,6 +41,7 @@ _PROGRAM_FIELDS = (
     "rewards",
     "success_event",
     "brand",
+    "site",
 )
 _REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
 
@@ -69,6 +74,8 @@ class Brand:
     """How the program looks, on the site and in the widget."""
 
     primary_color: str = "#3f51b5"
+    logo: str | None = None  # a local image file, relative to refkit.yaml
+    favicon: str | None = None
 
     def public(self) -> dict[str, Any]:
         return {"primary_color": self.primary_color}
@@ -89,6 +96,7 @@ class Program:
     landing_pages: Mapping[str, str] = field(default_factory=dict)
     success_event: str = "purchase"
     brand: Brand = field(default_factory=lambda: Brand())
+    site: SiteSettings = field(default_factory=lambda: SiteSettings())
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -213,12 +221,13 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         friend_reward=friend,
         success_event=success_event,
         brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
+        site=parse_site(reader, data.get("site"), f"{path}.site"),
     )
 
 
 def _parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:
     data = reader.mapping(raw, path)
-    reader.only_known(data, ("primary_color",), path)
+    reader.only_known(data, BRAND_FIELDS, path)
     color = reader.text(
         data,
         "primary_color",
@@ -227,7 +236,24 @@ def _parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:
         pattern=COLOR_RE,
         pattern_hint="must be a color like #3f51b5",
     )
-    return Brand(primary_color=color.lower())
+    images = {name: _image_file(reader, data, name, path) for name in ("logo", "favicon")}
+    return Brand(primary_color=color.lower(), logo=images["logo"], favicon=images["favicon"])
+
+
+def _image_file(reader: FieldReader, data: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = reader.optional_text(data, key, path, max_len=300)
+    if value is None:
+        return None
+    if "://" in value or value.startswith("//"):
+        reader.fail(f"{path}.{key}", f"'{value}' must be a local image file, not a URL")
+        return None
+    if not IMAGE_FILE_RE.fullmatch(value):
+        reader.fail(
+            f"{path}.{key}",
+            f"'{value}' must be the path of a .svg, .png, .jpg, .webp, .gif or .ico file",
+        )
+        return None
+    return value
 
 
 def _parse_landing_pages(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .records import AdminKey, Conversion, CounterMonth, Referrer
+from .records import AdminKey, BoardEntry, Conversion, CounterMonth, Referrer
 
 
 class Store(Protocol):
@@ -39,6 +39,16 @@ class Store(Protocol):
 
     def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
         """The referrer and every counter month of a code, in one query."""
+        ...
+
+    def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
+        """Up to `limit` referrers of the program with at least one successful referral,
+        most first (one query on the ranking index)."""
+        ...
+
+    def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
+        """How many referrers of the program have more successful referrals than this,
+        counting no further than `bound` (a return of `bound` means "bound or more")."""
         ...
 
     def get_admin_key(self, key_hash: str) -> AdminKey | None: ...

@@ -27,12 +27,14 @@ from .records import (
     CLICKS,
     CONVERSIONS,
     AdminKey,
+    BoardEntry,
     Conversion,
     CounterMonth,
     Referrer,
     channel_name,
     counter_name,
 )
+from .table import GSI2
 
 T = TypeVar("T")
 Item = dict[str, Any]
@@ -259,6 +261,44 @@ class DynamoStore:
                 kind = CLICKS if sk.startswith("CLICKS#") else CONVERSIONS
                 months.append(CounterMonth(code, kind, sk.split("#")[1], _numbers(item)))
         return (referrer, months) if referrer else None
+
+    @unavailable_on_failure
+    def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
+        response = self._client.query(
+            TableName=self._table,
+            IndexName=GSI2,
+            KeyConditionExpression="GSI2PK = :board AND successful_referrals > :none",
+            ExpressionAttributeValues={
+                ":board": _s(keys.program_board_gsi(program)),
+                ":none": _n(0),
+            },
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [
+            BoardEntry(
+                code=item["code"]["S"],
+                name=item.get("name", {}).get("S", ""),
+                successful_referrals=int(item["successful_referrals"]["N"]),
+            )
+            for item in response["Items"]
+        ]
+
+    @unavailable_on_failure
+    def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
+        # One page at most: `bound` index entries of ~100 bytes are far below the 1 MB page.
+        response = self._client.query(
+            TableName=self._table,
+            IndexName=GSI2,
+            KeyConditionExpression="GSI2PK = :board AND successful_referrals > :mine",
+            ExpressionAttributeValues={
+                ":board": _s(keys.program_board_gsi(program)),
+                ":mine": _n(successful_referrals),
+            },
+            Select="COUNT",
+            Limit=bound,
+        )
+        return min(int(response["Count"]), bound)
 
     @unavailable_on_failure
     def get_admin_key(self, key_hash: str) -> AdminKey | None:

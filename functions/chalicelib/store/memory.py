@@ -17,6 +17,7 @@ from .records import (
     CLICKS,
     CONVERSIONS,
     AdminKey,
+    BoardEntry,
     Conversion,
     CounterMonth,
     Referrer,
@@ -120,6 +121,27 @@ class MemoryStore:
                 if owner == code
             ]
         return referrer, months
+
+    def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
+        self.requests += 1
+        ranked = sorted(
+            (
+                r
+                for r in self._referrers.values()
+                if r.program == program and r.successful_referrals > 0
+            ),
+            key=lambda r: -r.successful_referrals,
+        )
+        return [BoardEntry(r.code, r.name, r.successful_referrals) for r in ranked[:limit]]
+
+    def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
+        self.requests += 1
+        above = sum(
+            1
+            for r in self._referrers.values()
+            if r.program == program and r.successful_referrals > successful_referrals
+        )
+        return min(above, bound)
 
     def get_admin_key(self, key_hash: str) -> AdminKey | None:
         self.requests += 1

@@ -23,6 +23,15 @@ class Referrer:
 
 
 @dataclass(frozen=True)
+class BoardEntry:
+    """A referrer as the ranking index (GSI2) projects them: no email, no token version."""
+
+    code: str
+    name: str
+    successful_referrals: int
+
+
+@dataclass(frozen=True)
 class Conversion:
     program: str
     event: str  # signup | purchase
