@@ -385,6 +385,18 @@ def test_stats(fuzz: dict[str, Any], token: str) -> None:
 
 
 @FUZZ
+@given(program=programs, token=st.none() | st.just("TOKEN") | texts)
+def test_leaderboard(fuzz: dict[str, Any], program: str, token: str | None) -> None:
+    path = f"/v1/programs/{q(program)}/leaderboard"
+    if token is not None:
+        path += "?t=" + (fuzz["token"] if token == "TOKEN" else q(token))
+    response = send(fuzz, "GET", path)
+    assert_json_error_if_4xx(response)
+    if response.status_code == 200:
+        assert "@" not in response.body.decode()
+
+
+@FUZZ
 @given(
     method=st.sampled_from(["PUT", "PATCH", "DELETE"]),
     path=st.sampled_from(
