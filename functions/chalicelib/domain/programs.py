@@ -15,6 +15,7 @@ from typing import Any
 from .currencies import CURRENCIES
 from .errors import NotFoundError
 from .fields import FieldReader, url_host
+from .widget_config import WidgetConfig, parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -37,6 +38,7 @@ _PROGRAM_FIELDS = (
     "rewards",
     "success_event",
     "brand",
+    "widget",
 )
 _REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
 
@@ -89,6 +91,7 @@ class Program:
     landing_pages: Mapping[str, str] = field(default_factory=dict)
     success_event: str = "purchase"
     brand: Brand = field(default_factory=lambda: Brand())
+    widget: WidgetConfig = field(default_factory=lambda: WidgetConfig())
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -113,6 +116,7 @@ class Program:
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
+            "widget": self.widget.public(),
         }
 
 
@@ -213,6 +217,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         friend_reward=friend,
         success_event=success_event,
         brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
+        widget=parse_widget(reader, data.get("widget"), f"{path}.widget"),
     )
 
 
