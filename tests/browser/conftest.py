@@ -1,0 +1,93 @@
+"""Shared browser fixtures: one Debian Chromium per session, pages that record their requests,
+console messages and uncaught errors, and screenshots saved into test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class RecordedPage:
+    page: Page
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (method, url)
+    console: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
+    errors: list[str] = field(default_factory=list)  # uncaught exceptions in the page
+    dialogs: list[str] = field(default_factory=list)  # alert/confirm/prompt messages
+
+    def urls(self, method: str | None = None) -> list[str]:
+        return [url for m, url in self.requests if method is None or m == method]
+
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "error"]
+
+    def warnings(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "warning"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., RecordedPage]]:
+    """open_page(**context options) -> a fresh context's page that records what it does."""
+    contexts: list[Any] = []
+
+    def factory(**options: Any) -> RecordedPage:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        recorded = RecordedPage(page)
+        page.on("request", lambda r: recorded.requests.append((r.method, r.url)))
+        page.on("console", lambda m: recorded.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: recorded.errors.append(str(e)))
+
+        def on_dialog(dialog: Any) -> None:
+            recorded.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        return recorded
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture(scope="session")
+def widget_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """`refkit dev` plus a second origin serving the widget's fixture pages (widget_env.py)."""
+    from .widget_env import start_world
+
+    world, shop = start_world(tmp_path_factory.mktemp("widget"))
+    yield world
+    shop.shutdown()
+    world.stack.stop()
