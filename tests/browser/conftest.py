@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.conftest import BROWSER
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -55,6 +57,8 @@ def open_page(browser: Browser) -> Iterator[Callable[..., RecordedPage]]:
     contexts: list[Any] = []
 
     def factory(**options: Any) -> RecordedPage:
+        # Headless Chromium says "HeadlessChrome", which refkit rightly counts as a bot.
+        options.setdefault("user_agent", BROWSER)
         context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
