@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -107,6 +108,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
 
     values: dict[str, str] = {}
 
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if path.startswith("/slow-api/"):
@@ -132,7 +137,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if csp:
             self.send_header("Content-Security-Policy", STRICT_CSP.format(**self.values))
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the page moved on
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -231,6 +231,7 @@
       var close = h('button', { class: 'x', 'aria-label': t.close, text: '\u00d7' });
       dialog = h('dialog', { 'aria-label': t.title }, [close, view]);
       close.addEventListener('click', function () { dialog.close(); });
+      dialog.addEventListener('keydown', trap);
       overlay().append(dialog);
       views.push(view);
       view.append(panel());
@@ -244,6 +245,18 @@
     if (who) return load();
     draw();
     if (views.length) programInfo().then(draw, noop);
+  }
+
+  // A modal dialog keeps the page inert, but Tab can still leave for the browser's own UI;
+  // keep it cycling inside the dialog.
+  function trap(e) {
+    if (e.key !== 'Tab') return;
+    var stops = dialog.querySelectorAll('button,a[href],input');
+    var first = stops[0], last = stops[stops.length - 1], at = dialog.getRootNode().activeElement;
+    if (e.shiftKey ? at === first : at === last) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
   }
 
   function draw() {
