@@ -138,7 +138,7 @@ def test_the_launcher_opens_an_accessible_dialog(
     launcher = page.get_by_role("button", name="Get $10")
     launcher.focus()
     page.keyboard.press("Enter")
-    dialog = page.get_by_role("dialog", name="Invite friends")
+    dialog = page.get_by_role("dialog", name="Give 15%, get $10")
     dialog.wait_for()
     dialog.locator("dl dd").first.wait_for()
     for _ in range(14):  # more stops than the dialog has: focus must stay inside it

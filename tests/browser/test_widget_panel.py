@@ -41,7 +41,8 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
     page = recorded.page
 
     assert page.locator("#rk-link").input_value() == referrer["link"]
-    shown = dict(zip(page.locator("dt").all_inner_texts(), page.locator("dd").all_inner_texts()))
+    terms, values = page.locator("dt").all_inner_texts(), page.locator("dd").all_inner_texts()
+    shown = dict(zip(terms, values, strict=True))
     assert shown == {
         "Clicks": str(stats["clicks"]),
         "Sign-ups": str(stats["signups"]),
@@ -51,8 +52,9 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
     assert page.get_by_role("heading", name="Give 15%, get $10").is_visible()  # widget config
     assert page.get_by_text("$10 store credit").is_visible()
     assert page.get_by_text("15% off your first order").is_visible()
-    assert page.get_by_role("link", name="See all your stats").get_attribute("href") == (
-        referrer["stats_url"]
+    assert (
+        page.get_by_role("link", name="See all your stats").get_attribute("href")
+        == (referrer["stats_url"])
     )
     qr = page.get_by_role("img", name="QR code of your referral link")
     assert qr.get_attribute("src") == (
@@ -102,8 +104,7 @@ def test_each_share_button_opens_its_network_with_the_channel_tag(
     recorded = open_panel(widget_world, open_page, "sam@example.com", "Sam Share")
     page = recorded.page
     hrefs = {
-        a.get_attribute("data-ch"): a.get_attribute("href")
-        for a in page.locator(".sh a").all()
+        a.get_attribute("data-ch"): a.get_attribute("href") for a in page.locator(".sh a").all()
     }
     assert set(hrefs) == {"email", "x", "facebook", "whatsapp", "linkedin"}
     message = "I buy my beans at Bean Club. Get 15% off your first order: {}"

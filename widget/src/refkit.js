@@ -229,7 +229,7 @@
     if (!dialog) {
       var view = h('div');
       var close = h('button', { class: 'x', 'aria-label': t.close, text: '\u00d7' });
-      dialog = h('dialog', { 'aria-label': t.title }, [close, view]);
+      dialog = h('dialog', { 'aria-labelledby': 'rk-title' }, [close, view]);
       close.addEventListener('click', function () { dialog.close(); });
       dialog.addEventListener('keydown', trap);
       overlay().append(dialog);
@@ -265,7 +265,7 @@
 
   function panel() {
     var p = info || {}, texts = p.widget || {}, rewards = p.rewards;
-    var kids = [h('h2', { text: texts.title || t.title })];
+    var kids = [h('h2', { id: 'rk-title', text: texts.title || t.title })];
     if (rewards) {
       kids.push(h('p', {}, [h('b', { text: t.you + ': ' }), rewards.referrer.text]));
       kids.push(h('p', {}, [h('b', { text: t.friend + ': ' }), rewards.friend.text]));
