@@ -86,6 +86,20 @@ def test_pixel_reports_the_conversion_where_there_is_no_beacon(
     assert_clean_console(recorded)
 
 
+def test_a_conversion_can_be_declared_with_attributes_alone(
+    widget_world: WidgetWorld, open_page: OpenPage
+) -> None:
+    referrer = widget_world.issue("ada@example.com", "Ada Attr")
+    recorded = open_page()
+    recorded.page.goto(f"{widget_world.api}/r/{referrer['code']}?to=fixture")
+    recorded.page.get_by_text("Ada sent you").wait_for()
+    recorded.page.goto(widget_world.page("welcome.html"))
+    wait_for(lambda: conversions_sent(recorded))
+    stats = wait_for(lambda: (s := widget_world.stats(referrer["stats_token"]))["signups"] and s)
+    assert stats["signups"] == 1 and stats["purchases"] == 0
+    assert_clean_console(recorded)
+
+
 def test_no_conversion_is_sent_without_a_saved_referral(
     widget_world: WidgetWorld, open_page: OpenPage
 ) -> None:

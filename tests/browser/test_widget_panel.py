@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 OpenPage = Callable[..., RecordedPage]
 
 
-def open_panel(world: WidgetWorld, open_page: OpenPage, email: str, name: str, **options: object):  # type: ignore[no-untyped-def]
+def open_panel(
+    world: WidgetWorld, open_page: OpenPage, email: str, name: str, **options: object
+) -> RecordedPage:
     recorded = open_page(**options)
     recorded.page.goto(world.page("panel.html", f"email={quote(email)}&name={quote(name)}"))
     recorded.page.locator("dl dd").first.wait_for()
