@@ -27,7 +27,7 @@ XSS = "<img src=x onerror=alert(1)>"
 def test_landing_saves_the_referral_and_a_later_purchase_reaches_the_referrers_stats(
     widget_world: WidgetWorld, open_page: OpenPage
 ) -> None:
-    referrer = widget_world.issue("jane@example.com", "Jane Doe")
+    referrer = widget_world.issue("jane.landing@example.com", "Jane Doe")
     code = referrer["code"]
     recorded = open_page(viewport={"width": 1280, "height": 800})
     page = recorded.page
