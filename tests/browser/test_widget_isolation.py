@@ -182,8 +182,8 @@ def test_dark_scheme_and_reduced_motion_are_respected(
     page = recorded.page
     page.goto(widget_world.page("launcher.html", "email=dora%40example.com"))
     page.get_by_role("button", name="Get $10").click()
+    page.locator("dialog dl dd").first.wait_for()  # loaded: the panel is drawn for good
     panel = page.locator("dialog .p")
-    panel.wait_for()
     assert panel.evaluate("p => getComputedStyle(p).backgroundColor") == "rgb(28, 33, 40)"
     assert page.locator("dialog").evaluate("d => getComputedStyle(d).animationName") == "none"
     assert_clean_console(recorded)
