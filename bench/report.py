@@ -16,6 +16,7 @@ from bench import (
     leaderboard_requests,
     local_throughput,
     requests_per_operation,
+    widget_size,
 )
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -43,6 +44,12 @@ def main() -> None:
         "The public board is one `Query` on GSI2; a viewer's stats token adds a `GetItem` "
         "(token version and program), and a bounded `COUNT` query when they are below the top.",
         lambda: requests_per_operation.table(leaderboard_requests.run()),
+    )
+    section(
+        "Widget size",
+        "`widget/src` minified by `refkit widget build` (calmjs.parse for the script, rcssmin "
+        "for its inlined stylesheet); `tests/unit/test_widget_build.py` fails above the budget.",
+        widget_size.table,
     )
     handlers = handler_cost.measure()
     section(

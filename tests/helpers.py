@@ -38,3 +38,22 @@ def convert(api: Any, body: dict[str, Any], program: str = "shop", key: str = AD
     return post_json(
         api, f"/v1/programs/{program}/conversions", body, {"authorization": f"Bearer {key}"}
     )
+
+
+def count_requests(store: Any, action: Any) -> dict[str, int]:
+    """DynamoDB requests (by operation) that `action` makes through any client of `store`."""
+    from collections import Counter
+
+    calls: Counter[str] = Counter()
+
+    def count(model: Any, **kwargs: Any) -> None:
+        calls[model.name] += 1
+
+    for client in store.clients:
+        client.meta.events.register("before-call.dynamodb", count)
+    try:
+        action()
+    finally:
+        for client in store.clients:
+            client.meta.events.unregister("before-call.dynamodb", count)
+    return dict(calls)

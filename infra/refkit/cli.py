@@ -190,7 +190,36 @@ def site_build(program_id: str | None, api_url: str | None, config_path: Path, o
                 f"program '{program}': no text written for {', '.join(sorted(defaults))}; "
                 "using defaults (write them under site: in the config)"
             )
-    click.echo(f"Built {len(result.pages)} pages into {out} (API: {api})")
+    from .widget import build_widget
+
+    build_widget(out / "widget")
+    click.echo(f"Built {len(result.pages)} pages and the widget into {out} (API: {api})")
+
+
+@main.group()
+def widget() -> None:
+    """Build the embeddable widget (widget/src -> refkit.js)."""
+
+
+@widget.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/site/widget"),
+    show_default=True,
+    help="Folder to write refkit.js into (the site serves it at /widget/refkit.js).",
+)
+@fails_cleanly
+def widget_build(out: Path) -> None:
+    """Minify the widget into OUT/refkit.js and print its size, raw and gzipped."""
+    from .widget import SIZE_BUDGET_GZIPPED, build_widget, widget_size
+
+    path = build_widget(out)
+    size = widget_size()
+    click.echo(
+        f"{path}: {size.minified} bytes, {size.gzipped} bytes gzipped "
+        f"(budget {SIZE_BUDGET_GZIPPED} bytes gzipped)"
+    )
 
 
 def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:

@@ -27,6 +27,14 @@ NAMESPACE_NAMES = {
 }
 # Files that other build steps add after the site is built (the widget is copied in later).
 ADDED_LATER = ("widget/",)
+# Pages a person opens by choice with a share button: the page itself never fetches them.
+# Exact endpoints, so a tracking pixel on the same hosts would still fail the audit.
+SHARE_LINKS = (
+    "https://x.com/intent/tweet?",
+    "https://www.facebook.com/sharer/sharer.php?",
+    "https://wa.me/?",
+    "https://www.linkedin.com/sharing/share-offsite/?",
+)
 
 
 def foreign_references(site: Path, allowed_origins: set[str]) -> list[str]:
@@ -38,7 +46,7 @@ def foreign_references(site: Path, allowed_origins: set[str]) -> list[str]:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for url in references_in(text, path.suffix.lower()):
-            if _origin(url) not in allowed:
+            if _origin(url) not in allowed and not url.startswith(SHARE_LINKS):
                 found.append(f"{path.relative_to(site)}: {url}")
     return found
 

@@ -1,17 +1,23 @@
-"""Shared browser fixtures: one Chromium per session, pages that record their console errors
-and requests, and a screenshot helper (files go to test-artifacts/screenshots/)."""
+"""Shared browser fixtures: one Debian Chromium per session, pages that record their requests,
+console messages and uncaught errors, and screenshots saved into test-artifacts/screenshots/.
+
+Pages use a desktop Chrome user agent: headless Chromium says "HeadlessChrome", which refkit
+rightly counts as a bot."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import BROWSER
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -23,21 +29,64 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 
 
 @dataclass
+class RecordedPage:
+    page: Page
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (method, url)
+    console: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
+    errors: list[str] = field(default_factory=list)  # uncaught exceptions in the page
+    dialogs: list[str] = field(default_factory=list)  # alert/confirm/prompt messages
+
+    def urls(self, method: str | None = None) -> list[str]:
+        return [url for m, url in self.requests if method is None or m == method]
+
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "error"]
+
+    def warnings(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "warning"]
+
+
+@dataclass
 class Recorded:
-    """What a page did: every request URL and every console error or page error."""
+    """What the `page` fixture's page did: request URLs, console errors and page errors."""
 
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., RecordedPage]]:
+    """open_page(**context options) -> a fresh context's page that records what it does."""
+    contexts: list[Any] = []
+
+    def factory(**options: Any) -> RecordedPage:
+        options.setdefault("user_agent", BROWSER)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        recorded = RecordedPage(page)
+        page.on("request", lambda r: recorded.requests.append((r.method, r.url)))
+        page.on("console", lambda m: recorded.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: recorded.errors.append(str(e)))
+
+        def on_dialog(dialog: Any) -> None:
+            recorded.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        return recorded
+
+    yield factory
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -46,8 +95,9 @@ def recorded() -> Recorded:
 
 
 @pytest.fixture
-def page(browser: Any, recorded: Recorded) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(browser: Browser, recorded: Recorded) -> Iterator[Page]:
+    """A 1280 px page whose requests and errors land in the `recorded` fixture."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, user_agent=BROWSER)
     tab = context.new_page()
     tab.on("request", lambda request: recorded.requests.append(request.url))
     tab.on(
@@ -59,11 +109,26 @@ def page(browser: Any, recorded: Recorded) -> Iterator[Any]:
     context.close()
 
 
-def screenshot(page: Any, name: str, width: int) -> Path:
-    """Save a full-page screenshot of `page` at `width` CSS pixels."""
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def screenshot(page: Page, name: str, width: int) -> Path:
+    """Resize `page` to `width` CSS pixels and save a full-page screenshot `name-width.png`."""
     height = page.viewport_size["height"] if page.viewport_size else 900
     page.set_viewport_size({"width": width, "height": height})
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    return save_screenshot(page, f"{name}-{width}")
+
+
+@pytest.fixture(scope="session")
+def widget_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """`refkit dev` plus a second origin serving the widget's fixture pages (widget_env.py)."""
+    from .widget_env import start_world
+
+    world, shop = start_world(tmp_path_factory.mktemp("widget"))
+    yield world
+    shop.shutdown()
+    world.stack.stop()

@@ -103,7 +103,12 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
         "site.pitch, site.terms; using defaults" in result.output
     )
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
-    assert f"Built 7 pages into {out} (API: {API})" in result.output
+    assert f"Built 7 pages and the widget into {out} (API: {API})" in result.output
+    assert (out / "widget" / "refkit.js").stat().st_size > 1000
+    from refkit.site_audit import foreign_references, missing_files
+
+    assert foreign_references(out, {API}) == []
+    assert missing_files(out) == []
     only = run_cli(
         tmp_path, board_document(tmp_path), "--api", API, "--out", str(out), "--program", "acme"
     )

@@ -385,6 +385,32 @@ def test_stats(fuzz: dict[str, Any], token: str) -> None:
 
 
 @FUZZ
+@given(program=programs, code=segments | st.just("CODE"), qr=st.booleans())
+def test_code_greeting_and_qr(fuzz: dict[str, Any], program: str, code: str, qr: bool) -> None:
+    code = fuzz["code"] if code == "CODE" else code
+    response = send(
+        fuzz, "GET", f"/v1/programs/{q(program)}/codes/{code}" + ("/qr.svg" if qr else "")
+    )
+    assert_json_error_if_4xx(response)
+    if response.status_code == 200 and not qr:
+        assert "@" not in response.body.decode()
+
+
+@FUZZ
+@given(
+    program=programs,
+    body=bodies(["event", "order_id", "amount", "currency", "ref", "click_id"]),
+    ctype=content_types,
+    agent=agents,
+)
+def test_beacon(fuzz: dict[str, Any], program: str, body: bytes, ctype: str, agent: str) -> None:
+    response = send(
+        fuzz, "POST", f"/v1/programs/{q(program)}/beacon", body, headers(ctype, None, agent)
+    )
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
 @given(program=programs, token=st.none() | st.just("TOKEN") | texts)
 def test_leaderboard(fuzz: dict[str, Any], program: str, token: str | None) -> None:
     path = f"/v1/programs/{q(program)}/leaderboard"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from chalicelib.domain.programs import parse_programs
@@ -75,3 +77,17 @@ def test_references_are_read_per_file_type_not_from_comments_or_text() -> None:
     js = "// https://a.example\nvar u = 'https://b.example/x'; /* https://c.example */"
     assert references_in(js, ".js") == ["https://b.example/x"]
     assert strip_js_comments("var s = '//not a comment'; // gone") == "var s = '//not a comment'; "
+
+
+def test_share_intents_are_allowed_but_nothing_else_on_their_hosts(tmp_path: Path) -> None:
+    from refkit.site_audit import foreign_references
+
+    (tmp_path / "share.js").write_text(
+        "var a='https://x.com/intent/tweet?text='+t, b='https://wa.me/?text='+t;\n"
+        "var c='https://www.facebook.com/sharer/sharer.php?u='+u;\n"
+        "var d='https://www.linkedin.com/sharing/share-offsite/?url='+u;\n"
+        "new Image().src='https://www.facebook.com/tr?id=1';\n"
+    )
+    assert foreign_references(tmp_path, {"http://127.0.0.1:8000"}) == [
+        "share.js: https://www.facebook.com/tr?id=1"
+    ]

@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Chalice, Response
 
 from ..observability import logger, metrics
-from . import conversions, leaderboard, programs, redirect, stats
+from . import conversions, leaderboard, programs, redirect, stats, widget
 
 
 class RefkitChalice(Chalice):
@@ -39,7 +39,14 @@ def create_app() -> Chalice:
     # `*/*` covers every entry of Chalice's default list, which it lower-cases several
     # times per request; one entry is the same behaviour for less work.
     app.api.binary_types = ["*/*"]
-    for blueprint in (programs.bp, redirect.bp, conversions.bp, stats.bp, leaderboard.bp):
+    for blueprint in (
+        programs.bp,
+        redirect.bp,
+        conversions.bp,
+        stats.bp,
+        leaderboard.bp,
+        widget.bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")
     return app

@@ -16,6 +16,7 @@ from .currencies import CURRENCIES
 from .errors import NotFoundError
 from .fields import FieldReader, url_host
 from .program_site import SiteSettings, parse_site
+from .widget_config import WidgetConfig, parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -42,6 +43,7 @@ _PROGRAM_FIELDS = (
     "success_event",
     "brand",
     "site",
+    "widget",
 )
 _REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
 
@@ -97,6 +99,7 @@ class Program:
     success_event: str = "purchase"
     brand: Brand = field(default_factory=lambda: Brand())
     site: SiteSettings = field(default_factory=lambda: SiteSettings())
+    widget: WidgetConfig = field(default_factory=lambda: WidgetConfig())
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -121,6 +124,7 @@ class Program:
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
+            "widget": self.widget.public(),
         }
 
 
@@ -222,6 +226,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         success_event=success_event,
         brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
         site=parse_site(reader, data.get("site"), f"{path}.site"),
+        widget=parse_widget(reader, data.get("widget"), f"{path}.widget"),
     )
 
 

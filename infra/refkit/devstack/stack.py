@@ -26,6 +26,7 @@ from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.records import AdminKey
 
 from .. import FUNCTIONS_DIR, KIT_ROOT
+from ..widget import build_widget
 from .db import EmbeddedDynamo
 from .shop import write_shop
 from .static import StaticServer
@@ -75,6 +76,7 @@ def start(options: DevOptions) -> RunningStack:
         from ..site import build_site
 
         build_site(options.config_document, api_url=api_url, site_url=site_url, out=site_dir)
+    build_widget(site_dir / "widget")
     shop_dir = write_shop(
         state / "shop", options.config_document, api_url=api_url, site_url=site_url
     )

@@ -1,0 +1,58 @@
+"""The widget build: pure-Python minification, the stylesheet inlined, the size budget."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chalicelib.domain.errors import RefkitError
+from refkit.cli import main
+from refkit.widget import (
+    CSS_PLACEHOLDER,
+    SIZE_BUDGET_GZIPPED,
+    WIDGET_SOURCES,
+    build_widget,
+    minify_widget,
+    widget_size,
+)
+
+
+def test_the_minified_widget_stays_within_its_gzipped_budget() -> None:
+    script = minify_widget().encode()
+    gzipped = len(gzip.compress(script, compresslevel=9))
+    assert gzipped <= SIZE_BUDGET_GZIPPED, f"refkit.js is {gzipped} bytes gzipped"
+    size = widget_size()
+    assert (size.minified, size.gzipped) == (len(script), gzipped)
+    assert size.within_budget and size.minified < size.source
+
+
+def test_build_writes_one_script_with_its_styles_inlined(tmp_path: Path) -> None:
+    path = build_widget(tmp_path / "site" / "widget")
+    assert path == tmp_path / "site" / "widget" / "refkit.js"
+    script = path.read_text()
+    assert CSS_PLACEHOLDER not in script
+    assert ":host{display:block!important}" in script
+    assert script.isascii()  # decodes the same whatever charset the server announces
+    assert "'use strict'" in script
+    assert "/*" not in script  # comments are gone
+    assert list(path.parent.iterdir()) == [path]
+
+
+def test_a_widget_source_outside_es5_fails_the_build_clearly(tmp_path: Path) -> None:
+    shutil.copytree(WIDGET_SOURCES, tmp_path, dirs_exist_ok=True)
+    source = tmp_path / "refkit.js"
+    source.write_text(source.read_text().replace("function noop() {}", "const noop = () => {};"))
+    with pytest.raises(RefkitError, match="is not ES5"):
+        minify_widget(tmp_path)
+
+
+def test_refkit_widget_build_prints_the_sizes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["widget", "build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    size = widget_size()
+    assert f"{size.minified} bytes, {size.gzipped} bytes gzipped" in result.output
+    assert (tmp_path / "refkit.js").exists()
