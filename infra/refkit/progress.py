@@ -12,7 +12,7 @@ from .deploy.state import Outcome
 
 class StepDisplay:
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, soft_wrap=True)
         self._status: Status | None = None
 
     def step_started(self, title: str) -> None:

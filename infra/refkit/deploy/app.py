@@ -192,7 +192,8 @@ def _still_there(aws: Aws, names: Names, deployed: dict[str, Any]) -> bool:
 
 
 def _fingerprint(project: Path, names: Names) -> str:
-    digest = hashlib.sha256(f"{chalice_version} {sys.version_info[:2]} {names}".encode())
+    place = f"{names.stage} {names.region} {names.account}"
+    digest = hashlib.sha256(f"{chalice_version} {sys.version_info[:2]} {place}".encode())
     files = [project / "app.py", project / "requirements.txt", project / ".chalice" / "config.json"]
     files += [project / ".chalice" / f"policy-{names.stage}.json"]
     files += sorted(p for p in (project / "chalicelib").rglob("*") if p.is_file())
@@ -203,5 +204,8 @@ def _fingerprint(project: Path, names: Names) -> str:
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return next((line.strip() for line in text.splitlines() if line.strip()), text)[:300]
+    """Chalice's error text without its banner line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if lines and lines[0].startswith("ERROR - While deploying"):
+        lines = lines[1:]
+    return " ".join(lines)[:400] or type(exc).__name__

@@ -33,11 +33,14 @@ class Aws:
     region: str
     account: str
     _clients: dict[str, Any] = field(default_factory=dict)
+    _session: boto3.Session | None = None
 
     def client(self, service: str) -> Any:
+        if self._session is None:
+            # One boto3 session per botocore session: boto3 registers its handlers on it.
+            self._session = boto3.Session(botocore_session=self.botocore_session)
         if service not in self._clients:
-            session = boto3.Session(botocore_session=self.botocore_session)
-            self._clients[service] = session.client(
+            self._clients[service] = self._session.client(
                 service,  # type: ignore[call-overload]
                 region_name=self.region,
                 config=_CLIENT_CONFIG,

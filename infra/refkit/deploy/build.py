@@ -13,6 +13,7 @@ def build_site_and_widget(
 ) -> Path:
     from ..site import build_site
 
+    out = out.resolve()  # mkdocs reads a relative site_dir as relative to mkdocs.yml
     shutil.rmtree(out, ignore_errors=True)
     build_site(document, api_url=api_url, site_url=site_url, out=out)
     _build_widget(out / "widget")
