@@ -65,7 +65,8 @@ class Names:
 
     @property
     def role(self) -> str:
-        return f"{APP_NAME}-{self.stage}"
+        # Chalice's name for the role of a function with its own policy file.
+        return f"{APP_NAME}-{self.stage}-api_handler"
 
     @property
     def secrets_parameter(self) -> str:
