@@ -51,13 +51,17 @@ class Aws:
 def connect(region: str | None, profile: str | None) -> Aws:
     """Resolve credentials, region and account, or raise DeployError saying what is missing."""
     try:
-        session = botocore.session.Session(profile=profile)
-        resolved = region or session.get_config_variable("region")
+        return _connect(region, profile)
     except ProfileNotFound as exc:
         raise DeployError(
             f"the AWS profile '{profile}' does not exist; list yours with "
             "'aws configure list-profiles'"
         ) from exc
+
+
+def _connect(region: str | None, profile: str | None) -> Aws:
+    session = botocore.session.Session(profile=profile)
+    resolved = region or session.get_config_variable("region")
     if not resolved:
         raise DeployError(
             "no AWS region: pass --region (e.g. --region eu-west-1) or set AWS_DEFAULT_REGION"
@@ -69,8 +73,7 @@ def connect(region: str | None, profile: str | None) -> Aws:
             "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
             "AWS_SECRET_ACCESS_KEY, run 'aws configure', or pass --profile"
         )
-    account = _account_of(session, resolved)
-    return Aws(session, resolved, account)
+    return Aws(session, resolved, _account_of(session, resolved))
 
 
 def check_region(session: botocore.session.Session, region: str) -> None:
