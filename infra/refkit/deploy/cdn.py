@@ -182,11 +182,13 @@ def _contains(current: Any, wanted: Any) -> bool:
 
 def _wait_deployed(cloudfront: Any, distribution_id: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
+    delay = 0.5
     while time.monotonic() < deadline:
         status = cloudfront.get_distribution(Id=distribution_id)["Distribution"]["Status"]
         if status == "Deployed":
             return
-        time.sleep(15)
+        time.sleep(delay)
+        delay = min(delay * 2, 20)
     raise DeployError(
         f"CloudFront did not finish disabling distribution {distribution_id} within "
         f"{timeout / 60:.0f} minutes; run 'refkit destroy' again later to finish"

@@ -144,7 +144,7 @@ def _chalice_package(project: Path, stage: str, out: Path) -> None:
     # Chalice resolves a region to pick partition-specific values even though packaging
     # calls no AWS API; any region does, the template itself is region-neutral.
     environ = dict(os.environ)
-    environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    environ["AWS_DEFAULT_REGION"] = environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     previous = os.environ.get("AWS_DEFAULT_REGION")
     os.environ["AWS_DEFAULT_REGION"] = environ["AWS_DEFAULT_REGION"]
     try:
