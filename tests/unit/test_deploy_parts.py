@@ -93,9 +93,8 @@ def test_policy_covers_every_table_call_the_store_makes() -> None:
 def test_cloudformation_policy_uses_the_stack_account() -> None:
     policy = lambda_policy(cloudformation_names("prod"))
     resource = policy["Statement"][0]["Resource"][0]
-    assert resource == {
-        "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/refkit-prod"
-    }
+    arn = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/refkit-prod"
+    assert resource == {"Fn::Sub": arn}
 
 
 @pytest.mark.parametrize(
