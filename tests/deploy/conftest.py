@@ -4,7 +4,7 @@ at it, and `refkit` invoked as its users invoke it (through the click command)."
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,3 @@ def make_workdir(path: Path, config: str = CONFIG) -> Path:
 
 def _adapted_client(aws: Any) -> MotoSwaggerAdapter:
     return MotoSwaggerAdapter(aws.botocore_session)
-
-
-Recorder = Callable[[], list[tuple[str, str, str]]]
