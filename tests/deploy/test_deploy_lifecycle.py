@@ -5,6 +5,8 @@ API Gateway: see tests/deploy/moto_aws.py for exactly what the Swagger adapter r
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import zipfile
@@ -25,6 +27,7 @@ from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type
 
 from .conftest import CONFIG, IDENTITY_SECRET, Refkit, make_workdir
 from .inventory import inventory
+from .lambda_run import body_of, invoke_package, proxy_event
 from .moto_aws import ACCOUNT, REGION, client
 
 pytestmark = pytest.mark.deploy
@@ -42,6 +45,7 @@ class Lifecycle:
     calls: set[tuple[str, str, str]] = field(default_factory=set)
     state: dict[str, Any] = field(default_factory=dict)
     admin_key_record: AdminKey | None = None
+    lambda_replies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +79,8 @@ def lifecycle(aws: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
                 run.after[phase] = inventory(aws)
                 if phase == "deploy":
                     run.admin_key_record = _stored_admin_key(aws, result.output)
+                if phase == "redeploy":  # after its snapshot: the code writes to the table
+                    run.lambda_replies = _run_deployed_code(run, aws)
     yield run
     reset(aws)
 
@@ -259,6 +265,52 @@ def test_deployer_policy_allows_every_call_deploy_and_destroy_made(lifecycle: Li
         if action is not None and not any(_matches(pattern, action) for pattern in allowed)
     )
     assert missing == []
+
+
+def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycle) -> None:
+    replies = lifecycle.lambda_replies
+    program = body_of(replies["program"])
+    assert replies["program"]["statusCode"] == 200
+    assert program["id"] == "beans"
+    assert program["identity_required"] is True  # the identity secret came from SSM
+    assert replies["unsigned"]["statusCode"] == 401
+    assert replies["signed"]["statusCode"] == 201, replies["signed"]
+    referrer = body_of(replies["signed"])
+    api_url = lifecycle.state["deploy"]["app"]["api_url"]
+    assert referrer["link"].startswith(f"{api_url}/r/")
+    site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
+    assert referrer["stats_url"].startswith(site_url)
+
+
+def _run_deployed_code(run: Lifecycle, endpoint: str) -> dict[str, dict[str, Any]]:
+    (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
+        "*.zip"
+    )
+    function = client("lambda", endpoint).get_function(FunctionName=NAMES.function)
+    environment = function["Configuration"]["Environment"]["Variables"]
+    api_id = run.state["deploy"]["app"]["api_url"].split("//")[1].split(".")[0]
+    resource = "/v1/programs/{program}/referrers"
+    path = "/v1/programs/beans/referrers"
+    email = "jane@example.com"
+    signature = hmac.new(IDENTITY_SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
+    events = {
+        "program": proxy_event(
+            "GET", "/v1/programs/{program}", "/v1/programs/beans", {"program": "beans"}
+        ),
+        "unsigned": proxy_event("POST", resource, path, {"program": "beans"}, {"email": email}),
+        "signed": proxy_event(
+            "POST",
+            resource,
+            path,
+            {"program": "beans"},
+            {"email": email, "name": "Jane", "signature": signature},
+            api_id=api_id,
+        ),
+    }
+    return {
+        name: invoke_package(package, run.workdir, environment, event)
+        for name, event in events.items()
+    }
 
 
 def _stored_admin_key(endpoint: str, output: str) -> AdminKey | None:
