@@ -142,3 +142,30 @@ def _other_account_credentials(endpoint: str) -> dict[str, str]:
         "secret": assumed["SecretAccessKey"],
         "token": assumed["SessionToken"],
     }
+
+
+def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
+    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .moto_aws import MotoSwaggerAdapter
+
+    def interrupted(self: Any, swagger_document: Any, endpoint_type: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(MotoSwaggerAdapter, "import_rest_api", interrupted)
+    result = refkit("deploy", "--region", REGION, "--stage", "half")
+    assert result.exit_code == 130, result.output
+    state = json.loads((refkit.workdir / ".refkit/deployed/half.json").read_text())
+    recorded = {r["resource_type"] for r in state["app"]["chalice"]["resources"]}
+    assert {"iam_role", "lambda_function"} <= recorded
+    made = inventory(refkit.endpoint)
+    assert list(made["functions"]) == ["refkit-half"]
+    assert made["rest_apis"] == {}
+
+    monkeypatch.undo()
+    again = refkit("deploy", "--region", REGION, "--stage", "half")
+    assert again.exit_code == 0, again.output
+    made = inventory(refkit.endpoint)
+    assert list(made["functions"]) == ["refkit-half"]
+    assert list(made["roles"]) == ["refkit-half-api_handler"]
+    assert len(made["rest_apis"]) == 1
