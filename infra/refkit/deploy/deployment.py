@@ -104,6 +104,7 @@ class _Run:
         self.reporter = reporter
         self.result = DeployResult(options.stage, "", "", "", Path())
         self.secrets_version = 0
+        self.recorded: StateFile | None = None  # set once preflight has found the record
 
     def step(self, title: str, action: Callable[[], Outcome]) -> None:
         self.reporter.step_started(title)
@@ -112,8 +113,8 @@ class _Run:
             outcome = action()
         except BaseException as exc:
             self.reporter.step_failed(title, time.monotonic() - started)
-            if hasattr(self, "state"):
-                self.state.record("incomplete_step", title)
+            if self.recorded is not None:
+                self.recorded.record("incomplete_step", title)
             if isinstance(exc, AWS_ERRORS):
                 raise failure(exc, title) from exc
             raise
@@ -122,6 +123,7 @@ class _Run:
 
     def preflight(self) -> Outcome:
         self.aws, self.names, self.document, self.state = preflight(self.options)
+        self.recorded = self.state
         self.result.program = self.document["programs"][0]["id"]
         self.result.state_path = self.state.path
         self.state.record("stage", self.names.stage)
@@ -261,6 +263,12 @@ def _check_same_place(state: StateFile, aws: Aws, options: DeployOptions) -> Non
                 f"stage '{options.stage}' is deployed in {key} {before}, not {now}; pass the "
                 f"matching --region/--profile, or destroy it there first ({state.path})"
             )
+    recorded_bucket = state.section("bucket").get("name")
+    if options.bucket and recorded_bucket and options.bucket != recorded_bucket:
+        raise DeployError(
+            f"stage '{options.stage}' uses the bucket {recorded_bucket}; destroy the stage "
+            "first to move its site to another bucket"
+        )
     mode = state.section("bucket").get("mode")
     wanted = "cdn" if options.cdn else "website"
     if mode and mode != wanted:
