@@ -193,6 +193,8 @@ def deploy(
         say(f"Stage [bold]{stage}[/bold]: nothing changed, everything was already up to date.")
     click.echo(f"  API          {result.api_url}")
     click.echo(f"  Site         {result.site_url}/")
+    if not cdn:
+        click.echo("               (HTTP only: to embed the widget in an HTTPS shop, use --cdn)")
     if result.admin_key:
         click.echo(f"  Admin key    {result.admin_key}  (shown only now: store it safely)")
     click.echo(f"  Record       {result.state_path}")
