@@ -18,6 +18,8 @@ class Settings:
     programs_file: Path
     api_url: str | None
     site_url: str
+    # Deployed: an SSM SecureString holding the server and identity secrets (see deps.py).
+    secrets_parameter: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,4 +32,5 @@ class Settings:
             programs_file=Path(env.get("REFKIT_PROGRAMS_FILE") or DEFAULT_PROGRAMS_FILE),
             api_url=(env.get("REFKIT_API_URL") or "").rstrip("/") or None,
             site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
+            secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
         )

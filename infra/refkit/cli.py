@@ -3,11 +3,12 @@ stderr and a non-zero exit."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -220,6 +221,160 @@ def widget_build(out: Path) -> None:
         f"{path}: {size.minified} bytes, {size.gzipped} bytes gzipped "
         f"(budget {SIZE_BUDGET_GZIPPED} bytes gzipped)"
     )
+
+
+_STAGE = click.option(
+    "--stage", default="prod", show_default=True, help="Stage name: 1-16 of a-z, 0-9, -."
+)
+_REGION = click.option(
+    "--region", help="AWS region (default: the profile's or AWS_DEFAULT_REGION)."
+)
+_PROFILE = click.option("--profile", help="AWS named profile (default: the usual AWS lookup).")
+_STATE_DIR = click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    default=Path(".refkit/deployed"),
+    show_default=True,
+    help="Where each stage's deployment record (<stage>.json) is kept.",
+)
+
+
+@main.command()
+@_STAGE
+@_REGION
+@_PROFILE
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Program config (default: ./refkit.yaml).",
+)
+@click.option("--cdn", is_flag=True, help="Serve the site from a private bucket via CloudFront.")
+@click.option(
+    "--bucket", help="Site bucket name (default: refkit-<stage>-site-<account>-<region>)."
+)
+@_STATE_DIR
+@click.option(
+    "--build-dir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Where the site and the API package are built.",
+)
+@fails_cleanly
+def deploy(
+    stage: str,
+    region: str | None,
+    profile: str | None,
+    config_path: Path | None,
+    cdn: bool,
+    bucket: str | None,
+    state_dir: Path,
+    build_dir: Path,
+) -> None:
+    """Deploy (or update) the kit in your AWS account: table, API, site and widget."""
+    from .deploy import DeployOptions
+    from .deploy import deploy as run_deploy
+    from .progress import StepDisplay
+
+    options = DeployOptions(stage, region, profile, config_path, cdn, bucket, state_dir, build_dir)
+    display = StepDisplay()
+    with _interruptible(state_dir / f"{stage}.json", "deploy"):
+        result = run_deploy(options, display)
+    say = display.console.print
+    say("")
+    if result.changed:
+        say(f"Stage [bold]{stage}[/bold] deployed.")
+    else:
+        say(f"Stage [bold]{stage}[/bold]: nothing changed, everything was already up to date.")
+    click.echo(f"  API          {result.api_url}")
+    click.echo(f"  Site         {result.site_url}/")
+    if not cdn:
+        click.echo("               (HTTP only: to embed the widget in an HTTPS shop, use --cdn)")
+    if result.admin_key:
+        click.echo(f"  Admin key    {result.admin_key}  (shown only now: store it safely)")
+    click.echo(f"  Record       {result.state_path}")
+    click.echo("")
+    click.echo("Embed the widget on your site:")
+    for line in result.snippet.splitlines():
+        click.echo(f"  {line}")
+
+
+@main.command()
+@_STAGE
+@_REGION
+@_PROFILE
+@_STATE_DIR
+@click.option(
+    "--delete-data",
+    is_flag=True,
+    help="Also delete the table with all its data, and the secrets (asks for the stage name).",
+)
+@fails_cleanly
+def destroy(
+    stage: str, region: str | None, profile: str | None, state_dir: Path, delete_data: bool
+) -> None:
+    """Remove a deployed stage; its table (and data) is kept unless --delete-data."""
+    from .deploy import DestroyOptions
+    from .deploy import destroy as run_destroy
+    from .progress import StepDisplay
+
+    confirmation = None
+    if delete_data:
+        confirmation = click.prompt(
+            f"This deletes the table of stage '{stage}' and ALL its data. "
+            "Type the stage name to confirm",
+            default="",
+            show_default=False,
+        )
+    options = DestroyOptions(stage, region, profile, state_dir, confirmation)
+    display = StepDisplay()
+    with _interruptible(state_dir / f"{stage}.json", "destroy"):
+        outcomes = run_destroy(options, display)
+    if confirmation is None:
+        display.console.print(f"= {outcomes[-1][1].detail}")
+    click.echo(f"Stage {stage} destroyed.")
+
+
+@main.command()
+@_STAGE
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Program config (default: ./refkit.yaml).",
+)
+@click.option(
+    "--build-dir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Where the API package is staged.",
+)
+@click.argument("out", type=click.Path(path_type=Path))
+@fails_cleanly
+def package(stage: str, config_path: Path | None, build_dir: Path, out: Path) -> None:
+    """Write CloudFormation (SAM) for the stage into OUT, for your own pipeline."""
+    from .deploy import PackageOptions
+    from .deploy import package as run_package
+
+    written = run_package(PackageOptions(stage, out, config_path, build_dir))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@contextlib.contextmanager
+def _interruptible(record: Path, command: str) -> Iterator[None]:
+    """Ctrl-C: one line saying where things stand (each step is recorded as it completes)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nrefkit: {command} interrupted. Everything created so far is recorded in "
+            f"{record}; run 'refkit {command}' again to continue.",
+            err=True,
+        )
+        sys.exit(130)
 
 
 def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:

@@ -139,3 +139,33 @@ def _signature(email: str) -> str:
     from tests.conftest import IDENTITY_SECRET
 
     return identity_signature(IDENTITY_SECRET, email)
+
+
+def test_redirect_still_works_when_the_secrets_cannot_be_read(
+    dynamo_client: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Deployed, the secrets come from SSM at cold start; if that fails the visitor is still
+    sent to a landing page with `ref` (no click id can be signed without the secret)."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.api import deps
+    from tests.conftest import config_document
+
+    programs = tmp_path / "programs.json"
+    programs.write_text(json.dumps(config_document()))
+    monkeypatch.setenv("REFKIT_PROGRAMS_FILE", str(programs))
+    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", "/refkit/test/missing")
+    monkeypatch.setenv("REFKIT_TABLE", "refkit-test")
+    deps.reset()
+    try:
+        with Client(app) as api:
+            response = click(api, "abc2345")
+            odd = click(api, "a%2Fb")
+    finally:
+        deps.reset()
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.netloc == "shop.example.com"
+    assert parse_qs(location.query)["ref"] == ["abc2345"]
+    assert odd.status_code == 404

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.clicks import KnownCodes
@@ -16,6 +18,14 @@ from ..settings import Settings
 from ..store.dynamo import DynamoStore
 
 _override: Context | None = None
+
+
+@dataclass(frozen=True)
+class RuntimeSecrets:
+    """The server secret (signs tokens and click ids) and each program's identity secret."""
+
+    secret: str
+    identity_secrets: dict[str, str] = field(default_factory=dict)
 
 
 @functools.cache
@@ -51,20 +61,41 @@ def known_codes() -> KnownCodes:
 @functools.cache
 def _context() -> Context:
     config = settings()
-    if len(config.secret) < 16:
+    secrets = load_secrets(config)
+    if len(secrets.secret) < 16:
         raise UnavailableError("refkit is not configured: REFKIT_SECRET is missing or too short.")
     return Context(
         store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
-        catalogue=load_catalogue(config),
-        signer=Signer(config.secret.encode()),
+        catalogue=load_catalogue(config, secrets.identity_secrets),
+        signer=Signer(secrets.secret.encode()),
         clock=SystemClock(),
     )
 
 
-def load_catalogue(config: Settings) -> Catalogue:
-    document: Any = DEMO_CONFIG
+def load_secrets(config: Settings) -> RuntimeSecrets:
+    """Deployed, the secrets live in one SSM SecureString, read once per cold start (the
+    context is cached), so they never sit in clear in the function's configuration or code
+    package. Locally they come from the environment."""
+    if config.secrets_parameter is None:
+        return RuntimeSecrets(config.secret)
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        raw = parameters.get_parameter(config.secrets_parameter, decrypt=True, max_age=3600)
+        document = json.loads(str(raw))
+        return RuntimeSecrets(str(document["secret"]), dict(document.get("identity_secrets", {})))
+    except (parameters.exceptions.GetParameterError, ValueError, KeyError, TypeError) as exc:
+        raise UnavailableError("refkit could not read its secrets; please retry.") from exc
+
+
+def load_catalogue(config: Settings, identity_secrets: dict[str, str] | None = None) -> Catalogue:
+    document: Any = copy.deepcopy(DEMO_CONFIG)
     if config.programs_file.exists():
         document = json.loads(config.programs_file.read_text())
+    for program in document.get("programs", []):
+        # Deployed programs.json carries no secrets: they are merged in from SSM.
+        if isinstance(program, dict) and program.get("id") in (identity_secrets or {}):
+            program["identity_secret"] = (identity_secrets or {})[program["id"]]
     return parse_programs(document)
 
 

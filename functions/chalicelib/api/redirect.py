@@ -7,10 +7,11 @@ import html
 from chalice.app import Blueprint, Response
 
 from ..domain.bots import is_bot
-from ..domain.clicks import record_click
+from ..domain.clicks import add_query, record_click
+from ..domain.codes import normalize_code
 from ..domain.errors import UnavailableError
 from ..observability import logger, metrics
-from .deps import context, known_codes
+from .deps import context, known_codes, load_catalogue, settings
 from .http import HTML_HEADERS, client_ip, query, user_agent
 
 bp = Blueprint(__name__)
@@ -24,8 +25,13 @@ def follow_link(code: str) -> Response:
     try:
         ctx = context()
     except UnavailableError:
-        logger.exception("refkit is not configured")
-        return _not_found(code, status=503)
+        # No secrets (SSM unreachable at cold start): no click id can be signed and nothing
+        # counted, but the visitor still reaches a landing page with `ref`, which carries
+        # the attribution.
+        logger.exception("click redirected without its secrets")
+        metrics.add_metric(name="ClicksNotCounted", unit="Count", value=1)
+        location = landing_without_secrets(code)
+        return _redirect(location) if location else _not_found(code)
     redirect = record_click(
         ctx,
         known_codes(),
@@ -42,15 +48,28 @@ def follow_link(code: str) -> Response:
         # Counts live in DynamoDB; metrics are kept for what needs an alarm.
         logger.warning("click redirected without counting: database unavailable")
         metrics.add_metric(name="ClicksNotCounted", unit="Count", value=1)
+    return _redirect(redirect.location)
+
+
+def _redirect(location: str) -> Response:
     return Response(
         body=b"",
         status_code=302,
         headers={
-            "Location": redirect.location,
+            "Location": location,
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",
         },
     )
+
+
+def landing_without_secrets(raw_code: str) -> str | None:
+    """The first program's landing URL with `ref`, from the config alone; None for a code
+    that cannot be one."""
+    code = normalize_code(raw_code)
+    if code is None:
+        return None
+    return add_query(load_catalogue(settings()).default.landing_url, {"ref": code})
 
 
 def _not_found(code: str, status: int = 404) -> Response:

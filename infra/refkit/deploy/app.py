@@ -1,0 +1,211 @@
+"""The API: the Chalice project staged into a build folder with this stage's settings, then
+deployed with Chalice's own deployer (Lambda function, IAM role, API Gateway REST API).
+
+The staged copy keeps the checkout clean and makes the deploy reproducible: its content
+(code, config, policy, programs) is fingerprinted, and an unchanged fingerprint with the
+function and API still in place means there is nothing to deploy."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalice import __version__ as chalice_version
+from chalice.awsclient import TypedAWSClient
+from chalice.cli.factory import CLIFactory
+from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
+from chalice.deploy.deployer import (
+    ChaliceDeploymentError,
+    Deployer,
+    NoopResultsRecorder,
+    create_build_stage,
+)
+from chalice.deploy.executor import Executor
+from chalice.deploy.planner import PlanStage, RemoteState
+from chalice.deploy.swagger import TemplatedSwaggerGenerator
+from chalice.deploy.sweeper import ResourceSweeper
+from chalice.utils import UI, OSUtils
+
+from .. import FUNCTIONS_DIR
+from .aws import Aws
+from .errors import DeployError
+from .names import API_GATEWAY_STAGE, Names
+from .policy import log_group
+from .state import Outcome
+
+LAMBDA_MEMORY_MB = 256
+LAMBDA_TIMEOUT_S = 10
+LOG_RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AppResult:
+    outcome: Outcome
+    api_url: str
+    deployed: dict[str, Any]
+    fingerprint: str
+
+
+def stage_project(
+    project: Path,
+    names: Names,
+    environment: dict[str, str],
+    policy: dict[str, Any],
+    programs: dict[str, Any],
+    deployed: dict[str, Any] | None,
+) -> str:
+    """Write the Chalice project for this stage into `project`; return its fingerprint."""
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(project / "chalicelib", ignore_errors=True)
+    shutil.copytree(
+        FUNCTIONS_DIR / "chalicelib",
+        project / "chalicelib",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "programs.json"),
+    )
+    for name in ("app.py", "requirements.txt"):
+        shutil.copy2(FUNCTIONS_DIR / name, project / name)
+    (project / "chalicelib" / "programs.json").write_text(json.dumps(programs, sort_keys=True))
+    chalice_dir = project / ".chalice"
+    chalice_dir.mkdir(exist_ok=True)
+    config = json.loads((FUNCTIONS_DIR / ".chalice" / "config.json").read_text())
+    config["stages"] = {names.stage: _stage_config(names, environment)}
+    (chalice_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True))
+    (chalice_dir / f"policy-{names.stage}.json").write_text(json.dumps(policy, indent=2))
+    deployed_file = chalice_dir / "deployed" / f"{names.stage}.json"
+    if deployed:
+        deployed_file.parent.mkdir(exist_ok=True)
+        deployed_file.write_text(json.dumps(deployed, indent=2))
+    else:
+        deployed_file.unlink(missing_ok=True)
+    return _fingerprint(project, names)
+
+
+def deploy_app(
+    aws: Aws, project: Path, names: Names, fingerprint: str, known: dict[str, Any], record: Any
+) -> AppResult:
+    """Deploy unless nothing changed. `record(deployed)` is called with whatever Chalice
+    created, even when it fails half-way, so nothing it made goes unrecorded."""
+    ensure_log_group(aws.client("logs"), log_group(names))
+    deployed = known.get("chalice") or {}
+    if known.get("fingerprint") == fingerprint and _still_there(aws, names, deployed):
+        return AppResult(Outcome(False, "unchanged"), api_url_of(deployed), deployed, fingerprint)
+    factory = CLIFactory(str(project))
+    config = factory.create_config_obj(chalice_stage_name=names.stage, autogen_policy=False)
+    client = chalice_client(aws)
+    executor = Executor(client, UI(out=io.StringIO(), err=io.StringIO()))
+    deployer = _deployer(client, config, executor)
+    try:
+        deployed = deployer.deploy(config, chalice_stage_name=names.stage)
+    except BaseException as exc:
+        if executor.resource_values:
+            record(
+                {"resources": executor.resource_values, "schema_version": "2.0", "backend": "api"}
+            )
+        if isinstance(exc, ChaliceDeploymentError):
+            raise DeployError(f"deploying the API failed: {_first_line(exc)}") from exc
+        raise
+    record(deployed)
+    return AppResult(Outcome(True, "deployed"), api_url_of(deployed), deployed, fingerprint)
+
+
+def chalice_client(aws: Aws) -> TypedAWSClient:
+    """The client Chalice deploys with (tests wrap it where moto cannot follow)."""
+    return TypedAWSClient(aws.botocore_session)
+
+
+def ensure_log_group(logs: Any, name: str) -> None:
+    """Create the function's log group up front with a retention period (Lambda would create
+    it without one, keeping logs, and their cost, forever)."""
+    try:
+        logs.create_log_group(logGroupName=name)
+    except logs.exceptions.ResourceAlreadyExistsException:
+        groups = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        if any(
+            g["logGroupName"] == name and g.get("retentionInDays") == LOG_RETENTION_DAYS
+            for g in groups
+        ):
+            return
+    logs.put_retention_policy(logGroupName=name, retentionInDays=LOG_RETENTION_DAYS)
+
+
+def resource_of(deployed: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    for resource in deployed.get("resources", []):
+        if resource.get("resource_type") == resource_type:
+            return dict(resource)
+    return {}
+
+
+def api_url_of(deployed: dict[str, Any]) -> str:
+    return str(resource_of(deployed, "rest_api").get("rest_api_url", "")).rstrip("/")
+
+
+def _stage_config(names: Names, environment: dict[str, str]) -> dict[str, Any]:
+    return {
+        "api_gateway_stage": API_GATEWAY_STAGE,
+        "autogen_policy": False,
+        "iam_policy_file": f"policy-{names.stage}.json",
+        "environment_variables": environment,
+        "lambda_memory_size": LAMBDA_MEMORY_MB,
+        "lambda_timeout": LAMBDA_TIMEOUT_S,
+        "tags": {"refkit:stage": names.stage},
+    }
+
+
+def _deployer(client: TypedAWSClient, config: Any, executor: Executor) -> Deployer:
+    # chalice.deploy.deployer.create_default_deployer, with our executor kept so that what
+    # it created before a failure can be recorded.
+    osutils = OSUtils()
+    return Deployer(
+        application_builder=ApplicationGraphBuilder(),
+        deps_builder=DependencyBuilder(),
+        build_stage=create_build_stage(
+            osutils, UI(out=io.StringIO()), TemplatedSwaggerGenerator(), config
+        ),
+        plan_stage=PlanStage(
+            osutils=osutils,
+            remote_state=RemoteState(client, config.deployed_resources(config.chalice_stage)),
+        ),
+        sweeper=ResourceSweeper(),
+        executor=executor,
+        # The state file, not .chalice/deployed, keeps what was deployed.
+        recorder=NoopResultsRecorder(osutils=osutils),
+    )
+
+
+def _still_there(aws: Aws, names: Names, deployed: dict[str, Any]) -> bool:
+    rest_api_id = resource_of(deployed, "rest_api").get("rest_api_id")
+    if not rest_api_id:
+        return False
+    lam, apigateway = aws.client("lambda"), aws.client("apigateway")
+    try:
+        lam.get_function(FunctionName=names.function)
+        apigateway.get_rest_api(restApiId=rest_api_id)
+    except (lam.exceptions.ResourceNotFoundException, apigateway.exceptions.NotFoundException):
+        return False
+    return True
+
+
+def _fingerprint(project: Path, names: Names) -> str:
+    place = f"{names.stage} {names.region} {names.account}"
+    digest = hashlib.sha256(f"{chalice_version} {sys.version_info[:2]} {place}".encode())
+    files = [project / "app.py", project / "requirements.txt", project / ".chalice" / "config.json"]
+    files += [project / ".chalice" / f"policy-{names.stage}.json"]
+    files += sorted(p for p in (project / "chalicelib").rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(project).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _first_line(exc: Exception) -> str:
+    """Chalice's error text without its banner line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if lines and lines[0].startswith("ERROR - While deploying"):
+        lines = lines[1:]
+    return " ".join(lines)[:400] or type(exc).__name__

@@ -1,0 +1,161 @@
+"""`refkit package`: CloudFormation for teams that deploy through their own pipeline.
+
+Chalice's own package output (a SAM template, `sam.json`, and `deployment.zip`) with the
+stage's table (kept on stack deletion), site bucket, bucket policy and log group added. Every
+ARN is a `Fn::Sub` on the stack's account and region, so the template is account-neutral.
+The secrets parameter is not in the template (CloudFormation cannot create SecureStrings);
+docs/deploy.md shows the one `aws ssm put-parameter` command that creates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalice.cli.factory import CLIFactory
+
+from chalicelib.store.table import TTL_ATTRIBUTE, table_definition
+
+from ..config import load_config
+from .app import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, stage_project
+from .errors import DeployError
+from .keys import public_programs
+from .names import Names, check_stage
+from .policy import cloudformation_names, lambda_policy, log_group
+
+TEMPLATE = "sam.json"
+TABLE = "RefkitTable"
+BUCKET = "SiteBucket"
+FUNCTION = "APIHandler"
+
+
+@dataclass
+class PackageOptions:
+    stage: str
+    out: Path
+    config_path: Path | None = None
+    build_dir: Path = Path("build")
+
+
+def package(options: PackageOptions) -> list[Path]:
+    """Write the template and code package into `options.out`; return the files written."""
+    check_stage(options.stage)
+    if options.config_path is None and not Path("refkit.yaml").exists():
+        raise DeployError(
+            "no refkit.yaml here: write one (see docs/config.md) or pass --config FILE"
+        )
+    document, _ = load_config(options.config_path)
+    names = cloudformation_names(options.stage)
+    environment = {
+        "REFKIT_TABLE": names.table,
+        "REFKIT_SECRETS_PARAMETER": names.secrets_parameter,
+        "REFKIT_SITE_URL": "",  # replaced by the bucket's website URL below
+    }
+    project = options.build_dir / "chalice-package" / options.stage
+    stage_project(
+        project, names, environment, lambda_policy(names), public_programs(document), None
+    )
+    if options.out.exists():
+        shutil.rmtree(options.out)
+    _chalice_package(project, options.stage, options.out)
+    template_path = options.out / TEMPLATE
+    template = json.loads(template_path.read_text())
+    add_stage_resources(template, names)
+    template_path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n")
+    return sorted(p for p in options.out.iterdir() if p.is_file())
+
+
+def add_stage_resources(template: dict[str, Any], names: Names) -> None:
+    resources = template["Resources"]
+    resources[TABLE] = {
+        "Type": "AWS::DynamoDB::Table",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": _table_properties(names),
+    }
+    resources[BUCKET] = {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "WebsiteConfiguration": {"IndexDocument": "index.html", "ErrorDocument": "404.html"},
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": False,
+                "RestrictPublicBuckets": False,
+            },
+        },
+    }
+    resources["SiteBucketPolicy"] = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": {"Ref": BUCKET},
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": {"Fn::Sub": "${SiteBucket.Arn}/*"},
+                    }
+                ],
+            },
+        },
+    }
+    resources["APIHandlerLogGroup"] = {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {"LogGroupName": log_group(names), "RetentionInDays": LOG_RETENTION_DAYS},
+    }
+    function = resources[FUNCTION]
+    function["DependsOn"] = sorted({*function.get("DependsOn", []), "APIHandlerLogGroup"})
+    properties = function["Properties"]
+    properties["FunctionName"] = names.function
+    properties["MemorySize"] = LAMBDA_MEMORY_MB
+    variables = properties["Environment"]["Variables"]
+    variables["REFKIT_SITE_URL"] = {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}
+    outputs = template.setdefault("Outputs", {})
+    outputs["SiteURL"] = {"Value": {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}}
+    outputs["SiteBucket"] = {"Value": {"Ref": BUCKET}}
+    outputs["TableName"] = {"Value": {"Ref": TABLE}}
+
+
+def _table_properties(names: Names) -> dict[str, Any]:
+    definition = table_definition(names.table)
+    return {
+        "TableName": names.table,
+        "BillingMode": definition["BillingMode"],
+        "AttributeDefinitions": definition["AttributeDefinitions"],
+        "KeySchema": definition["KeySchema"],
+        "GlobalSecondaryIndexes": definition["GlobalSecondaryIndexes"],
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
+        "DeletionProtectionEnabled": True,
+    }
+
+
+def _chalice_package(project: Path, stage: str, out: Path) -> None:
+    # Chalice resolves a region to pick partition-specific values even though packaging
+    # calls no AWS API; any region does, the template itself is region-neutral.
+    environ = dict(os.environ)
+    environ["AWS_DEFAULT_REGION"] = environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    previous = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ["AWS_DEFAULT_REGION"] = environ["AWS_DEFAULT_REGION"]
+    try:
+        factory = CLIFactory(str(project), environ=environ)
+        config = factory.create_config_obj(chalice_stage_name=stage, autogen_policy=False)
+        packager = factory.create_app_packager(
+            config, factory.create_package_options(), "cloudformation", "json"
+        )
+        packager.package_app(config, str(out), stage)
+    finally:
+        if previous is None:
+            os.environ.pop("AWS_DEFAULT_REGION", None)
+        else:
+            os.environ["AWS_DEFAULT_REGION"] = previous

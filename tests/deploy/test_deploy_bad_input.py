@@ -1,0 +1,171 @@
+"""Bad input to `refkit deploy`: each ends with one clear message, and nothing is left made
+without a record of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import CONFIG, Refkit, make_workdir
+from .inventory import inventory
+from .moto_aws import REGION, client
+
+pytestmark = pytest.mark.deploy
+
+
+def nothing_created(endpoint: str) -> bool:
+    return all(not resources for resources in inventory(endpoint).values())
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("refkit:")]
+
+
+@pytest.fixture
+def refkit(fresh_aws: str, tmp_path: Path) -> Refkit:
+    return Refkit(fresh_aws, make_workdir(tmp_path / "work"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--stage", "Prod!"], "the stage name 'Prod!' is not valid"),
+        (["--stage", "a" * 17], "is not valid: use 1-16 lower-case letters"),
+        (["--region", "eu-wset-1"], "'eu-wset-1' is not an AWS region (did you mean 'eu-west-1'?)"),
+        (["--bucket", "Bad_Bucket"], "'Bad_Bucket' is not a valid S3 bucket name"),
+        (["--profile", "nobody"], "the AWS profile 'nobody' does not exist"),
+    ],
+)
+def test_bad_arguments_stop_before_anything_is_made(
+    refkit: Refkit, args: list[str], message: str
+) -> None:
+    result = refkit("deploy", *args)
+    assert result.exit_code == 1, result.output
+    assert [line for line in error_lines(result.output) if message in line], result.output
+    assert nothing_created(refkit.endpoint)
+
+
+def test_no_credentials(refkit: Refkit, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = refkit("deploy", "--region", REGION)
+    assert result.exit_code == 1
+    assert error_lines(result.output) == [
+        "refkit: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY, run 'aws configure', or pass --profile"
+    ]
+
+
+def test_config_error_lists_problems_and_makes_nothing(refkit: Refkit) -> None:
+    (refkit.workdir / "refkit.yaml").write_text(CONFIG.replace("https://", "ftp://"))
+    result = refkit("deploy", "--region", REGION)
+    assert result.exit_code == 2
+    assert "the configuration has problems" in result.output
+    assert "program 'beans'.landing_url" in result.output
+    assert nothing_created(refkit.endpoint)
+
+
+def test_missing_config_file_is_named(refkit: Refkit) -> None:
+    (refkit.workdir / "refkit.yaml").unlink()
+    result = refkit("deploy", "--region", REGION)
+    assert result.exit_code == 1
+    assert "no refkit.yaml here" in result.output
+
+
+def test_bucket_taken_by_another_account(refkit: Refkit) -> None:
+    other = _other_account_credentials(refkit.endpoint)
+    s3 = client("s3", refkit.endpoint, **other)
+    s3.create_bucket(Bucket="taken-site", CreateBucketConfiguration={"LocationConstraint": REGION})
+    result = refkit("deploy", "--region", REGION, "--bucket", "taken-site")
+    assert result.exit_code == 1, result.output
+    assert error_lines(result.output) == [
+        "refkit: the bucket name 'taken-site' is taken by another AWS account; "
+        "choose another with --bucket NAME"
+    ]
+    # What was made before the bucket step is recorded, so destroy can remove it.
+    state = json.loads((refkit.workdir / ".refkit/deployed/prod.json").read_text())
+    assert state["table"]["name"] == "refkit-prod"
+    assert "bucket" not in state
+    assert state["incomplete_step"] == "Site bucket"
+    assert refkit("destroy", "--delete-data", input="prod\n").exit_code == 0
+    left = inventory(refkit.endpoint)
+    assert left["tables"] == {} and left["parameters"] == {}
+    assert list(left["buckets"]) == []  # the other account's bucket is not ours to list
+
+
+def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
+    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refkit.deploy import upload
+
+    real_sync = upload.sync
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(upload, "sync", interrupted)
+    result = refkit("deploy", "--region", REGION, "--stage", "ctrlc")
+    assert result.exit_code == 130
+    assert "deploy interrupted. Everything created so far is recorded in" in result.output
+    state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
+    assert state["incomplete_step"] == "Upload to S3"
+    assert {"table", "secrets", "bucket", "app", "admin_key"} <= set(state)
+    monkeypatch.setattr(upload, "sync", real_sync)
+    again = refkit("deploy", "--region", REGION, "--stage", "ctrlc")
+    assert again.exit_code == 0, again.output
+    assert "= API" in again.output  # the API deployed before Ctrl-C is not deployed again
+    state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
+    assert "incomplete_step" not in state
+    assert len(inventory(refkit.endpoint)["functions"]) == 1
+
+
+def test_other_region_than_recorded_is_refused(refkit: Refkit) -> None:
+    assert refkit("deploy", "--region", REGION, "--stage", "here").exit_code == 0
+    result = refkit("deploy", "--region", "eu-central-1", "--stage", "here")
+    assert result.exit_code == 1
+    assert "is deployed in region eu-west-1, not eu-central-1" in result.output
+
+
+def _other_account_credentials(endpoint: str) -> dict[str, str]:
+    sts = client("sts", endpoint)
+    assumed = sts.assume_role(
+        RoleArn="arn:aws:iam::111111111111:role/someone-else", RoleSessionName="other"
+    )["Credentials"]
+    return {
+        "key": assumed["AccessKeyId"],
+        "secret": assumed["SecretAccessKey"],
+        "token": assumed["SessionToken"],
+    }
+
+
+def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
+    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .moto_aws import MotoSwaggerAdapter
+
+    def interrupted(self: Any, swagger_document: Any, endpoint_type: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(MotoSwaggerAdapter, "import_rest_api", interrupted)
+    result = refkit("deploy", "--region", REGION, "--stage", "half")
+    assert result.exit_code == 130, result.output
+    state = json.loads((refkit.workdir / ".refkit/deployed/half.json").read_text())
+    recorded = {r["resource_type"] for r in state["app"]["chalice"]["resources"]}
+    assert {"iam_role", "lambda_function"} <= recorded
+    made = inventory(refkit.endpoint)
+    assert list(made["functions"]) == ["refkit-half"]
+    assert made["rest_apis"] == {}
+
+    monkeypatch.undo()
+    again = refkit("deploy", "--region", REGION, "--stage", "half")
+    assert again.exit_code == 0, again.output
+    made = inventory(refkit.endpoint)
+    assert list(made["functions"]) == ["refkit-half"]
+    assert list(made["roles"]) == ["refkit-half-api_handler"]
+    assert len(made["rest_apis"]) == 1

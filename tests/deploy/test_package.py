@@ -1,0 +1,100 @@
+"""`refkit package`: Chalice's SAM template plus the stage's table and bucket; cfn-lint
+passes on it (and fails on a broken one, so the check can fail)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from refkit.cli import main
+from refkit.deploy.policy import cloudformation_names, lambda_policy
+
+from .conftest import IDENTITY_SECRET, make_workdir
+
+pytestmark = pytest.mark.deploy
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = make_workdir(tmp_path_factory.mktemp("package"))
+    previous = Path.cwd()
+    os.chdir(workdir)
+    try:
+        result = CliRunner().invoke(main, ["package", "--stage", "prod", "out"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    return workdir / "out"
+
+
+def cfn_lint(template: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("cfn-lint")), str(template)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def test_cfn_lint_passes_on_the_package(packaged: Path) -> None:
+    linted = cfn_lint(packaged / "sam.json")
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_cfn_lint_fails_on_a_broken_template(packaged: Path, tmp_path: Path) -> None:
+    template = json.loads((packaged / "sam.json").read_text())
+    del template["Resources"]["RefkitTable"]["Properties"]["KeySchema"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(template))
+    assert cfn_lint(broken).returncode != 0
+
+
+def test_table_is_retained_with_its_settings(packaged: Path) -> None:
+    table = template_of(packaged)["Resources"]["RefkitTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    properties = table["Properties"]
+    assert properties["TableName"] == "refkit-prod"
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert properties["DeletionProtectionEnabled"] is True
+    assert {i["IndexName"] for i in properties["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
+
+
+def test_function_policy_is_the_deploy_policy_on_the_stack_account(packaged: Path) -> None:
+    resources = template_of(packaged)["Resources"]
+    (policy,) = resources["ApiHandlerRole"]["Properties"]["Policies"]
+    assert policy["PolicyDocument"] == lambda_policy(cloudformation_names("prod"))
+    for statement in policy["PolicyDocument"]["Statement"]:
+        for resource in statement["Resource"]:
+            assert resource != "*"
+            assert "${AWS::AccountId}" in resource["Fn::Sub"]
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["REFKIT_TABLE"] == "refkit-prod"
+    assert variables["REFKIT_SITE_URL"] == {"Fn::GetAtt": ["SiteBucket", "WebsiteURL"]}
+    assert (
+        resources["SiteBucket"]["Properties"]["WebsiteConfiguration"]["IndexDocument"]
+        == "index.html"
+    )
+
+
+def test_code_package_holds_no_secret(packaged: Path) -> None:
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        programs = json.loads(archive.read("chalicelib/programs.json"))
+        assert "identity_secret" not in programs["programs"][0]
+        for name in archive.namelist():
+            assert IDENTITY_SECRET.encode() not in archive.read(name), name
+
+
+def template_of(packaged: Path) -> dict[str, Any]:
+    return dict(json.loads((packaged / "sam.json").read_text()))

@@ -1,0 +1,128 @@
+"""On moto: the table brought up to date without losing data, the stage's secrets written
+once and kept, and the Lambda reading them from SSM."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.api import deps
+from chalicelib.domain.errors import UnavailableError
+from chalicelib.store.table import table_definition
+from refkit.deploy.keys import ensure_secrets
+from refkit.deploy.names import Names
+from refkit.deploy.table import ensure_table
+
+from ..conftest import IDENTITY_SECRET, config_document
+
+NAMES = Names("prod", "us-east-1", "123456789012")
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+def test_new_table_gets_every_setting(aws: None) -> None:
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    created = ensure_table(ddb, "refkit-prod")
+    assert created.changed
+    table = ddb.describe_table(TableName="refkit-prod")["Table"]
+    assert table["DeletionProtectionEnabled"] is True
+    assert ensure_table(ddb, "refkit-prod").changed is False
+
+
+def test_old_table_is_brought_up_to_date_and_keeps_its_data(aws: None) -> None:
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    old = table_definition("refkit-prod")
+    old["GlobalSecondaryIndexes"] = old["GlobalSecondaryIndexes"][:1]  # before GSI2 existed
+    old["AttributeDefinitions"] = [
+        a
+        for a in old["AttributeDefinitions"]
+        if a["AttributeName"] in ("PK", "SK", "GSI1PK", "GSI1SK")
+    ]
+    ddb.create_table(**old)
+    item = {"PK": {"S": "REF#abc"}, "SK": {"S": "META"}, "name": {"S": "Jane"}}
+    ddb.put_item(TableName="refkit-prod", Item=item)
+
+    outcome = ensure_table(ddb, "refkit-prod")
+
+    assert outcome.changed
+    assert "index GSI2 added" in outcome.detail
+    assert "deletion protection on" in outcome.detail
+    assert "point-in-time recovery on" in outcome.detail
+    table = ddb.describe_table(TableName="refkit-prod")["Table"]
+    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
+    assert (
+        ddb.get_item(TableName="refkit-prod", Key={k: item[k] for k in ("PK", "SK")})["Item"]
+        == item
+    )
+    ttl = ddb.describe_time_to_live(TableName="refkit-prod")["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED"
+    assert ensure_table(ddb, "refkit-prod").detail == "refkit-prod: up to date"
+
+
+def test_secrets_are_created_once_and_the_server_secret_is_kept(aws: None) -> None:
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    document = config_document()
+    first, version = ensure_secrets(ssm, NAMES, document)
+    assert first.changed and version == 1
+    stored = _stored(ssm)
+    assert stored["identity_secrets"] == {"acme": IDENTITY_SECRET}
+    again, version = ensure_secrets(ssm, NAMES, document)
+    assert not again.changed and version == 1
+    document["programs"][1]["identity_secret"] = "a-new-identity-secret-456"
+    changed, version = ensure_secrets(ssm, NAMES, document)
+    assert changed.changed and version == 2
+    assert _stored(ssm)["secret"] == stored["secret"]
+    assert _stored(ssm)["identity_secrets"]["acme"] == "a-new-identity-secret-456"
+
+
+def test_lambda_reads_its_secrets_from_ssm(
+    aws: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    _, version = ensure_secrets(ssm, NAMES, config_document())
+    programs = tmp_path / "programs.json"
+    programs.write_text(json.dumps(_without_secrets(config_document())))
+    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", f"{NAMES.secrets_parameter}:{version}")
+    monkeypatch.setenv("REFKIT_PROGRAMS_FILE", str(programs))
+    monkeypatch.delenv("REFKIT_SECRET", raising=False)
+    deps.reset()
+    try:
+        ctx = deps.context()
+        assert ctx.catalogue.get("acme").identity_secret == IDENTITY_SECRET
+        assert ctx.catalogue.get("shop").identity_secret is None
+        token = ctx.signer.stats_token("abc", 1)
+        assert ctx.signer.read_stats_token(token) is not None
+    finally:
+        deps.reset()
+
+
+def test_missing_secrets_parameter_is_a_503_not_a_crash(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", "/refkit/none/secrets:1")
+    deps.reset()
+    try:
+        with pytest.raises(UnavailableError, match="could not read its secrets"):
+            deps.context()
+    finally:
+        deps.reset()
+
+
+def _stored(ssm: Any) -> dict[str, Any]:
+    value = ssm.get_parameter(Name=NAMES.secrets_parameter, WithDecryption=True)["Parameter"]
+    return dict(json.loads(value["Value"]))
+
+
+def _without_secrets(document: dict[str, Any]) -> dict[str, Any]:
+    for program in document["programs"]:
+        program.pop("identity_secret", None)
+    return document

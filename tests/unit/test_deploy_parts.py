@@ -1,0 +1,147 @@
+"""The pure parts of `refkit deploy`: names, the function's IAM policy, upload rules, and
+the CloudFront config comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from refkit.deploy import cdn
+from refkit.deploy.errors import DeployError
+from refkit.deploy.keys import public_programs
+from refkit.deploy.names import Names, check_bucket_name, check_stage
+from refkit.deploy.policy import cloudformation_names, lambda_policy
+from refkit.deploy.upload import (
+    LONG_CACHE,
+    NO_CACHE,
+    SHORT_CACHE,
+    cache_control_of,
+    content_type_of,
+    site_files,
+)
+
+NAMES = Names("prod", "eu-central-1", "111122223333")
+
+
+@pytest.mark.parametrize("stage", ["prod", "p", "staging-2", "a" * 16])
+def test_valid_stages(stage: str) -> None:
+    assert check_stage(stage) == stage
+
+
+@pytest.mark.parametrize("stage", ["", "Prod", "-x", "x-", "a" * 17, "pr od", "prod!", "1abc"])
+def test_invalid_stages(stage: str) -> None:
+    with pytest.raises(DeployError, match="is not valid"):
+        check_stage(stage)
+
+
+@pytest.mark.parametrize("name", ["ab", "Upper", "a..b", "-abc", "x" * 64, "under_score"])
+def test_invalid_bucket_names(name: str) -> None:
+    with pytest.raises(DeployError, match="not a valid S3 bucket name"):
+        check_bucket_name(name)
+
+
+def test_names_derive_from_stage_account_and_region() -> None:
+    assert NAMES.table == "refkit-prod"
+    assert NAMES.function == "refkit-prod"
+    assert NAMES.secrets_parameter == "/refkit/prod/secrets"
+    assert NAMES.bucket == "refkit-prod-site-111122223333-eu-central-1"
+    assert len(Names("a" * 16, "ap-southeast-4", "111122223333").bucket) <= 63
+    assert NAMES.website_host.endswith(".s3-website.eu-central-1.amazonaws.com")
+    assert Names("prod", "eu-west-1", "1").website_host.endswith(
+        ".s3-website-eu-west-1.amazonaws.com"
+    )
+    assert Names("prod", "eu-west-1", "1", "mine").bucket == "mine"
+
+
+def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> None:
+    policy = lambda_policy(NAMES)
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    table = "arn:aws:dynamodb:eu-central-1:111122223333:table/refkit-prod"
+    assert by_sid["Table"]["Resource"] == [table]
+    assert by_sid["Indexes"]["Resource"] == [f"{table}/index/GSI1", f"{table}/index/GSI2"]
+    assert by_sid["Secrets"]["Resource"] == [
+        "arn:aws:ssm:eu-central-1:111122223333:parameter/refkit/prod/secrets"
+    ]
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert all(r != "*" and "111122223333" in r for r in statement["Resource"])
+        assert not any(action.endswith("*") for action in statement["Action"])
+
+
+def test_policy_covers_every_table_call_the_store_makes() -> None:
+    source = (Path(__file__).parents[2] / "functions/chalicelib/store/dynamo.py").read_text()
+    granted = {a for s in lambda_policy(NAMES)["Statement"] for a in s["Action"]}
+    per_item = {"TransactWriteItems": {"PutItem", "UpdateItem", "ConditionCheckItem"}}
+    for call, action in [
+        ("get_item", "GetItem"),
+        ("put_item", "PutItem"),
+        ("update_item", "UpdateItem"),
+        ("delete_item", "DeleteItem"),
+        ("query", "Query"),
+        ("transact_write_items", "TransactWriteItems"),
+    ]:
+        if f"_client.{call}(" in source:
+            needed = per_item.get(action, {action})
+            assert {f"dynamodb:{a}" for a in needed} <= granted, call
+    for call in ("scan(", "batch_write_item(", "batch_get_item("):
+        assert f"_client.{call}" not in source, f"{call} is not granted: add it to policy.py"
+
+
+def test_cloudformation_policy_uses_the_stack_account() -> None:
+    policy = lambda_policy(cloudformation_names("prod"))
+    resource = policy["Statement"][0]["Resource"][0]
+    arn = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/refkit-prod"
+    assert resource == {"Fn::Sub": arn}
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type", "cache"),
+    [
+        ("index.html", "text/html; charset=utf-8", NO_CACHE),
+        ("stats/index.html", "text/html; charset=utf-8", NO_CACHE),
+        ("assets/javascripts/bundle.f55a23d4.min.js", "text/javascript; charset=utf-8", LONG_CACHE),
+        ("assets/stylesheets/main.8608ea7d.min.css", "text/css; charset=utf-8", LONG_CACHE),
+        ("widget/refkit.js", "text/javascript; charset=utf-8", SHORT_CACHE),
+        ("refkit.json", "application/json", SHORT_CACHE),
+        ("assets/images/favicon.png", "image/png", SHORT_CACHE),
+        ("logo.svg", "image/svg+xml", SHORT_CACHE),
+        ("sitemap.xml.gz", "application/gzip", SHORT_CACHE),
+        ("fonts/x.woff2", "font/woff2", SHORT_CACHE),
+    ],
+)
+def test_content_type_and_cache_policy(key: str, content_type: str, cache: str) -> None:
+    assert content_type_of(key) == content_type
+    assert cache_control_of(key) == cache
+
+
+def test_site_files_add_directory_keys_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    (tmp_path / "index.html").write_text("home")
+    (tmp_path / "stats" / "index.html").write_text("stats")
+    assert set(site_files(tmp_path)) == {"index.html", "stats/index.html"}
+    with_dirs = site_files(tmp_path, directory_keys=True)
+    assert set(with_dirs) == {"index.html", "stats/index.html", "stats/"}
+    assert with_dirs["stats/"].md5 == with_dirs["stats/index.html"].md5
+    assert with_dirs["stats/"].content_type.startswith("text/html")
+    assert with_dirs["stats/"].cache_control == NO_CACHE
+
+
+def test_programs_for_the_package_carry_no_secret() -> None:
+    document = {"programs": [{"id": "a", "identity_secret": "s" * 20, "name": "A"}]}
+    assert public_programs(document) == {"programs": [{"id": "a", "name": "A"}]}
+    assert document["programs"][0]["identity_secret"] == "s" * 20
+
+
+def test_cloudfront_echo_with_defaults_is_not_a_difference() -> None:
+    wanted = cdn.distribution_config(NAMES, "OAC123")
+    echoed: Any = json.loads(json.dumps(wanted))
+    echoed["CallerReference"] = "something-else"
+    echoed["Aliases"] = {"Quantity": 0}
+    echoed["DefaultCacheBehavior"]["SmoothStreaming"] = False
+    echoed["Origins"]["Items"][0]["ConnectionAttempts"] = 3
+    assert not cdn._differs(echoed, wanted)
+    echoed["Origins"]["Items"][0]["OriginAccessControlId"] = "OTHER"
+    assert cdn._differs(echoed, wanted)
