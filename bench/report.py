@@ -14,8 +14,10 @@ from bench import (
     cost,
     handler_cost,
     leaderboard_requests,
+    local_keepalive,
     local_throughput,
     requests_per_operation,
+    site_transfer,
     widget_size,
 )
 
@@ -51,6 +53,11 @@ def main() -> None:
         "for its inlined stylesheet); `tests/unit/test_widget_build.py` fails above the budget.",
         widget_size.table,
     )
+    section(
+        "Stats page transfer size",
+        site_transfer.__doc__.strip().replace("\n", " "),
+        lambda: site_transfer.table(site_transfer.measure()),
+    )
     handlers = handler_cost.measure()
     section(
         "Warm handler cost of a click (database faked in memory)",
@@ -67,6 +74,11 @@ def main() -> None:
         "Local stack throughput",
         local_throughput.__doc__.strip().replace("\n", " "),
         lambda: local_throughput.table(local_throughput.measure()),
+    )
+    section(
+        "Local API keep-alive",
+        local_keepalive.__doc__.strip().replace("\n", " "),
+        lambda: local_keepalive.table(local_keepalive.measure()),
     )
     click_us = next(h.microseconds for h in handlers if h.name == "refkit click")
     naive_us = next(h.microseconds for h in handlers if h.name == "naive click")

@@ -70,15 +70,18 @@ class SharedPortServer(ThreadedHTTPServer):
         HTTPServer.server_bind(self)
 
 
-def serve(project_dir: Path, host: str, port: int) -> None:
+def serve(project_dir: Path, host: str, port: int, *, stock_handler: bool = False) -> None:
+    """Serve the app; `stock_handler` uses chalice local's own request handler instead
+    (bench/local_keepalive.py measures the difference)."""
     factory = CLIFactory(str(project_dir))
     config = factory.create_config_obj(chalice_stage_name="dev")
     app = factory.load_chalice_app(config.environment_variables)
     # As chalice local does: make current_request thread-local.
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
+    handler = ChaliceRequestHandler if stock_handler else RefkitRequestHandler
     server = LocalDevServer(
-        app, config, host, port, handler_cls=RefkitRequestHandler, server_cls=SharedPortServer
+        app, config, host, port, handler_cls=handler, server_cls=SharedPortServer
     )
     server.server.serve_forever()
 
@@ -88,6 +91,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--stock-handler",
+        action="store_true",
+        help="use chalice local's own handler (for comparison)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING,
@@ -95,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         format="api worker: %(levelname)s %(name)s: %(message)s",
     )
     with contextlib.suppress(KeyboardInterrupt):
-        serve(args.project, args.host, args.port)
+        serve(args.project, args.host, args.port, stock_handler=args.stock_handler)
 
 
 if __name__ == "__main__":
