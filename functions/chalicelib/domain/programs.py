@@ -15,6 +15,7 @@ from typing import Any
 from .currencies import CURRENCIES
 from .errors import NotFoundError
 from .fields import FieldReader, url_host
+from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, RULE_FIELDS, Incentives, parse_incentives
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -37,8 +38,9 @@ _PROGRAM_FIELDS = (
     "rewards",
     "success_event",
     "brand",
+    *PROGRAM_FIELDS,
 )
-_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
+_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Program:
     landing_pages: Mapping[str, str] = field(default_factory=dict)
     success_event: str = "purchase"
     brand: Brand = field(default_factory=lambda: Brand())
+    incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -109,7 +112,7 @@ class Program:
                 "referrer": self.referrer_reward.public(),
                 "friend": self.friend_reward.public(),
             },
-            "tiers": [],
+            "tiers": [tier.public() for tier in self.incentives.tiers],
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
@@ -193,12 +196,21 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     if secret is not None and len(secret) < 16:
         reader.fail(f"{path}.identity_secret", "must be at least 16 characters long")
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
-    reader.only_known(rewards, ("referrer", "friend"), f"{path}.rewards")
+    reader.only_known(rewards, ("referrer", "friend", *POLICY_FIELDS), f"{path}.rewards")
     referrer = _parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
     friend = _parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
     success_event = reader.text(data, "success_event", path, default="purchase")
     if success_event not in SUCCESS_EVENTS:
         reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
+    incentives = parse_incentives(
+        reader,
+        data,
+        path,
+        currency=currency,
+        success_event=success_event,
+        side_rewards={"referrer": referrer, "friend": friend},
+        parse_reward=_parse_reward,
+    )
     return Program(
         id=program_id,
         name=name,
@@ -213,6 +225,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         friend_reward=friend,
         success_event=success_event,
         brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
+        incentives=incentives,
     )
 
 
