@@ -18,6 +18,7 @@ class Settings:
     programs_file: Path
     api_url: str | None
     site_url: str
+    outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,4 +31,5 @@ class Settings:
             programs_file=Path(env.get("REFKIT_PROGRAMS_FILE") or DEFAULT_PROGRAMS_FILE),
             api_url=(env.get("REFKIT_API_URL") or "").rstrip("/") or None,
             site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
+            outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
         )

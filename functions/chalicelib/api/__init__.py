@@ -9,7 +9,7 @@ from typing import Any
 from chalice.app import Chalice, Response
 
 from ..observability import logger, metrics
-from . import conversions, programs, redirect, stats
+from . import conversions, programs, redirect, rewards, schedule, stats
 
 
 class RefkitChalice(Chalice):
@@ -32,7 +32,7 @@ class RefkitChalice(Chalice):
 def create_app() -> Chalice:
     app = RefkitChalice(app_name="refkit")
     app.api.binary_types.append("*/*")
-    for blueprint in (programs.bp, redirect.bp, conversions.bp, stats.bp):
+    for blueprint in (programs.bp, redirect.bp, conversions.bp, stats.bp, rewards.bp, schedule.bp):
         app.register_blueprint(blueprint)
     app.register_middleware(_uniform_errors, "http")
     app.register_middleware(_flush_metrics, "all")

@@ -26,6 +26,7 @@ from .http import (
     reject_unknown_fields,
     user_agent,
 )
+from .rewards import track_rewards
 
 bp = Blueprint(__name__)
 
@@ -53,11 +54,12 @@ def pixel() -> Response:
         data: dict[str, Any] = {
             field: params[name] for name, field in PIXEL_PARAMS.items() if name in params
         }
-        conversion = parse_conversion(ctx, program, data)
+        conversion = parse_conversion(ctx, program, data, referral_optional=True)
         visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-        _, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
+        recorded, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
         if created:
             metrics.add_metric(name="Conversions", unit="Count", value=1)
+            track_rewards(recorded)
     except RefkitError as exc:
         logger.info("pixel ignored", extra={"reason": exc.message})
     return Response(
@@ -79,4 +81,5 @@ def create_conversion(program: str) -> Response:
     conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
     if created:
         metrics.add_metric(name="Conversions", unit="Count", value=1)
+        track_rewards(conversion)
     return json_response(conversion_view(conversion), 201 if created else 200)

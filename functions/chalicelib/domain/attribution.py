@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..store.ledger import Credit, Touch
 
@@ -56,13 +56,14 @@ def assign_credit(model: Model, touches: list[Touch], now: float) -> list[Credit
 
 
 def split_amount(amount: Decimal, credits: list[Credit], digits: int) -> list[Decimal]:
-    """`amount` split by the credit shares, in the currency's minor unit; the primary (first)
-    credit takes the rounding remainder, so the parts add up to `amount` exactly."""
+    """`amount` split by the credit shares, in the currency's minor unit: the other codes'
+    parts are rounded down and the primary (first) credit takes the rest, so the parts add
+    up to `amount` exactly and the primary never gets less than its share."""
     if not credits:
         return []
     step = Decimal(1).scaleb(-digits)
-    parts = [(amount * credit.share).quantize(step, rounding=ROUND_HALF_UP) for credit in credits]
-    parts[0] += amount - sum(parts, Decimal(0))
+    parts = [(amount * credit.share).quantize(step, rounding=ROUND_DOWN) for credit in credits]
+    parts[0] = amount - sum(parts[1:], Decimal(0))
     return parts
 
 

@@ -235,9 +235,9 @@ def _parse_tiers(
         reward = parse_reward(reader, data.get("reward"), f"{where}.reward", currency)
         reward_data = data.get("reward")
         reward_data = reward_data if isinstance(reward_data, Mapping) else {}
-        for name in ("event", "min_amount", "first_purchase_only"):
-            if name in reward_data:
-                reader.fail(f"{where}.reward.{name}", "does not apply to a tier's reward")
+        for field_name in ("event", "min_amount", "first_purchase_only"):
+            if field_name in reward_data:
+                reader.fail(f"{where}.reward.{field_name}", "does not apply to a tier's reward")
         if reward.kind == "percent":
             reader.fail(f"{where}.reward.kind", "a tier's reward is credit, coupon or points")
         pool = _pool(reader, reward_data, f"{where}.reward")

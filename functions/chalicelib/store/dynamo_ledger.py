@@ -389,7 +389,7 @@ def _limit_item(table: str, effects: ConversionEffects) -> Item:
     conditions: list[str] = []
     values: Item = {":one": n(1)}
     if limit.per_referrer is not None:
-        conditions.append("(attribute_not_exists(total) OR total < :total)")
+        conditions.append("(attribute_not_exists(#total) OR #total < :total)")
         values[":total"] = n(limit.per_referrer)
     if limit.per_month is not None:
         conditions.append("(attribute_not_exists(#month) OR #month < :month)")
@@ -398,9 +398,9 @@ def _limit_item(table: str, effects: ConversionEffects) -> Item:
         "Update": {
             "TableName": table,
             "Key": {"PK": s(keys.code_pk(limit.code)), "SK": s(keys.LIMITS)},
-            "UpdateExpression": "ADD total :one, #month :one",
+            "UpdateExpression": "ADD #total :one, #month :one",
             "ConditionExpression": " AND ".join(conditions),
-            "ExpressionAttributeNames": {"#month": f"m{limit.month}"},
+            "ExpressionAttributeNames": {"#total": "total", "#month": f"m{limit.month}"},
             "ExpressionAttributeValues": values,
         }
     }
