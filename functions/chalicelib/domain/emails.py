@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
@@ -19,6 +20,8 @@ from .events import TIER_REACHED
 from .incentives import Emails, EmailTemplate
 
 _FIELD = re.compile(r"{(\w+)}")
+# Long headers (the unsubscribe URL) stay on one line: folded URLs confuse some mail clients.
+_POLICY = default.clone(max_line_length=998)
 
 
 def render_email(
@@ -44,7 +47,7 @@ def render_email(
         "tier": str(merge.get("tier", "")),
         "badge": str(merge.get("badge", "")),
     }
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = emails.sender
     message["To"] = formataddr((referrer.name, referrer.email))
     if emails.reply_to:
