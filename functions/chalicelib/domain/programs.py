@@ -314,6 +314,7 @@ DEMO_CONFIG: dict[str, Any] = {
                 "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
                 "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
             },
+            "emails": {"from": "Demo Coffee Club <rewards@demo.example>"},
         }
     ]
 }
