@@ -109,3 +109,22 @@ def test_revenue_splits_add_up_exactly(
     parts = split_amount(Decimal(amount), credits, digits)
     assert parts == [Decimal(part) for part in expected]
     assert sum(parts) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (LAST, [("ben2345", "1", "120.00")]),
+        (FIRST, [("ana2345", "1", "120.00")]),
+        (LINEAR, [("ben2345", "0.5", "60.00"), ("ana2345", "0.5", "60.00")]),
+        (DECAY, [("ben2345", "0.5912", "70.95"), ("ana2345", "0.4088", "49.05")]),
+    ],
+)
+def test_the_example_in_docs_attribution(model: Model, expected: list[Any]) -> None:
+    visits = touches(
+        ("cleo234", 40), ("ana2345", 12), ("ben2345", 5), ("ana2345", 3), ("ben2345", 1)
+    )
+    credits = assign_credit(model, visits, NOW)
+    revenue = split_amount(Decimal("120.00"), credits, 2)
+    got = [(c.code, c.share, part) for c, part in zip(credits, revenue, strict=True)]
+    assert got == [(code, Decimal(share), Decimal(part)) for code, share, part in expected]
