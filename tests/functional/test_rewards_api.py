@@ -16,8 +16,8 @@ from chalicelib.domain.approvals import approve_due_rewards
 from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import ADMIN_KEY, NOW, READ_KEY, install_keys
-from tests.helpers import body_of, convert, new_referrer, post_json
+from tests.conftest import ADMIN_KEY, BROWSER, NOW, READ_KEY, install_keys
+from tests.helpers import body_of, click, convert, new_referrer, post_json
 from tests.incentives import add_referrer, context_for, incentive_document, purchase
 
 DAY = 86400
@@ -260,3 +260,37 @@ def test_reward_lists_need_a_key_and_a_known_status(api: Any) -> None:
     assert api.http.get("/v1/programs/beans/rewards", headers=reader).status_code == 200
     missing = post_json(api, "/v1/programs/beans/rewards/rw_nope_0000000000000000/paid", {}, AUTH)
     assert missing.status_code == 404
+
+
+def test_a_pixel_without_ref_splits_the_purchase_by_the_visitors_clicks(
+    api: Any, clock: FixedClock
+) -> None:
+    ana = new_referrer(api, "ana@example.com", program="teas")
+    ben = new_referrer(api, "ben@example.com", program="teas")
+    for referrer, days_ago in ((ana, 3), (ben, 1)):
+        clock.at = NOW - days_ago * DAY
+        assert click(api, referrer["code"]).status_code == 302
+    clock.at = NOW
+    pixel = api.http.get(
+        "/p.gif?program=teas&event=purchase&order=T-1&amount=30&currency=EUR",
+        headers={"user-agent": BROWSER},
+    )
+    assert pixel.status_code == 200
+    numbers = {
+        who: body_of(api.http.get(f"/v1/stats/{r['stats_token']}"))
+        for who, r in (("ana", ana), ("ben", ben))
+    }
+    assert numbers["ana"]["revenue"] == {"EUR": 15} and numbers["ben"]["revenue"] == {"EUR": 15}
+    assert numbers["ana"]["purchases"] == numbers["ben"]["purchases"] == 1
+    # A tie: Ben's click is the most recent, so Ben is the primary code and gets the rewards.
+    assert (numbers["ben"]["successful_referrals"], numbers["ana"]["successful_referrals"]) == (
+        1,
+        0,
+    )
+    assert numbers["ben"]["rewards"]["earned"] == 1 and numbers["ana"]["rewards"]["earned"] == 0
+    stranger = api.http.get(
+        "/p.gif?program=teas&event=purchase&order=T-2&amount=30",
+        headers={"user-agent": "Mozilla/5.0 (a browser that never clicked) Firefox/130.0"},
+    )
+    assert stranger.status_code == 200
+    assert body_of(api.http.get(f"/v1/stats/{ben['stats_token']}"))["purchases"] == 1

@@ -275,3 +275,18 @@ def test_email_opt_out(store: Any) -> None:
     store.create_referrer(referrer())
     assert store.set_email_opt_out("abc2345", True) is True
     assert store.get_referrer("abc2345").email_opt_out is True
+
+
+def test_visits_written_before_touchpoints_keep_their_unique_window(dynamo_store: Any) -> None:
+    dynamo_store._client.put_item(
+        TableName="refkit-test",
+        Item={
+            "PK": {"S": "VISIT#v1"},
+            "SK": {"S": "CODE#abc2345"},
+            "seen_at": {"N": str(int(NOW))},
+            "expires_at": {"N": str(int(NOW) + DAY)},
+        },
+    )
+    assert dynamo_store.claim_visit("v1", "abc2345", NOW + 3600, DAY) is False
+    assert dynamo_store.claim_visit("v1", "abc2345", NOW + DAY, DAY) is True
+    assert [t.at for t in dynamo_store.touchpoints("v1")] == [NOW + 3600, NOW + DAY]
