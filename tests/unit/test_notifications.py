@@ -9,7 +9,7 @@ import hmac
 from chalicelib.domain.context import Links
 from chalicelib.domain.emails import render_email
 from chalicelib.domain.events import REWARD_EARNED, TIER_REACHED
-from chalicelib.domain.incentives import Emails, EmailTemplate
+from chalicelib.domain.notifications import Emails, EmailTemplate
 from chalicelib.domain.signing import Signer
 from chalicelib.domain.webhooks import sign, signed_headers, verify
 from chalicelib.store.memory import MemoryStore

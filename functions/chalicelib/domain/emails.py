@@ -17,7 +17,7 @@ from typing import Any
 from ..store.records import Referrer
 from .context import Context, Links
 from .events import TIER_REACHED
-from .incentives import Emails, EmailTemplate
+from .notifications import Emails, EmailTemplate
 
 _FIELD = re.compile(r"{(\w+)}")
 # Long headers (the unsubscribe URL) stay on one line: folded URLs confuse some mail clients.

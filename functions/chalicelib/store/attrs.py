@@ -68,3 +68,17 @@ def month_of(at: float) -> str:
 
 def day_of(at: float) -> str:
     return time.strftime("%d", time.gmtime(at))
+
+
+def query_all(client: Any, table: str, *, limit: int = 0, **request: Any) -> list[Item]:
+    """Every page of a query (or the first `limit` items)."""
+    request["TableName"] = table
+    items: list[Item] = []
+    while True:
+        if limit:
+            request["Limit"] = limit - len(items)
+        page = client.query(**request)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page or (limit and len(items) >= limit):
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -22,7 +22,8 @@ from ..domain.errors import (
 )
 from . import keys
 from .attrs import day_of, unavailable_on_failure
-from .dynamo_ledger import DynamoLedger, put_message, reward_from_item
+from .dynamo_ledger import DynamoLedger, reward_from_item
+from .dynamo_outbox import DynamoOutbox, put_message
 from .ledger import (
     TOUCH_CAP,
     ConversionEffects,
@@ -57,7 +58,7 @@ Item = dict[str, Any]
 _TRANSACTION_ATTEMPTS = 6
 
 
-class DynamoStore(DynamoLedger):
+class DynamoStore(DynamoLedger, DynamoOutbox):
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
         self._table = table

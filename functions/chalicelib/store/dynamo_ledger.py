@@ -1,26 +1,25 @@
 """The incentive engine's part of DynamoStore: touchpoints, rewards, the coupon pool, limits,
-the outbox and the delivery log. docs/data-model.md lists each item and access pattern.
+and the conditions written with a conversion (store.dynamo_outbox has the outbox).
+docs/data-model.md lists each item and access pattern.
 
 Records are kept whole as JSON in a `data` attribute; the attributes that conditions and
-indexes need (status, attempts, GSI keys) sit next to it.
+indexes need (status, GSI keys) sit next to it.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, replace
 from typing import Any
 
 from ..domain.clock import iso
 from ..domain.errors import UnavailableError
 from . import keys
-from .attrs import Item, n, s, text, unavailable_on_failure
+from .attrs import Item, n, query_all, s, text, unavailable_on_failure
+from .dynamo_outbox import put_message
 from .ledger import (
     PENDING,
-    QUEUED,
     ConversionEffects,
     CouponClaim,
-    DeliveryAttempt,
     EffectsRejectedError,
     OutboxMessage,
     PoolCounts,
@@ -30,7 +29,6 @@ from .ledger import (
     Touch,
 )
 
-LOG_DAYS = 30
 _COUPON_BATCH = 50  # two transaction items per coupon
 
 
@@ -46,7 +44,9 @@ class DynamoLedger:
 
     @unavailable_on_failure
     def touchpoints(self, visitor: str) -> list[Touch]:
-        items = self._query_all(
+        items = query_all(
+            self._client,
+            self._table,
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": s(keys.visit_pk(visitor))},
             ConsistentRead=True,
@@ -84,7 +84,9 @@ class DynamoLedger:
         if due_by is not None:
             condition += " AND GSI1SK <= :due"
             values[":due"] = s(f"{iso(due_by)}#~")
-        items = self._query_all(
+        items = query_all(
+            self._client,
+            self._table,
             IndexName="GSI1",
             KeyConditionExpression=condition,
             ExpressionAttributeValues=values,
@@ -99,7 +101,7 @@ class DynamoLedger:
         """Move rewards between statuses atomically, each only from its `before` status;
         raises EffectsRejectedError naming the rewards (or coupons) that had moved on."""
         items, labels = self._change_items(changes)
-        items += [_put(self._table, _outbox_item(message)) for message in messages]
+        items += [put_message(self._table, message) for message in messages]
         labels += [("message", "")] * len(messages)
         rejection = self._rejection(labels, self._cancellation_reasons(items), "", "")
         if rejection is not None:
@@ -164,64 +166,6 @@ class DynamoLedger:
 
         return PoolCounts(available=count("FREE#"), used=count("USED#"))
 
-    @unavailable_on_failure
-    def due_messages(self, now: float, limit: int = 25) -> list[OutboxMessage]:
-        items = self._query_all(
-            IndexName="GSI1",
-            KeyConditionExpression="GSI1PK = :pk AND GSI1SK <= :due",
-            ExpressionAttributeValues={
-                ":pk": s(keys.OUTBOX_DUE),
-                ":due": s(f"{iso(now)}#~"),
-            },
-            limit=limit,
-        )
-        return [_message(item) for item in items]
-
-    @unavailable_on_failure
-    def lease_message(self, message: OutboxMessage, now: float, until: float) -> bool:
-        """Take a message for delivery until `until`, unless another dispatcher has it."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=_outbox_key(message),
-                UpdateExpression="SET lease_until = :until",
-                ConditionExpression=(
-                    "#st = :queued AND attempts = :attempts "
-                    "AND (attribute_not_exists(lease_until) OR lease_until < :now)"
-                ),
-                ExpressionAttributeNames={"#st": "status"},
-                ExpressionAttributeValues={
-                    ":until": n(until),
-                    ":queued": s(QUEUED),
-                    ":attempts": n(message.attempts),
-                    ":now": n(now),
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
-
-    @unavailable_on_failure
-    def finish_delivery(self, message: OutboxMessage, attempt: DeliveryAttempt) -> bool:
-        """Record a delivery attempt: the message's new state (next try, or done) and a line
-        in the delivery log, together. False if the message had already moved on."""
-        put = _put(self._table, _outbox_item(message))
-        put["Put"]["ConditionExpression"] = "attempts = :before"
-        put["Put"]["ExpressionAttributeValues"] = {":before": n(message.attempts - 1)}
-        reasons = self._cancellation_reasons([put, _put(self._table, _log_item(attempt))])
-        return reasons[0].get("Code") in (None, "None")
-
-    @unavailable_on_failure
-    def delivery_log(self, program: str, limit: int = 50) -> list[DeliveryAttempt]:
-        page = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": s(keys.delivery_log_pk(program))},
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [DeliveryAttempt(**json.loads(item["data"]["S"])) for item in page["Items"]]
-
     def _effect_items(
         self, effects: ConversionEffects, program: str
     ) -> tuple[list[Item], list[tuple[str, str]]]:
@@ -250,7 +194,7 @@ class DynamoLedger:
             put["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
             items.append(put)
             labels.append(("first_purchase", ""))
-        items += [_put(self._table, _outbox_item(message)) for message in effects.messages]
+        items += [put_message(self._table, message) for message in effects.messages]
         labels += [("message", "")] * len(effects.messages)
         return items, labels
 
@@ -299,25 +243,9 @@ class DynamoLedger:
                 rejection.not_first_purchase = True
         return rejection if failed else None
 
-    def _query_all(self, *, limit: int = 0, **request: Any) -> list[Item]:
-        request["TableName"] = self._table
-        items: list[Item] = []
-        while True:
-            if limit:
-                request["Limit"] = limit - len(items)
-            page = self._client.query(**request)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page or (limit and len(items) >= limit):
-                return items
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
 
 def reward_from_item(item: Item) -> RewardRecord:
     return _reward(item)
-
-
-def put_message(table: str, message: OutboxMessage) -> Item:
-    return _put(table, _outbox_item(message))
 
 
 def _put(table: str, item: Item) -> Item:
@@ -403,36 +331,4 @@ def _limit_item(table: str, effects: ConversionEffects) -> Item:
             "ExpressionAttributeNames": {"#total": "total", "#month": f"m{limit.month}"},
             "ExpressionAttributeValues": values,
         }
-    }
-
-
-def _outbox_key(message: OutboxMessage) -> Item:
-    return {"PK": s(keys.outbox_pk(message.event_id)), "SK": s(keys.outbox_sk(message.target))}
-
-
-def _outbox_item(message: OutboxMessage) -> Item:
-    item: Item = {
-        **_outbox_key(message),
-        "program": s(message.program),
-        "status": s(message.status),
-        "attempts": n(message.attempts),
-        "data": s(json.dumps(asdict(replace(message, lease_until=0.0)), separators=(",", ":"))),
-    }
-    if message.status == QUEUED:
-        item["GSI1PK"] = s(keys.OUTBOX_DUE)
-        item["GSI1SK"] = s(f"{iso(message.next_at)}#{message.event_id}#{message.target}")
-    return item
-
-
-def _message(item: Item) -> OutboxMessage:
-    data = json.loads(item["data"]["S"])
-    return OutboxMessage(**data)
-
-
-def _log_item(attempt: DeliveryAttempt) -> Item:
-    return {
-        "PK": s(keys.delivery_log_pk(attempt.program)),
-        "SK": s(f"{iso(attempt.at)}#{attempt.event_id}#{attempt.target}#{attempt.attempt:03d}"),
-        "data": s(json.dumps(asdict(attempt), separators=(",", ":"))),
-        "expires_at": n(int(attempt.at) + LOG_DAYS * 86400),
     }
