@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -99,75 +98,70 @@ def test_deliveries_are_signed_and_the_documented_snippet_verifies_them(
     assert dispatch(ctx, tmp_path) == []  # nothing is sent twice
 
 
-def test_a_failing_receiver_gets_the_event_again_per_schedule_and_the_log_shows_it(
-    ctx: Context,
-    receiver: Receiver,
-    clock: FixedClock,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_receiver_that_fails_twice_gets_the_event_once_more_per_schedule(
+    dynamo_store: DynamoStore, receiver: Receiver, clock: FixedClock, tmp_path: Path
 ) -> None:
-    document = incentive_document(
-        hold_days=0,
-        webhooks=[{"url": receiver.url, "secret": WEBHOOK_SECRET, "events": ["reward.issued"]}],
-    )
-    narrowed = context_for(ctx.store, document, clock)
-    narrowed.store.add_coupons("beans", "welcome", ["W1"])
-    receiver.statuses = [500, 503]
-    rewards = {r.reward_id for r in purchase(narrowed, "o2").rewards}
-    first = dispatch(narrowed, tmp_path)
-    assert [(a.outcome, a.http_status) for a in first] == [("retry", 500), ("retry", 503)]
-    receiver.statuses = [500, 200]  # one event fails a second time, the other goes through
+    hook = {"url": receiver.url, "secret": WEBHOOK_SECRET, "events": ["conversion.created"]}
+    ctx = context_for(dynamo_store, incentive_document(hold_days=0, webhooks=[hook]), clock)
+    add_referrer(ctx)
+    purchase(ctx, "o2")
+    receiver.statuses = [500, 500]  # fails twice, then succeeds
 
+    assert [(a.attempt, a.outcome, a.http_status) for a in dispatch(ctx, tmp_path)] == [
+        (1, "retry", 500)
+    ]
     clock.advance(RETRY_DELAYS[0] - 1)
-    assert dispatch(narrowed, tmp_path) == []  # not due yet
+    assert dispatch(ctx, tmp_path) == []  # not due yet: 30 s after the first attempt
     clock.advance(1)
-    second = dispatch(narrowed, tmp_path)
-    assert [(a.attempt, a.outcome) for a in second] == [(2, "retry"), (2, "delivered")]
-    clock.advance(RETRY_DELAYS[1])
-    third = dispatch(narrowed, tmp_path)
-    assert [(a.attempt, a.outcome, a.http_status) for a in third] == [(3, "delivered", 200)]
-    clock.advance(RETRY_DELAYS[-1] * 2)
-    assert dispatch(narrowed, tmp_path) == []
+    assert [(a.attempt, a.outcome) for a in dispatch(ctx, tmp_path)] == [(2, "retry")]
+    clock.advance(RETRY_DELAYS[1] - 1)
+    assert dispatch(ctx, tmp_path) == []  # 60 s after the second
+    clock.advance(1)
+    assert [(a.attempt, a.outcome, a.http_status) for a in dispatch(ctx, tmp_path)] == [
+        (3, "delivered", 200)
+    ]
+    for _ in range(3):
+        clock.advance(RETRY_DELAYS[-1])
+        assert dispatch(ctx, tmp_path) == []  # delivered: never again
 
-    ids = Counter(json.loads(r.body)["data"]["id"] for r in receiver.received)
-    assert set(ids) == rewards and sorted(ids.values()) == [2, 3]
-    retried = next(
-        json.loads(r.body)["id"]
-        for r in receiver.received
-        if r.headers["refkit-delivery-attempt"] == "3"
-    )
-    attempts = [r.headers["refkit-delivery-attempt"] for r in receiver.received]
-    assert sorted(attempts) == ["1", "1", "2", "2", "3"]
-    verify = documented_verifier()
+    assert len(receiver.received) == 3
+    bodies = {r.body for r in receiver.received}
+    assert len(bodies) == 1  # the same event, byte for byte
+    assert [r.headers["refkit-delivery-attempt"] for r in receiver.received] == ["1", "2", "3"]
     stamps = [int(r.headers["refkit-timestamp"]) for r in receiver.received]
+    assert stamps == [NOW, NOW + 30, NOW + 90]
+    verify = documented_verifier()
     for request, stamp in zip(receiver.received, stamps, strict=True):
         assert verify(WEBHOOK_SECRET, request.headers, request.body, now=stamp)
-    assert stamps[0] == NOW and max(stamps) == NOW + RETRY_DELAYS[0] + RETRY_DELAYS[1]
 
     from chalice.test import Client
 
     from app import app
 
     deps.reset()
-    deps.use_context(narrowed)
-    install_keys(narrowed.store)
+    deps.use_context(ctx)
+    install_keys(ctx.store)
     try:
         with Client(app) as api:
-            log = body_of(
-                api.http.get(
-                    "/v1/programs/beans/webhooks/log",
-                    headers={"authorization": f"Bearer {ADMIN_KEY}"},
-                )
-            )["deliveries"]
+            answer = api.http.get(
+                "/v1/programs/beans/webhooks/log",
+                headers={"authorization": f"Bearer {ADMIN_KEY}"},
+            )
     finally:
         deps.reset()
-    mine = [line for line in log if line["event_id"] == retried]
-    assert [(line["attempt"], line["outcome"], line["http_status"]) for line in mine] == [
+    event_id = json.loads(receiver.received[0].body)["id"]
+    log = [line for line in body_of(answer)["deliveries"] if line["event_id"] == event_id]
+    assert [(line["attempt"], line["outcome"], line["http_status"]) for line in log] == [
         (3, "delivered", 200),
         (2, "retry", 500),
         (1, "retry", 500),
     ]
-    assert mine[1]["next_attempt_at"] == "2026-11-18T11:08:10Z"
+    assert [line["next_attempt_at"] for line in log] == [
+        None,
+        "2026-11-18T11:08:10Z",  # NOW + 90 s
+        "2026-11-18T11:07:10Z",  # NOW + 30 s
+    ]
+    assert all(line["event"] == "conversion.created" for line in log)
 
 
 def test_the_retry_schedule_lasts_more_than_a_day() -> None:

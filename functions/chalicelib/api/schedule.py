@@ -1,5 +1,6 @@
 """The scheduled function: every minute, approve rewards whose hold has ended and deliver the
-outbox (webhooks and emails). `refkit dev` runs `run_scheduled` in a worker process."""
+outbox (webhooks and emails); the app's middleware flushes its metrics. `refkit dev` runs
+the same domain function (`run_due_work`) in a thread."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ def due_work(event: Any) -> None:
     work = run_scheduled()
     metrics.add_metric(name="RewardsApproved", unit="Count", value=work.approved)
     metrics.add_metric(name="Deliveries", unit="Count", value=work.delivered)
-    metrics.flush_metrics()
 
 
 def run_scheduled() -> DueWork:

@@ -28,7 +28,7 @@ from .rewards import code_of_reward
 
 logger = logging.getLogger(__name__)
 
-BATCH = 100
+BATCH = 1000  # due rewards looked at per program and run
 
 
 def approve_due_rewards(ctx: Context) -> int:
@@ -39,10 +39,12 @@ def approve_due_rewards(ctx: Context) -> int:
     for program in ctx.catalogue.programs.values():
         waiting: dict[str, int] = {}
         for reward in ctx.store.list_rewards(program.id, PENDING, due_by=now, limit=BATCH):
-            if _approve(ctx, program, reward, now):
+            if reward.reason == COUPON_POOL_EMPTY and reward.pool in waiting:
+                waiting[reward.pool] += 1  # that pool was empty a moment ago: do not ask again
+            elif _approve(ctx, program, reward, now):
                 approved += 1
             elif reward.reason == COUPON_POOL_EMPTY:
-                waiting[reward.pool] = waiting.get(reward.pool, 0) + 1
+                waiting[reward.pool] = 1
         for pool, count in waiting.items():
             logger.warning(
                 "%d reward(s) of program %s wait for coupons: pool '%s' is empty "

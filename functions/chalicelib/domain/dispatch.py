@@ -33,6 +33,7 @@ from .webhooks import signed_headers
 
 RETRY_DELAYS = tuple(30 * 2**n for n in range(12))  # 30 s ... 17 h 4 min: 34 h in total
 LEASE_SECONDS = 120
+BUDGET_SECONDS = 40  # then the run stops taking new messages; the next run goes on
 
 logger = logging.getLogger(__name__)
 
@@ -57,19 +58,39 @@ class Result:
 
 
 def dispatch_due(
-    ctx: Context, outbound: Outbound, links: Links, *, limit: int = 25
+    ctx: Context,
+    outbound: Outbound,
+    links: Links,
+    *,
+    limit: int = 25,
+    budget_seconds: float = BUDGET_SECONDS,
 ) -> list[DeliveryAttempt]:
-    """Deliver the messages that are due now; returns the attempts made (also logged)."""
-    now = ctx.clock.now()
+    """Deliver the messages that are due now, `limit` at a time, until none is left or the
+    time budget is spent (the scheduled Lambda has a minute); returns the attempts made."""
+    started_run = time.monotonic()
     attempts: list[DeliveryAttempt] = []
-    for message in ctx.store.due_messages(now, limit):
-        if not ctx.store.lease_message(message, now, now + LEASE_SECONDS):
-            continue
-        started = time.monotonic()
-        result = _deliver(ctx, outbound, links, message)
-        attempt = _record(ctx, message, result, now, int((time.monotonic() - started) * 1000))
-        if attempt is not None:
-            attempts.append(attempt)
+    seen: set[tuple[str, str]] = set()
+    while time.monotonic() - started_run < budget_seconds:
+        now = ctx.clock.now()
+        batch = [
+            m for m in ctx.store.due_messages(now, limit) if (m.event_id, m.target) not in seen
+        ]
+        if not batch:
+            break
+        for message in batch:
+            seen.add((message.event_id, message.target))
+            if time.monotonic() - started_run >= budget_seconds:
+                break
+            if not ctx.store.lease_message(message, now, now + LEASE_SECONDS):
+                continue
+            started = time.monotonic()
+            result = _deliver(ctx, outbound, links, message)
+            took = int((time.monotonic() - started) * 1000)
+            attempt = _record(ctx, message, result, now, took)
+            if attempt is not None:
+                attempts.append(attempt)
+        if len(batch) < limit:
+            break
     return attempts
 
 

@@ -34,7 +34,8 @@ def rewards_summary(rewards: list[RewardRecord]) -> dict[str, Any]:
         "pending": pending,
         "approved": approved,
         "value": {key: _number(amount) for key, amount in sorted(value.items())},
-        "items": [reward_view(r) for r in newest],
+        # The shop's order ids are not the referrer's business.
+        "items": [{k: v for k, v in reward_view(r).items() if k != "order_id"} for r in newest],
     }
 
 

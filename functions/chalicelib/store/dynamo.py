@@ -483,7 +483,10 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
                     dict(reason) for reason in exc.response.get("CancellationReasons", [])
                 ]
                 codes = [r.get("Code", "None") for r in reasons]
-                if "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes:
+                # A conflict makes the other reasons provisional (an item that failed its
+                # condition may pass once the other transaction is done): try again, unless
+                # the first item, the one that makes the write a repeat, already failed.
+                if "TransactionConflict" in codes and codes[0] != "ConditionalCheckFailed":
                     if attempt + 1 < _TRANSACTION_ATTEMPTS:
                         time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
                         continue
