@@ -180,10 +180,12 @@ def _credits(
 
 
 def _customer_key(ctx: Context, program: Program, request: ConversionRequest, visitor: str) -> str:
-    """Who bought, for first-purchase-only rules: the shop's customer id, else the visitor."""
+    """Who bought, for first-purchase-only rules: the shop's customer id, else the visitor
+    (the browser that sent the pixel, or the one named by the click id)."""
     if request.customer_id:
         return "c" + ctx.signer.customer_key(program.id, request.customer_id)
-    return "v" + visitor if visitor else ""
+    who = visitor or (request.click.visitor if request.click else "")
+    return "v" + who if who else ""
 
 
 def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
