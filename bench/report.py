@@ -17,6 +17,7 @@ from bench import (
     local_keepalive,
     local_throughput,
     requests_per_operation,
+    reward_requests,
     site_transfer,
     widget_size,
 )
@@ -46,6 +47,12 @@ def main() -> None:
         "The public board is one `Query` on GSI2; a viewer's stats token adds a `GetItem` "
         "(token version and program), and a bounded `COUNT` query when they are below the top.",
         lambda: requests_per_operation.table(leaderboard_requests.run()),
+    )
+    section(
+        "DynamoDB requests per reward operation",
+        "The same counting for the incentive engine (bench/reward_requests.py): conversions "
+        "that issue rewards, refunds, and the scheduled function's approvals and deliveries.",
+        lambda: requests_per_operation.table(reward_requests.run()),
     )
     section(
         "Widget size",

@@ -20,6 +20,7 @@ class Settings:
     site_url: str
     # Deployed: an SSM SecureString holding the server and identity secrets (see deps.py).
     secrets_parameter: str | None = None
+    outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -33,4 +34,5 @@ class Settings:
             api_url=(env.get("REFKIT_API_URL") or "").rstrip("/") or None,
             site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
             secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
+            outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
         )

@@ -377,6 +377,166 @@ def _interruptible(record: Path, command: str) -> Iterator[None]:
         sys.exit(130)
 
 
+def admin_api(command: F) -> F:
+    """The options every command that calls the admin API takes."""
+    command = click.option(
+        "--admin-key",
+        envvar="REFKIT_ADMIN_KEY",
+        required=True,
+        help="An admin key (env: REFKIT_ADMIN_KEY); `refkit dev` prints one.",
+    )(command)
+    command = click.option(
+        "--api",
+        envvar="REFKIT_API_URL",
+        help="The API address (env: REFKIT_API_URL); default: the running `refkit dev`.",
+    )(command)
+    return click.option("--program", required=True, help="The program's id.")(command)
+
+
+@main.group()
+def coupons() -> None:
+    """Load coupon codes into a program's pools and see how many are left."""
+
+
+@coupons.command("add")
+@admin_api
+@click.option("--pool", default="default", show_default=True, help="The pool to load.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@fails_cleanly
+def coupons_add(program: str, api: str | None, admin_key: str, pool: str, file: Path) -> None:
+    """Add the codes in FILE (one per line, or the first CSV column) to a coupon pool. A code
+    the pool already holds, or has ever handed out, is skipped: no code is given twice."""
+    from .admin_client import AdminClient, read_coupon_file, upload_coupons
+
+    codes = read_coupon_file(file)
+    totals = upload_coupons(AdminClient(api, admin_key), program, pool, codes)
+    click.echo(
+        f"pool '{pool}' of {program}: {totals['added']} added, {totals['skipped']} already "
+        f"known, {totals['available']} available"
+    )
+
+
+@coupons.command("status")
+@admin_api
+@fails_cleanly
+def coupons_status(program: str, api: str | None, admin_key: str) -> None:
+    """Free and used codes of each pool, and the rewards waiting for an empty pool."""
+    from .admin_client import AdminClient
+
+    answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/coupons")
+    if not answer["pools"]:
+        click.echo(f"{program} has no coupon rewards.")
+    for pool in answer["pools"]:
+        warning = f"  <- {pool['waiting']} reward(s) waiting: add codes" if pool["waiting"] else ""
+        click.echo(
+            f"{pool['pool']}: {pool['available']} available, {pool['used']} handed out{warning}"
+        )
+
+
+@main.group()
+def rewards() -> None:
+    """List rewards and record the ones you paid."""
+
+
+@rewards.command("list")
+@admin_api
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "approved", "paid", "void", "clawback"]),
+    help="Only rewards in this status (default: all).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="At most this many rewards, newest first.",
+)
+@fails_cleanly
+def rewards_list(
+    program: str, api: str | None, admin_key: str, status: str | None, limit: int
+) -> None:
+    """List a program's rewards: id, status, side, referral code, what it is."""
+    from .admin_client import AdminClient, reward_lines
+
+    query = f"?limit={limit}" + (f"&status={status}" if status else "")
+    answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/rewards{query}")
+    for line in reward_lines(answer["rewards"]) or ["no rewards"]:
+        click.echo(line)
+
+
+@rewards.command("pay")
+@admin_api
+@click.argument("reward_ids", nargs=-1, required=True)
+@fails_cleanly
+def rewards_pay(program: str, api: str | None, admin_key: str, reward_ids: tuple[str, ...]) -> None:
+    """Mark approved rewards as paid (a refund after that marks them for clawback)."""
+    from .admin_client import AdminClient
+
+    client = AdminClient(api, admin_key)
+    for reward_id in reward_ids:
+        answer = client.call("POST", f"/v1/programs/{program}/rewards/{reward_id}/paid", {})
+        click.echo(f"{answer['id']}: {answer['status']}")
+
+
+@main.group()
+def conversions() -> None:
+    """Act on recorded conversions."""
+
+
+@conversions.command("refund")
+@admin_api
+@click.option(
+    "--event",
+    type=click.Choice(["purchase", "signup"]),
+    default="purchase",
+    show_default=True,
+    help="Which conversion of that order id to refund.",
+)
+@click.argument("order_id")
+@fails_cleanly
+def conversions_refund(
+    program: str, api: str | None, admin_key: str, event: str, order_id: str
+) -> None:
+    """Refund ORDER_ID: it stops counting, its rewards are voided (or marked for clawback
+    when already paid)."""
+    from urllib.parse import quote
+
+    from .admin_client import AdminClient, reward_lines
+
+    path = f"/v1/programs/{program}/conversions/{quote(order_id, safe='')}/refund"
+    answer = AdminClient(api, admin_key).call("POST", path, {"event": event})
+    click.echo(f"{answer['order_id']}: {answer['status']}")
+    for line in reward_lines(answer["rewards"]):
+        click.echo(f"  {line}")
+
+
+@main.group()
+def webhooks() -> None:
+    """See what was delivered to your webhook endpoints (and emails)."""
+
+
+@webhooks.command("log")
+@admin_api
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 500),
+    default=50,
+    show_default=True,
+    help="At most this many delivery attempts, newest first.",
+)
+@fails_cleanly
+def webhooks_log(program: str, api: str | None, admin_key: str, limit: int) -> None:
+    """The latest delivery attempts, newest first: event, target, attempt, outcome."""
+    from .admin_client import AdminClient, log_lines
+
+    answer = AdminClient(api, admin_key).call(
+        "GET", f"/v1/programs/{program}/webhooks/log?limit={limit}"
+    )
+    for line in log_lines(answer["deliveries"]) or ["no deliveries yet"]:
+        click.echo(line)
+
+
 def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:
     """The demo program lands on the demo shop of this run's static server."""
     demo = copy.deepcopy(document)

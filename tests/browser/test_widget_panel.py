@@ -49,6 +49,7 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
         "Clicks": str(stats["clicks"]),
         "Sign-ups": str(stats["signups"]),
         "Purchases": str(stats["purchases"]),
+        "Rewards": str(stats["rewards"]["earned"]),
     }
     assert stats["clicks"] == 2
     assert page.get_by_role("heading", name="Give 15%, get $10").is_visible()  # widget config

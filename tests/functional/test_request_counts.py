@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bench import reward_requests
 from bench.requests_per_operation import run
 
 
@@ -24,3 +25,32 @@ def test_each_operation_stays_within_its_dynamodb_request_budget() -> None:
     assert measured["conversion, API purchase (admin key)"] == Counter(
         GetItem=1, TransactWriteItems=1
     )
+
+
+def test_reward_operations_stay_within_their_budget() -> None:
+    measured = {name: calls for name, calls, _ in reward_requests.run()}
+    purchase = "purchase with rewards: credit + coupon, held, 1 webhook, email"
+    # One transaction writes the conversion, both rewards, the coupon claim and the outbox;
+    # the reads are the admin key and the coupon pool.
+    assert measured[purchase] == Counter(GetItem=1, Query=1, TransactWriteItems=1)
+    # Crossing a tier: the first transaction is refused by the count guard, which returns
+    # the referrer's count; the second issues the bonus.
+    assert measured["purchase that reaches a tier (bonus issued)"] == Counter(
+        GetItem=1, Query=1, TransactWriteItems=2
+    )
+    assert measured["pixel purchase, time_decay model (reads the visitor's touchpoints)"] == (
+        Counter(Query=1, TransactWriteItems=1)
+    )
+    assert measured["refund (2 rewards voided)"] == Counter(
+        GetItem=2, BatchGetItem=1, TransactWriteItems=1
+    )
+    assert measured["scheduled approvals: 3 due rewards, 2 programs"] == Counter(
+        Query=2, TransactWriteItems=3
+    )
+    delivery = "scheduled delivery: 3 webhooks and 1 email (the POSTs not counted)"
+    assert measured[delivery] == Counter(Query=1, UpdateItem=4, TransactWriteItems=4, GetItem=1)
+    assert measured["stats view with rewards and tier"] == Counter(Query=1)
+    # Touchpoints ride on the click's own write; only the 17th click of one visitor on one
+    # code (and every 8th after it) pays one more write to compact them.
+    compacting = "click 17 of one visitor on one code (compacts the touchpoints)"
+    assert measured[compacting] == Counter(UpdateItem=3)

@@ -411,6 +411,56 @@ def test_beacon(fuzz: dict[str, Any], program: str, body: bytes, ctype: str, age
 
 
 @FUZZ
+@given(
+    program=programs,
+    route=st.sampled_from(["rewards", "coupons", "webhooks/log"]),
+    query=st.dictionaries(st.sampled_from(["status", "limit"]) | texts, texts, max_size=2),
+    auth=auths,
+)
+def test_admin_reads(
+    fuzz: dict[str, Any], program: str, route: str, query: dict[str, str], auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/{route}" + (f"?{encode_query(query)}" if query else "")
+    response = send(fuzz, "GET", path, head=headers("", auth, "admin"))
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    program=programs,
+    target=st.sampled_from(["coupons", "refund", "paid"]),
+    ident=segments,
+    body=bodies(["pool", "codes", "event"]),
+    auth=auths,
+)
+def test_admin_writes(
+    fuzz: dict[str, Any], program: str, target: str, ident: str, body: bytes, auth: str | None
+) -> None:
+    path = {
+        "coupons": f"/v1/programs/{q(program)}/coupons",
+        "refund": f"/v1/programs/{q(program)}/conversions/{ident}/refund",
+        "paid": f"/v1/programs/{q(program)}/rewards/{ident}/paid",
+    }[target]
+    response = send(fuzz, "POST", path, body, headers("application/json", auth, "admin"))
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    token=segments,
+    method=st.sampled_from(["GET", "POST"]),
+    ctype=st.sampled_from(["application/x-www-form-urlencoded", "text/plain", ""]),
+)
+def test_unsubscribe_pages(fuzz: dict[str, Any], token: str, method: str, ctype: str) -> None:
+    """Pages for people: a bad link is an HTML page saying so, never a 5xx."""
+    response = send(
+        fuzz, method, f"/v1/unsubscribe/{token}", b"", {"content-type": ctype} if ctype else {}
+    )
+    if 400 <= response.status_code < 500 and response.status_code != 415:
+        assert response.headers["Content-Type"].startswith("text/html")
+
+
+@FUZZ
 @given(program=programs, token=st.none() | st.just("TOKEN") | texts)
 def test_leaderboard(fuzz: dict[str, Any], program: str, token: str | None) -> None:
     path = f"/v1/programs/{q(program)}/leaderboard"

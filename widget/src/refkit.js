@@ -49,7 +49,9 @@
     }
   };
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
-  var CLICK = /^([a-z0-9][a-z0-9-]{2,31})\.[0-9a-z]{1,10}\.[0-9a-f]{6}\.[0-9a-f]{16}$/;
+  // Click ids are opaque to the widget (the API checks their signature): a code, then
+  // three to five dot-separated parts of lower-case letters and digits.
+  var CLICK = /^([a-z0-9][a-z0-9-]{2,31})(\.[0-9a-z]{1,64}){3,5}$/;
 
   var cfg = (me && me.dataset) || {};
   var api = (cfg.api || '').replace(/\/+$/, '');

@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Chalice, Response
 
 from ..observability import logger, metrics
-from . import conversions, leaderboard, programs, redirect, stats, widget
+from . import conversions, leaderboard, programs, redirect, rewards, schedule, stats, widget
 
 
 class RefkitChalice(Chalice):
@@ -46,6 +46,8 @@ def create_app() -> Chalice:
         stats.bp,
         leaderboard.bp,
         widget.bp,
+        rewards.bp,
+        schedule.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

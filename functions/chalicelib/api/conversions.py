@@ -26,6 +26,7 @@ from .http import (
     reject_unknown_fields,
     user_agent,
 )
+from .rewards import track_rewards
 
 bp = Blueprint(__name__)
 
@@ -53,9 +54,11 @@ def pixel() -> Response:
         data: dict[str, Any] = {
             field: params[name] for name, field in PIXEL_PARAMS.items() if name in params
         }
-        conversion = parse_conversion(ctx, program, data)
+        conversion = parse_conversion(ctx, program, data, referral_optional=True)
         visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-        attribute_conversion(ctx, program, conversion, visitor=visitor)
+        recorded, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
+        if created:
+            track_rewards(recorded)
     except UnavailableError as exc:
         logger.warning("pixel conversion lost: database unavailable", exc_info=exc)
         metrics.add_metric(name="PixelConversionsLost", unit="Count", value=1)
@@ -78,4 +81,6 @@ def create_conversion(program: str) -> Response:
     body = read_json(request)
     reject_unknown_fields(body, API_FIELDS)
     conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
+    if created:
+        track_rewards(conversion)
     return json_response(conversion_view(conversion), 201 if created else 200)

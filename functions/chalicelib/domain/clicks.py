@@ -84,10 +84,13 @@ def record_click(
     if code is None:
         return None
     now = ctx.clock.now()
+    visitor = ctx.signer.visitor_hash(ip, user_agent)
     try:
         if counted:
-            visitor = ctx.signer.visitor_hash(ip, user_agent)
-            unique = ctx.store.claim_visit(visitor, code, now, UNIQUE_WINDOW_SECONDS)
+            # The same write keeps the click as a touchpoint for attribution models.
+            unique = ctx.store.claim_visit(
+                visitor, code, now, UNIQUE_WINDOW_SECONDS, keep=_touch_seconds(ctx)
+            )
             program_id = ctx.store.count_click(
                 code, now, unique=unique, channel=channel_of(channel)
             )
@@ -96,12 +99,13 @@ def record_click(
             program_id = referrer.program if referrer else None
     except UnavailableError:
         program = _fallback_program(ctx, known, code)
-        return Redirect(_target(ctx, program, code, now, page), code, False, degraded=True)
+        location = _target(ctx, program, code, now, page, visitor)
+        return Redirect(location, code, False, degraded=True)
     if program_id is None or program_id not in ctx.catalogue.programs:
         return None
     known.remember(code, program_id)
     program = ctx.catalogue.programs[program_id]
-    return Redirect(_target(ctx, program, code, now, page), code, counted)
+    return Redirect(_target(ctx, program, code, now, page, visitor), code, counted)
 
 
 def channel_of(raw: str | None) -> str:
@@ -120,11 +124,16 @@ def add_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _target(ctx: Context, program: Program, code: str, now: float, page: str | None) -> str:
-    # Codes and click ids are made of [a-z0-9.] only, so they need no escaping, and the
-    # landing URL (from config) is split once per container rather than once per click.
+def _target(
+    ctx: Context, program: Program, code: str, now: float, page: str | None, visitor: str
+) -> str:
+    """The landing URL with `ref` and a click id that also names the visitor, so a
+    server-side conversion carrying it can still find the visitor's other touchpoints.
+
+    Codes and click ids are made of [a-z0-9.] only, so they need no escaping, and the
+    landing URL (from config) is split once per container rather than once per click."""
     before, after = _landing_template(program.landing_for(page))
-    return f"{before}ref={code}&click={ctx.signer.click_id(code, now)}{after}"
+    return f"{before}ref={code}&click={ctx.signer.click_id(code, now, visitor)}{after}"
 
 
 @functools.lru_cache(maxsize=256)
@@ -136,6 +145,11 @@ def _landing_template(landing: str) -> tuple[str, str]:
     before = urlunsplit(parts._replace(query="", fragment="")) + "?" + query
     after = f"#{parts.fragment}" if parts.fragment else ""
     return before, after
+
+
+def _touch_seconds(ctx: Context) -> int:
+    """How long a touchpoint can still matter: the longest attribution window."""
+    return max(p.attribution_window_days for p in ctx.catalogue.programs.values()) * 86400
 
 
 def _fallback_program(ctx: Context, known: KnownCodes, code: str) -> Program:

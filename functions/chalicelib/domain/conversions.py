@@ -10,22 +10,29 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from ..store.records import Conversion
+from ..store.ledger import Credit, EffectsRejectedError, Touch
+from ..store.records import Conversion, credits_of
+from .attribution import Model, assign_credit, split_amount
 from .clock import iso
 from .codes import normalize_code
 from .context import Context
 from .currencies import CURRENCIES, minor_digits
-from .errors import InvalidInputError
+from .errors import InvalidInputError, UnavailableError, UnknownCodeError
+from .issuing import ConversionPlan
 from .programs import Program
+from .rewards import reward_view
+from .signing import ClickId
 
 EVENTS = ("signup", "purchase")
 MAX_AMOUNT = Decimal("1000000000")
 _ORDER_RE = re.compile(r"[\x21-\x7e]{1,128}")
-API_FIELDS = ("event", "order_id", "amount", "currency", "ref", "click_id")
+API_FIELDS = ("event", "order_id", "amount", "currency", "ref", "click_id", "customer_id")
+NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
+_PLAN_ROUNDS = 25
 
 
 @dataclass(frozen=True)
@@ -34,13 +41,18 @@ class ConversionRequest:
     order_id: str | None
     amount: Decimal
     currency: str
-    code: str
+    code: str  # "" when the referral is to be found from the visitor's touchpoints
     click_id: str
+    click: ClickId | None = None
+    customer_id: str = ""
 
 
-def parse_conversion(ctx: Context, program: Program, data: Mapping[str, Any]) -> ConversionRequest:
+def parse_conversion(
+    ctx: Context, program: Program, data: Mapping[str, Any], *, referral_optional: bool = False
+) -> ConversionRequest:
     """Validate a conversion (from the API body or the pixel's query); InvalidInputError
-    with a message a developer can act on otherwise."""
+    with a message a developer can act on otherwise. `referral_optional`: the caller knows
+    the visitor, whose touchpoints can name the referrer when neither ref nor click id does."""
     event = data.get("event")
     if event not in EVENTS:
         raise InvalidInputError('\'event\' must be "signup" or "purchase".')
@@ -51,33 +63,63 @@ def parse_conversion(ctx: Context, program: Program, data: Mapping[str, Any]) ->
     amount = _amount(data.get("amount"), currency, required=event == "purchase")
     if event == "signup" and amount:
         raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
-    code, click_id = _referral(ctx, program, data.get("ref"), data.get("click_id"))
-    return ConversionRequest(event, order_id, amount, currency, code, click_id)
+    code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
+    if not code and not referral_optional:
+        raise InvalidInputError(NO_REFERRAL)
+    customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
+    click_id = str(data.get("click_id")) if click else ""
+    return ConversionRequest(event, order_id, amount, currency, code, click_id, click, customer_id)
 
 
 def attribute_conversion(
     ctx: Context, program: Program, request: ConversionRequest, *, visitor: str = ""
 ) -> tuple[Conversion, bool]:
-    """Record the conversion for the referrer; (conversion, created). A repeat of the same
-    (event, order id) returns the first conversion with created=False."""
+    """Record the conversion, credited by the program's attribution model, with the rewards
+    it brings; (conversion, created). A repeat of the same (event, order id) returns the
+    first conversion with created=False, and issues nothing."""
+    now = ctx.clock.now()
     order_id = request.order_id or _implicit_order_id(request, visitor)
-    conversion = Conversion(
-        program=program.id,
-        event=request.event,
-        order_id=order_id,
-        code=request.code,
-        created_at=ctx.clock.now(),
-        amount=request.amount,
-        currency=request.currency if request.amount else "",
-        click_id=request.click_id,
-        visitor=visitor,
-        successful=request.event == program.success_event,
+    touches = _touchpoints(ctx, program, request, visitor)
+    plan = ConversionPlan(
+        ctx,
+        program,
+        customer_key=_customer_key(ctx, program, request, visitor),
+        view=conversion_view,
     )
-    return ctx.store.record_conversion(conversion)
+    excluded: set[str] = set()
+    for _ in range(_PLAN_ROUNDS):
+        credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
+        if not credits:
+            raise InvalidInputError(NO_REFERRAL)
+        conversion, effects = plan.build(
+            Conversion(
+                program=program.id,
+                event=request.event,
+                order_id=order_id,
+                code=credits[0].code,
+                created_at=now,
+                amount=request.amount,
+                currency=request.currency if request.amount else "",
+                click_id=request.click_id,
+                visitor=visitor,
+                successful=request.event == program.success_event,
+                credits=tuple(credits),
+            )
+        )
+        try:
+            return ctx.store.record_conversion(conversion, effects)
+        except EffectsRejectedError as exc:
+            if request.code and request.code in exc.rejection.foreign_codes:
+                raise UnknownCodeError(
+                    f"Referral code '{request.code}' does not exist in program '{program.id}'."
+                ) from None
+            excluded |= exc.rejection.foreign_codes
+            plan.learn(exc.rejection)
+    raise UnavailableError("Too many concurrent updates for this referrer; try again.")
 
 
 def conversion_view(conversion: Conversion) -> dict[str, Any]:
-    return {
+    view: dict[str, Any] = {
         "program": conversion.program,
         "event": conversion.event,
         "order_id": conversion.order_id,
@@ -86,8 +128,64 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         "amount": float(conversion.amount),
         "currency": conversion.currency or None,
         "created_at": iso(conversion.created_at),
-        "status": "recorded",
+        "status": conversion.status,
+        "credits": [
+            {"ref": credit.code, "share": float(credit.share)} for credit in credits_of(conversion)
+        ],
+        "rewards": [reward_view(reward) for reward in conversion.rewards],
     }
+    if conversion.notes:
+        view["notes"] = list(conversion.notes)
+    if conversion.refunded_at:
+        view["refunded_at"] = iso(conversion.refunded_at)
+    return view
+
+
+def _touchpoints(
+    ctx: Context, program: Program, request: ConversionRequest, visitor: str
+) -> list[Touch]:
+    """The visitor's clicks, when the model needs them (one query): any model but last_click,
+    or a conversion that names no referrer. The click id's visitor is the one who clicked;
+    the pixel's is whoever loaded it."""
+    if request.code and program.incentives.attribution_model == "last_click":
+        return []
+    who = (request.click.visitor if request.click else "") or visitor
+    return ctx.store.touchpoints(who) if who else []
+
+
+def _credits(
+    program: Program, request: ConversionRequest, touches: list[Touch], now: float
+) -> list[Credit]:
+    """The codes credited, primary first, with their revenue. The conversion's own click is
+    a touchpoint; a ref without a click id counts as touched now unless the visitor has a
+    touchpoint on it in the window. last_click with a ref or click id takes it as is."""
+    incentives = program.incentives
+    model = Model(
+        incentives.attribution_model, program.attribution_window_days, incentives.half_life_days
+    )
+    if request.code and model.name == "last_click":
+        shares = [Credit(request.code, Decimal(1))]
+    else:
+        pool = list(touches)
+        if request.click is not None:
+            clicked = Touch(request.code, request.click.at)
+            pool += [] if clicked in pool else [clicked]
+        elif request.code and not assign_credit(
+            model, [t for t in pool if t.code == request.code], now
+        ):
+            pool.append(Touch(request.code, now))
+        shares = assign_credit(model, pool, now)
+    parts = split_amount(request.amount, shares, minor_digits(request.currency))
+    return [replace(c, revenue=part) for c, part in zip(shares, parts, strict=True)]
+
+
+def _customer_key(ctx: Context, program: Program, request: ConversionRequest, visitor: str) -> str:
+    """Who bought, for first-purchase-only rules: the shop's customer id, else the visitor
+    (the browser that sent the pixel, or the one named by the click id)."""
+    if request.customer_id:
+        return "c" + ctx.signer.customer_key(program.id, request.customer_id)
+    who = visitor or (request.click.visitor if request.click else "")
+    return "v" + who if who else ""
 
 
 def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
@@ -95,7 +193,7 @@ def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
     if request.click_id:
         basis = f"click\n{request.click_id}"
     elif visitor:
-        basis = f"visitor\n{request.code}\n{visitor}"
+        basis = f"visitor\n{request.code or '*'}\n{visitor}"
     else:
         raise InvalidInputError(
             "'order_id' is required for a signup without 'click_id': send your customer or "
@@ -104,15 +202,15 @@ def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
     return "auto-" + hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
-def _order_id(raw: Any) -> str | None:
+def _order_id(raw: Any, name: str = "order_id") -> str | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
         raw = str(raw)
     if not isinstance(raw, str):
-        raise InvalidInputError("'order_id' must be text, e.g. \"1001\".")
+        raise InvalidInputError(f"'{name}' must be text, e.g. \"1001\".")
     if not _ORDER_RE.fullmatch(raw):
-        raise InvalidInputError("'order_id' must be 1-128 printable characters without spaces.")
+        raise InvalidInputError(f"'{name}' must be 1-128 printable characters without spaces.")
     return raw
 
 
@@ -150,11 +248,13 @@ def _amount(raw: Any, currency: str, *, required: bool) -> Decimal:
     return amount.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
-def _referral(ctx: Context, program: Program, raw_ref: Any, raw_click: Any) -> tuple[str, str]:
-    """The referral code the conversion belongs to, from a click id (checked and within the
-    attribution window) or a ref."""
+def _referral(
+    ctx: Context, program: Program, raw_ref: Any, raw_click: Any
+) -> tuple[str, ClickId | None]:
+    """The referral code the conversion names, from a click id (checked and within the
+    attribution window) or a ref; "" when it names none."""
     code: str | None = None
-    click_id = ""
+    click: ClickId | None = None
     if raw_click not in (None, ""):
         click = ctx.signer.read_click_id(raw_click) if isinstance(raw_click, str) else None
         if click is None:
@@ -165,7 +265,7 @@ def _referral(ctx: Context, program: Program, raw_ref: Any, raw_click: Any) -> t
                 f"This click is older than the program's {program.attribution_window_days}-day "
                 "attribution window."
             )
-        code, click_id = click.code, str(raw_click)
+        code = click.code
     if raw_ref not in (None, ""):
         ref = normalize_code(raw_ref) if isinstance(raw_ref, str) else None
         if ref is None:
@@ -173,6 +273,4 @@ def _referral(ctx: Context, program: Program, raw_ref: Any, raw_click: Any) -> t
         if code is not None and ref != code:
             raise InvalidInputError("'ref' and 'click_id' name different referral codes.")
         code = ref
-    if code is None:
-        raise InvalidInputError("Send 'ref' (the referral code) or 'click_id' (from the link).")
-    return code, click_id
+    return code or "", click

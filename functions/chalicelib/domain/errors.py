@@ -61,3 +61,7 @@ class CodeTakenError(ConflictError):
 
 class UnknownCodeError(InvalidInputError):
     """The referral code does not exist in this program."""
+
+
+class DeliveryError(RefkitError):
+    """A webhook or email could not be handed over (network, refused); it will be retried."""

@@ -15,6 +15,7 @@ from typing import Any
 from .currencies import CURRENCIES
 from .errors import NotFoundError
 from .fields import FieldReader, url_host
+from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, RULE_FIELDS, Incentives, parse_incentives
 from .program_site import SiteSettings, parse_site
 from .widget_config import WidgetConfig, parse_widget
 
@@ -44,8 +45,9 @@ _PROGRAM_FIELDS = (
     "brand",
     "site",
     "widget",
+    *PROGRAM_FIELDS,
 )
-_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points")
+_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Program:
     brand: Brand = field(default_factory=lambda: Brand())
     site: SiteSettings = field(default_factory=lambda: SiteSettings())
     widget: WidgetConfig = field(default_factory=lambda: WidgetConfig())
+    incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -120,7 +123,7 @@ class Program:
                 "referrer": self.referrer_reward.public(),
                 "friend": self.friend_reward.public(),
             },
-            "tiers": [],
+            "tiers": [tier.public() for tier in self.incentives.tiers],
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
@@ -205,12 +208,21 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     if secret is not None and len(secret) < 16:
         reader.fail(f"{path}.identity_secret", "must be at least 16 characters long")
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
-    reader.only_known(rewards, ("referrer", "friend"), f"{path}.rewards")
+    reader.only_known(rewards, ("referrer", "friend", *POLICY_FIELDS), f"{path}.rewards")
     referrer = _parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
     friend = _parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
     success_event = reader.text(data, "success_event", path, default="purchase")
     if success_event not in SUCCESS_EVENTS:
         reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
+    incentives = parse_incentives(
+        reader,
+        data,
+        path,
+        currency=currency,
+        success_event=success_event,
+        side_rewards={"referrer": referrer, "friend": friend},
+        parse_reward=_parse_reward,
+    )
     return Program(
         id=program_id,
         name=name,
@@ -227,6 +239,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
         site=parse_site(reader, data.get("site"), f"{path}.site"),
         widget=parse_widget(reader, data.get("widget"), f"{path}.widget"),
+        incentives=incentives,
     )
 
 
@@ -332,6 +345,7 @@ DEMO_CONFIG: dict[str, Any] = {
                 "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
                 "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
             },
+            "emails": {"from": "Demo Coffee Club <rewards@demo.example>"},
         }
     ]
 }

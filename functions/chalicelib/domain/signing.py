@@ -20,6 +20,7 @@ from .codes import normalize_code
 class ClickId:
     code: str
     at: float
+    visitor: str = ""  # who clicked (the visitor hash), so a conversion can find their clicks
 
 
 class Signer:
@@ -28,7 +29,7 @@ class Signer:
             raise ValueError("the server secret must be at least 16 bytes")
         self._keys = {
             purpose: hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
-            for purpose in ("stats", "click", "visitor", "email")
+            for purpose in ("stats", "click", "visitor", "email", "customer", "unsubscribe")
         }
 
     def stats_token(self, code: str, version: int = 1) -> str:
@@ -47,17 +48,20 @@ class Signer:
             return None
         return code, int(parts[1])
 
-    def click_id(self, code: str, at: float) -> str:
+    def click_id(self, code: str, at: float, visitor: str = "") -> str:
         body = f"{code}.{_base36(int(at))}.{secrets.token_hex(3)}"
-        return f"{body}.{self._mac('click', body, 8)}"
+        if visitor:
+            body += f".{visitor}"
+        return f"{body}.{self._mac('click', body, 10)}"
 
     def read_click_id(self, click_id: str) -> ClickId | None:
         parts = click_id.split(".")
-        if len(parts) != 4 or len(click_id) > 80:
+        if len(parts) not in (4, 5) or len(click_id) > 120:
             return None
-        body = ".".join(parts[:3])
-        if not hmac.compare_digest(self._mac("click", body, 8), parts[3]):
+        body = ".".join(parts[:-1])
+        if not hmac.compare_digest(self._mac("click", body, 10), parts[-1]):
             return None
+        visitor = parts[3] if len(parts) == 5 else ""
         code = normalize_code(parts[0])
         if code is None:
             return None
@@ -65,7 +69,7 @@ class Signer:
             at = int(parts[1], 36)
         except ValueError:
             return None
-        return ClickId(code=code, at=float(at))
+        return ClickId(code=code, at=float(at), visitor=visitor)
 
     def visitor_hash(self, ip: str, user_agent: str) -> str:
         """A pseudonym for one browser on one network. The raw IP and user agent are never
@@ -75,6 +79,22 @@ class Signer:
     def email_key(self, program: str, email: str) -> str:
         """Lookup key of a normalized email within a program."""
         return self._mac("email", f"{program}\n{email}", 20)
+
+    def customer_key(self, program: str, customer_id: str) -> str:
+        """Lookup key of a shop's customer id (it may be an email): never stored in clear."""
+        return self._mac("customer", f"{program}\n{customer_id}", 16)
+
+    def unsubscribe_token(self, code: str) -> str:
+        return f"{code}.{self._mac('unsubscribe', code, 16)}"
+
+    def read_unsubscribe_token(self, token: str) -> str | None:
+        """The code of a genuine unsubscribe token, else None (constant-time comparison)."""
+        code, _, mac = token.partition(".")
+        if normalize_code(code) != code or not mac:
+            return None
+        if not hmac.compare_digest(self._mac("unsubscribe", code, 16), mac):
+            return None
+        return code
 
     def _mac(self, purpose: str, message: str, size: int) -> str:
         # Hex: URL-safe, case-free, and encoded in C (base32 is pure Python and showed up

@@ -10,6 +10,7 @@ from typing import Any
 from ..store.records import CounterMonth, DayCounts, Referrer
 from .context import Context, Links
 from .errors import NotFoundError
+from .standing import rewards_summary, tier_progress
 
 _NOT_FOUND = "This stats link is not valid. Ask the shop for your referral link again."
 
@@ -19,11 +20,16 @@ def stats_for_token(ctx: Context, token: str, links: Links) -> dict[str, Any]:
     if parsed is None:
         raise NotFoundError(_NOT_FOUND)
     code, version = parsed
-    found = ctx.store.read_code(code)
+    found = ctx.store.read_referrer_page(code)
     if found is None or found[0].token_version != version:
         raise NotFoundError(_NOT_FOUND)
-    referrer, months = found
-    return stats_view(referrer, months, links)
+    referrer, months, rewards = found
+    view = stats_view(referrer, months, links)
+    view["rewards"] = rewards_summary(rewards)
+    view["tier"] = tier_progress(
+        ctx.catalogue.programs.get(referrer.program), referrer.successful_referrals
+    )
+    return view
 
 
 def stats_view(referrer: Referrer, months: list[CounterMonth], links: Links) -> dict[str, Any]:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .ledger import (
+    ConversionEffects,
+    DeliveryAttempt,
+    OutboxMessage,
+    PoolCounts,
+    RewardChange,
+    RewardRecord,
+    Touch,
+)
 from .records import AdminKey, BoardEntry, Conversion, CounterMonth, Referrer
 
 
@@ -21,9 +30,16 @@ class Store(Protocol):
 
     def get_referrer(self, code: str) -> Referrer | None: ...
 
-    def claim_visit(self, visitor: str, code: str, now: float, window: int) -> bool:
+    def claim_visit(
+        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+    ) -> bool:
         """True when `visitor` has not been counted on `code` in the last `window` seconds
-        (and records that they now have)."""
+        (and records that they now have). Also keeps the click as a touchpoint of the
+        visitor for max(window, keep) seconds."""
+        ...
+
+    def touchpoints(self, visitor: str) -> list[Touch]:
+        """Every kept touchpoint of a visitor, on any code (one query)."""
         ...
 
     def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
@@ -31,10 +47,75 @@ class Store(Protocol):
         Returns the code's program, or None when the code does not exist."""
         ...
 
-    def record_conversion(self, conversion: Conversion) -> tuple[Conversion, bool]:
-        """Store a conversion and count it, exactly once per (program, event, order_id).
-        Returns (stored conversion, created). A repeat returns the first one, created=False.
-        Raises UnknownCodeError when the code is not in the conversion's program."""
+    def record_conversion(
+        self, conversion: Conversion, effects: ConversionEffects | None = None
+    ) -> tuple[Conversion, bool]:
+        """Store a conversion and count it (for each of its credited codes), with its
+        `effects` (rewards, coupon claims, limit and tier counts, outbox messages), all in one
+        transaction, exactly once per (program, event, order_id). Returns (stored conversion,
+        created). A repeat returns the first one, created=False. Without effects, raises
+        UnknownCodeError when the code is not in the conversion's program; with effects, a
+        failed condition raises EffectsRejectedError saying which (and nothing is written)."""
+        ...
+
+    def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None: ...
+
+    def refund_conversion(
+        self,
+        refunded: Conversion,
+        changes: list[RewardChange],
+        messages: tuple[OutboxMessage, ...] = (),
+    ) -> bool:
+        """Mark the conversion refunded, reverse its counters and move its rewards, at once.
+        False when it was already refunded; EffectsRejectedError if a reward moved on."""
+        ...
+
+    def read_referrer_page(
+        self, code: str
+    ) -> tuple[Referrer, list[CounterMonth], list[RewardRecord]] | None:
+        """The referrer, counter months and rewards of a code, in one query."""
+        ...
+
+    def set_email_opt_out(self, code: str, opted_out: bool) -> bool: ...
+
+    def get_rewards(self, refs: list[tuple[str, str]]) -> list[RewardRecord]:
+        """Rewards by (code, reward id); missing ones are left out."""
+        ...
+
+    def list_rewards(
+        self, program: str, status: str, *, due_by: float | None = None, limit: int = 100
+    ) -> list[RewardRecord]:
+        """A program's rewards in one status, oldest first (pending: by end of hold)."""
+        ...
+
+    def change_rewards(
+        self, changes: list[RewardChange], messages: tuple[OutboxMessage, ...] = ()
+    ) -> None:
+        """Move rewards between statuses (and claim coupons) atomically, with messages."""
+        ...
+
+    def add_coupons(self, program: str, pool: str, coupons: list[str]) -> int:
+        """Add codes the pool has never held; returns how many were added."""
+        ...
+
+    def free_coupons(self, program: str, pool: str, limit: int = 10) -> list[str]: ...
+
+    def pool_counts(self, program: str, pool: str) -> PoolCounts: ...
+
+    def due_messages(self, now: float, limit: int = 25) -> list[OutboxMessage]:
+        """Queued outbox messages whose next attempt is due, oldest first."""
+        ...
+
+    def lease_message(self, message: OutboxMessage, now: float, until: float) -> bool:
+        """Take a message for one delivery attempt; False if someone else has it."""
+        ...
+
+    def finish_delivery(self, message: OutboxMessage, attempt: DeliveryAttempt) -> bool:
+        """Store the message after an attempt (attempts + 1) and log the attempt."""
+        ...
+
+    def delivery_log(self, program: str, limit: int = 50) -> list[DeliveryAttempt]:
+        """A program's latest delivery attempts, newest first."""
         ...
 
     def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:

@@ -6,14 +6,12 @@ less per-request work on the hot paths.
 
 from __future__ import annotations
 
-import functools
 import random
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from ..domain.clock import iso
 from ..domain.errors import (
@@ -23,6 +21,25 @@ from ..domain.errors import (
     UnknownCodeError,
 )
 from . import keys
+from .attrs import day_of, unavailable_on_failure
+from .dynamo_ledger import DynamoLedger, reward_from_item
+from .dynamo_outbox import DynamoOutbox, put_message
+from .ledger import (
+    TOUCH_CAP,
+    ConversionEffects,
+    CountGuard,
+    Credit,
+    EffectsRejectedError,
+    OutboxMessage,
+    RewardChange,
+    RewardRecord,
+    compact_touches,
+    credits_from_text,
+    credits_to_text,
+    is_unique,
+    rewards_from_text,
+    rewards_to_text,
+)
 from .records import (
     CLICKS,
     CONVERSIONS,
@@ -33,6 +50,7 @@ from .records import (
     Referrer,
     channel_name,
     counter_name,
+    credits_of,
 )
 from .table import GSI2
 
@@ -42,23 +60,7 @@ Item = dict[str, Any]
 _TRANSACTION_ATTEMPTS = 6
 
 
-def unavailable_on_failure(method: Callable[..., T]) -> Callable[..., T]:
-    """Turn throttling, timeouts and service errors into UnavailableError (HTTP 503)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return method(*args, **kwargs)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            raise UnavailableError(f"The database is unavailable ({code}); try again.") from exc
-        except BotoCoreError as exc:
-            raise UnavailableError("The database cannot be reached; try again.") from exc
-
-    return wrapper
-
-
-class DynamoStore:
+class DynamoStore(DynamoLedger, DynamoOutbox):
     """`client` serves everything; `click_client` (default: the same) serves the click path
     and should not retry: a click that is not counted costs less than a visitor kept waiting
     through a backoff, and the redirect happens either way."""
@@ -127,24 +129,74 @@ class DynamoStore:
         return _referrer_from_item(item) if item else None
 
     @unavailable_on_failure
-    def claim_visit(self, visitor: str, code: str, now: float, window: int) -> bool:
+    def claim_visit(
+        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+    ) -> bool:
+        """One write both records the touchpoint and tells whether the click is unique: the
+        old clicks come back (ALL_OLD) and uniqueness is recomputed from them (see
+        ledger.unique_anchor). A visitor's 17th click on a code within `keep` seconds costs
+        one more write, which compacts the list."""
+        key = {"PK": _s(keys.visit_pk(visitor)), "SK": _s(keys.visit_sk(code))}
+        expires = _n(int(now) + max(window, keep))
+        for _ in range(3):
+            try:
+                response = self._click_client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=(
+                        "SET touches = list_append(if_not_exists(touches, :none), :now), "
+                        "expires_at = :expires"
+                    ),
+                    ConditionExpression="attribute_not_exists(touches) OR size(touches) < :cap",
+                    ExpressionAttributeValues={
+                        ":none": {"L": []},
+                        ":now": {"L": [_n(int(now))]},
+                        ":expires": expires,
+                        ":cap": _n(TOUCH_CAP),
+                    },
+                    ReturnValues="ALL_OLD",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+            except ClientError as exc:
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    raise
+                old: Item = dict(exc.response.get("Item") or {})  # type: ignore[call-overload]
+                unique = self._compact_visit(key, old, now, window, keep)
+                if unique is not None:
+                    return unique
+                continue
+            anchor, touches = _visit_state(response.get("Attributes") or {})
+            return is_unique(anchor, touches, now, window)
+        raise UnavailableError("The click could not be recorded; try again.")
+
+    def _compact_visit(
+        self, key: Item, old: Item, now: float, window: int, keep: int
+    ) -> bool | None:
+        anchor, touches = _visit_state(old)
+        unique = is_unique(anchor, touches, now, window)
+        new_anchor, kept = compact_touches(anchor, touches, now, window, max(window, keep))
+        values: Item = {
+            ":touches": {"L": [_n(int(t)) for t in [*kept, int(now)]]},
+            ":expires": _n(int(now) + max(window, keep)),
+            ":size": _n(len(touches)),
+        }
+        update = "SET touches = :touches, expires_at = :expires"
+        if new_anchor is not None:
+            values[":anchor"] = _n(int(new_anchor))
+            update += ", anchor = :anchor"
         try:
             self._click_client.update_item(
                 TableName=self._table,
-                Key={"PK": _s(keys.visit_pk(visitor)), "SK": _s(keys.visit_sk(code))},
-                UpdateExpression="SET seen_at = :now, expires_at = :expires",
-                ConditionExpression="attribute_not_exists(seen_at) OR seen_at <= :cutoff",
-                ExpressionAttributeValues={
-                    ":now": _n(int(now)),
-                    ":expires": _n(int(now) + window),
-                    ":cutoff": _n(int(now) - window),
-                },
+                Key=key,
+                UpdateExpression=update,
+                ConditionExpression="size(touches) = :size",
+                ExpressionAttributeValues=values,
             )
         except ClientError as exc:
             if _error_code(exc) == "ConditionalCheckFailedException":
-                return False
+                return None  # another click got in first: start over
             raise
-        return True
+        return unique
 
     @unavailable_on_failure
     def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
@@ -186,59 +238,80 @@ class DynamoStore:
         return program
 
     @unavailable_on_failure
-    def record_conversion(self, conversion: Conversion) -> tuple[Conversion, bool]:
-        day = time.strftime("%d", time.gmtime(conversion.created_at))
-        letter = "p" if conversion.event == "purchase" else "s"
-        names = {"#n": counter_name(letter, day)}
-        adds = "#n :one"
-        values: Item = {":one": _n(1), ":program": _s(conversion.program)}
-        if conversion.amount > 0:
-            names["#r"] = counter_name("r", day, conversion.currency)
-            values[":amount"] = _n(conversion.amount)
-            adds += ", #r :amount"
+    def record_conversion(
+        self, conversion: Conversion, effects: ConversionEffects | None = None
+    ) -> tuple[Conversion, bool]:
         order_key = {
             "PK": _s(keys.order_pk(conversion.program, conversion.event, conversion.order_id)),
             "SK": _s(keys.META),
         }
-        item = {**order_key, **_conversion_item(conversion)}
-        reasons = self._transact(
-            [
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": item,
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": {
-                            "PK": _s(keys.code_pk(conversion.code)),
-                            "SK": _s(keys.conversions_sk(_month(conversion.created_at))),
-                        },
-                        "UpdateExpression": f"SET program = :program ADD {adds}",
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": values,
-                    }
-                },
-                _referrer_check(self._table, conversion),
-            ]
-        )
-        if reasons[0] == "ConditionalCheckFailed":
+        items: list[Item] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**order_key, **_conversion_item(conversion)},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+        ]
+        labels = [("conversion", "")]
+        guard = effects.count_guard if effects else None
+        credits = credits_of(conversion)
+        for credit in credits:
+            items.append(self._conversion_counter(conversion, credit, 1))
+            items.append(_referrer_check(self._table, conversion, credit.code, guard))
+            labels += [("counter", credit.code), ("referrer", credit.code)]
+        more, more_labels = self._effect_items(effects or ConversionEffects(), conversion.program)
+        reasons = self._cancellation_reasons(items + more)
+        if reasons[0].get("Code") == "ConditionalCheckFailed":
             first = self._get(order_key["PK"]["S"], keys.META, consistent=True)
             if first is None:  # pragma: no cover - the item that blocked us cannot vanish
                 raise UnavailableError("The conversion could not be read back; try again.")
             return _conversion_from_item(first), False
-        if reasons[2] == "ConditionalCheckFailed":
+        rejection = self._rejection(
+            labels + more_labels, reasons, conversion.program, conversion.code
+        )
+        if rejection is None:
+            return conversion, True
+        if effects is None:
             raise UnknownCodeError(
                 f"Referral code '{conversion.code}' does not exist in program "
                 f"'{conversion.program}'."
             )
-        return conversion, True
+        raise EffectsRejectedError(rejection)
+
+    def _conversion_counter(self, conversion: Conversion, credit: Credit, sign: int) -> Item:
+        """ADD to the code's conversion counters for the conversion's day (`sign` -1 undoes
+        it on a refund)."""
+        day = day_of(conversion.created_at)
+        letter = "p" if conversion.event == "purchase" else "s"
+        names = {"#n": counter_name(letter, day)}
+        adds = "#n :one"
+        values: Item = {":one": _n(sign), ":program": _s(conversion.program)}
+        if credit.revenue > 0:
+            names["#r"] = counter_name("r", day, conversion.currency)
+            values[":amount"] = _n(credit.revenue * sign)
+            adds += ", #r :amount"
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": {
+                    "PK": _s(keys.code_pk(credit.code)),
+                    "SK": _s(keys.conversions_sk(_month(conversion.created_at))),
+                },
+                "UpdateExpression": f"SET program = :program ADD {adds}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
 
     @unavailable_on_failure
     def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
+        found = self._read_code_items(code)
+        return (found[0], found[1]) if found else None
+
+    def _read_code_items(self, code: str) -> tuple[Referrer, list[CounterMonth], list[Item]] | None:
+        """The referrer, its counter months and its other items (rewards), in one query."""
         items: list[Item] = []
         request: Item = {
             "TableName": self._table,
@@ -253,6 +326,7 @@ class DynamoStore:
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         referrer: Referrer | None = None
         months: list[CounterMonth] = []
+        others: list[Item] = []
         for item in items:
             sk = item["SK"]["S"]
             if sk == keys.META:
@@ -260,7 +334,106 @@ class DynamoStore:
             elif sk.startswith(("CLICKS#", "CONV#")):
                 kind = CLICKS if sk.startswith("CLICKS#") else CONVERSIONS
                 months.append(CounterMonth(code, kind, sk.split("#")[1], _numbers(item)))
-        return (referrer, months) if referrer else None
+            else:
+                others.append(item)
+        return (referrer, months, others) if referrer else None
+
+    @unavailable_on_failure
+    def read_referrer_page(
+        self, code: str
+    ) -> tuple[Referrer, list[CounterMonth], list[RewardRecord]] | None:
+        """What a stats view needs, in the same single query as read_code: the referrer, its
+        counter months and its rewards."""
+        found = self._read_code_items(code)
+        if found is None:
+            return None
+        referrer, months, others = found
+        rewards = [
+            reward_from_item(item) for item in others if item["SK"]["S"].startswith("REWARD#")
+        ]
+        return referrer, months, rewards
+
+    @unavailable_on_failure
+    def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None:
+        item = self._get(keys.order_pk(program, event, order_id), keys.META, consistent=True)
+        return _conversion_from_item(item) if item else None
+
+    @unavailable_on_failure
+    def refund_conversion(
+        self,
+        refunded: Conversion,
+        changes: list[RewardChange],
+        messages: tuple[OutboxMessage, ...] = (),
+    ) -> bool:
+        """Mark a conversion refunded, take it back out of its codes' counters (and the
+        primary referrer's count), and move its rewards as `changes` say, in one transaction.
+        False when it was already refunded; EffectsRejectedError when a reward had moved on."""
+        key = {
+            "PK": _s(keys.order_pk(refunded.program, refunded.event, refunded.order_id)),
+            "SK": _s(keys.META),
+        }
+        items: list[Item] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key,
+                    "UpdateExpression": (
+                        "SET #st = :refunded, refunded_at = :at, rewards = :rewards"
+                    ),
+                    "ConditionExpression": (
+                        "attribute_exists(PK) AND (attribute_not_exists(#st) OR #st = :recorded)"
+                    ),
+                    "ExpressionAttributeNames": {"#st": "status"},
+                    "ExpressionAttributeValues": {
+                        ":refunded": _s(refunded.status),
+                        ":recorded": _s("recorded"),
+                        ":at": _n(refunded.refunded_at),
+                        ":rewards": _s(rewards_to_text(refunded.rewards)),
+                    },
+                }
+            }
+        ]
+        for credit in credits_of(refunded):
+            items.append(self._conversion_counter(refunded, credit, -1))
+        if refunded.successful:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": {"PK": _s(keys.code_pk(refunded.code)), "SK": _s(keys.META)},
+                        "UpdateExpression": "ADD successful_referrals :minus",
+                        "ExpressionAttributeValues": {":minus": _n(-1)},
+                    }
+                }
+            )
+        labels = [("conversion", "")] + [("counter", "")] * (len(items) - 1)
+        change_items, change_labels = self._change_items(changes)
+        items += change_items + [put_message(self._table, m) for m in messages]
+        labels += change_labels + [("message", "")] * len(messages)
+        reasons = self._cancellation_reasons(items)
+        if reasons[0].get("Code") == "ConditionalCheckFailed":
+            return False
+        rejection = self._rejection(labels, reasons, refunded.program, "")
+        if rejection is not None:
+            raise EffectsRejectedError(rejection)
+        return True
+
+    @unavailable_on_failure
+    def set_email_opt_out(self, code: str, opted_out: bool) -> bool:
+        """Record a referrer's choice about reward emails; False for an unknown code."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": _s(keys.code_pk(code)), "SK": _s(keys.META)},
+                UpdateExpression="SET email_opt_out = :out",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":out": {"BOOL": opted_out}},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     @unavailable_on_failure
     def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
@@ -348,7 +521,12 @@ class DynamoStore:
         return item
 
     def _transact(self, items: list[Item]) -> list[str]:
-        """Run a transaction; return the cancellation reason codes (all 'None' on success).
+        """Run a transaction; return the cancellation reason codes (all 'None' on success)."""
+        return [reason.get("Code", "None") for reason in self._cancellation_reasons(items)]
+
+    def _cancellation_reasons(self, items: list[Item]) -> list[Item]:
+        """Run a transaction; return its cancellation reasons, one per item ({"Code": "None"}
+        for each on success; a failed condition may carry the item as it was).
 
         Concurrent transactions on the same item cancel each other with TransactionConflict;
         those are retried with jittered backoff so callers only see real condition failures.
@@ -359,25 +537,32 @@ class DynamoStore:
             except ClientError as exc:
                 if _error_code(exc) != "TransactionCanceledException":
                     raise
-                reasons = [
-                    r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])
+                reasons: list[Item] = [
+                    dict(reason) for reason in exc.response.get("CancellationReasons", [])
                 ]
-                if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons:
+                codes = [r.get("Code", "None") for r in reasons]
+                # A conflict makes the other reasons provisional (an item that failed its
+                # condition may pass once the other transaction is done): try again, unless
+                # the first item, the one that makes the write a repeat, already failed.
+                if "TransactionConflict" in codes and codes[0] != "ConditionalCheckFailed":
                     if attempt + 1 < _TRANSACTION_ATTEMPTS:
                         time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
                         continue
                     raise
-                return reasons + ["None"] * (len(items) - len(reasons))
-            return ["None"] * len(items)
+                return reasons + [{"Code": "None"}] * (len(items) - len(reasons))
+            return [{"Code": "None"}] * len(items)
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _referrer_check(table: str, conversion: Conversion) -> Item:
-    """The conversion's code must belong to its program; a successful referral also adds
-    one to the referrer's count (the leaderboard's GSI2 sort key) in the same transaction."""
-    key = {"PK": _s(keys.code_pk(conversion.code)), "SK": _s(keys.META)}
-    values = {":program": _s(conversion.program)}
-    if not conversion.successful:
+def _referrer_check(
+    table: str, conversion: Conversion, code: str, guard: CountGuard | None
+) -> Item:
+    """A credited code must belong to the conversion's program; a successful referral also
+    adds one to the primary referrer's count (the leaderboard's GSI2 sort key and the basis
+    of tiers) in the same transaction, under the tier guard when there is one."""
+    key = {"PK": _s(keys.code_pk(code)), "SK": _s(keys.META)}
+    values: Item = {":program": _s(conversion.program)}
+    if not conversion.successful or code != conversion.code:
         return {
             "ConditionCheck": {
                 "TableName": table,
@@ -386,15 +571,48 @@ def _referrer_check(table: str, conversion: Conversion) -> Item:
                 "ExpressionAttributeValues": values,
             }
         }
+    condition = "program = :program"
+    if guard is not None:
+        guard_condition, guard_values = _count_guard(guard)
+        condition += f" AND {guard_condition}"
+        values.update(guard_values)
     return {
         "Update": {
             "TableName": table,
             "Key": key,
             "UpdateExpression": "ADD successful_referrals :one",
-            "ConditionExpression": "program = :program",
+            "ConditionExpression": condition,
             "ExpressionAttributeValues": {**values, ":one": _n(1)},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
     }
+
+
+def _count_guard(guard: CountGuard) -> tuple[str, Item]:
+    """A referrer created before the count existed has no attribute: that means 0."""
+    if guard.expected is not None:
+        values = {":expected": _n(guard.expected)}
+        if guard.expected == 0:
+            return (
+                "(attribute_not_exists(successful_referrals) OR successful_referrals = :expected)",
+                values,
+            )
+        return "successful_referrals = :expected", values
+    if not guard.avoid:
+        return "attribute_exists(program)", {}
+    names = [f":avoid{i}" for i in range(len(guard.avoid))]
+    condition = f"NOT (successful_referrals IN ({', '.join(names)}))"
+    if 0 in guard.avoid:
+        condition = f"(attribute_exists(successful_referrals) AND {condition})"
+    return condition, {name: _n(value) for name, value in zip(names, guard.avoid, strict=True)}
+
+
+def _visit_state(item: Item) -> tuple[float | None, list[float]]:
+    """(anchor, touches) of a visit item; items from before touchpoints were kept have only
+    `seen_at`, the last unique click, which is the anchor."""
+    touches = [float(value["N"]) for value in item.get("touches", {}).get("L", [])]
+    raw = (item.get("anchor") or item.get("seen_at") or {}).get("N")
+    return (float(raw) if raw is not None else None), touches
 
 
 def _month(at: float) -> str:
@@ -439,6 +657,7 @@ def _referrer_from_item(item: Item) -> Referrer:
         created_at=float(item["created_at"]["N"]),
         token_version=int(item["token_version"]["N"]),
         successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
+        email_opt_out=item.get("email_opt_out", {}).get("BOOL", False),
     )
 
 
@@ -456,6 +675,11 @@ def _conversion_item(conversion: Conversion) -> Item:
         "click_id": _s(conversion.click_id),
         "visitor": _s(conversion.visitor),
         "successful": {"BOOL": conversion.successful},
+        "credits": _s(credits_to_text(conversion.credits)),
+        "rewards": _s(rewards_to_text(conversion.rewards)),
+        "notes": {"L": [_s(note) for note in conversion.notes]},
+        "status": _s(conversion.status),
+        "refunded_at": _n(conversion.refunded_at),
     }
 
 
@@ -471,4 +695,9 @@ def _conversion_from_item(item: Item) -> Conversion:
         click_id=item["click_id"]["S"],
         visitor=item["visitor"]["S"],
         successful=item.get("successful", {}).get("BOOL", False),
+        credits=credits_from_text(item.get("credits", {}).get("S", "")),
+        rewards=rewards_from_text(item.get("rewards", {}).get("S", "")),
+        notes=tuple(note["S"] for note in item.get("notes", {}).get("L", [])),
+        status=item.get("status", {}).get("S", "recorded"),
+        refunded_at=float(item.get("refunded_at", {}).get("N", 0)),
     )

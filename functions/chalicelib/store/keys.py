@@ -62,3 +62,51 @@ def program_board_gsi(program: str) -> str:
 def program_conversions_gsi(program: str) -> str:
     """GSI1 partition listing a program's conversions, newest last."""
     return f"PROG#{program}#CONV"
+
+
+LIMITS = "LIMITS"
+FIRST_PURCHASE = "FIRST_PURCHASE"
+OUTBOX_DUE = "OUTBOX#DUE"
+
+
+def reward_sk(reward_id: str) -> str:
+    """A reward, under its referrer's code (so the stats query returns it)."""
+    return f"REWARD#{reward_id}"
+
+
+def program_rewards_gsi(program: str, status: str) -> str:
+    """GSI1 partition of a program's rewards in one status; pending ones sort by the time
+    their hold ends, the others by when they last changed."""
+    return f"PROG#{program}#REWARDS#{status}"
+
+
+def pool_pk(program: str, pool: str) -> str:
+    """A coupon pool: `FREE#{coupon}` items wait to be drawn, `USED#{coupon}` were handed out."""
+    return f"POOL#{program}#{pool}"
+
+
+def free_coupon_sk(coupon: str) -> str:
+    return f"FREE#{coupon}"
+
+
+def used_coupon_sk(coupon: str) -> str:
+    return f"USED#{coupon}"
+
+
+def customer_pk(program: str, customer_key: str) -> str:
+    """A referred customer (hashed id); FIRST_PURCHASE marks their first purchase."""
+    return f"CUSTOMER#{program}#{customer_key}"
+
+
+def outbox_pk(event_id: str) -> str:
+    """An event's outgoing messages, one item per target (a webhook endpoint or email)."""
+    return f"OUTBOX#{event_id}"
+
+
+def outbox_sk(target: str) -> str:
+    return f"TO#{target}"
+
+
+def delivery_log_pk(program: str) -> str:
+    """A program's delivery attempts, newest last (expire by TTL)."""
+    return f"LOG#{program}"

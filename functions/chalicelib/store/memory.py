@@ -13,6 +13,18 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
+from .ledger import (
+    TOUCH_CAP,
+    ConversionEffects,
+    EffectsRejectedError,
+    OutboxMessage,
+    Rejection,
+    RewardChange,
+    RewardRecord,
+    compact_touches,
+    is_unique,
+)
+from .memory_ledger import MemoryLedger
 from .records import (
     CLICKS,
     CONVERSIONS,
@@ -23,10 +35,11 @@ from .records import (
     Referrer,
     channel_name,
     counter_name,
+    credits_of,
 )
 
 
-class MemoryStore:
+class MemoryStore(MemoryLedger):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._referrers: dict[str, Referrer] = {}
@@ -36,6 +49,7 @@ class MemoryStore:
         self._orders: dict[tuple[str, str, str], Conversion] = {}
         self._keys: dict[str, AdminKey] = {}
         self.requests = 0  # what DynamoStore would have sent, for benchmarks
+        self._init_ledger()
 
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False
@@ -44,7 +58,7 @@ class MemoryStore:
         code = self._emails.get((program, email_key))
         referrer = self._referrers.get(code) if code else None
         # The email index holds a copy made at creation, as in DynamoStore.
-        return replace(referrer, successful_referrals=0) if referrer else None
+        return replace(referrer, successful_referrals=0, email_opt_out=False) if referrer else None
 
     def create_referrer(self, referrer: Referrer) -> None:
         self.requests += 1
@@ -60,14 +74,18 @@ class MemoryStore:
         self.requests += 1
         return self._referrers.get(code)
 
-    def claim_visit(self, visitor: str, code: str, now: float, window: int) -> bool:
+    def claim_visit(
+        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+    ) -> bool:
         self.requests += 1
         with self._lock:
-            seen = self._visits.get((visitor, code))
-            if seen is not None and seen > int(now) - window:
-                return False
-            self._visits[(visitor, code)] = int(now)
-            return True
+            anchor, touches = self._visit_touches.get((visitor, code), (None, []))
+            unique = is_unique(anchor, touches, now, window)
+            if len(touches) >= TOUCH_CAP:
+                self.requests += 1  # DynamoStore compacts the list with a second write
+                anchor, touches = compact_touches(anchor, touches, now, window, max(window, keep))
+            self._visit_touches[(visitor, code)] = (anchor, [*touches, float(int(now))])
+            return unique
 
     def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
         self.requests += 1
@@ -84,30 +102,105 @@ class MemoryStore:
                 _add(values, channel_name(channel), Decimal(1))
         return referrer.program
 
-    def record_conversion(self, conversion: Conversion) -> tuple[Conversion, bool]:
+    def record_conversion(
+        self, conversion: Conversion, effects: ConversionEffects | None = None
+    ) -> tuple[Conversion, bool]:
         self.requests += 1
         key = (conversion.program, conversion.event, conversion.order_id)
         with self._lock:
             if key in self._orders:
                 return self._orders[key], False
-            referrer = self._referrers.get(conversion.code)
-            if referrer is None or referrer.program != conversion.program:
+            rejection = self._check_conversion(conversion, effects)
+            if rejection and effects is None:
                 raise UnknownCodeError(
                     f"Referral code '{conversion.code}' does not exist in program "
                     f"'{conversion.program}'."
                 )
+            if rejection:
+                raise EffectsRejectedError(rejection)
             self._orders[key] = conversion
-            day = time.strftime("%d", time.gmtime(conversion.created_at))
-            values = self._counters[(conversion.code, CONVERSIONS, _month(conversion.created_at))]
-            letter = "p" if conversion.event == "purchase" else "s"
-            _add(values, counter_name(letter, day), Decimal(1))
-            if conversion.amount > 0:
-                _add(values, counter_name("r", day, conversion.currency), conversion.amount)
-            if conversion.successful:
-                self._referrers[referrer.code] = replace(
-                    referrer, successful_referrals=referrer.successful_referrals + 1
-                )
+            self._count_conversion(conversion, 1)
+            if effects is not None:
+                self._apply_effects(conversion.program, effects)
         return conversion, True
+
+    def _check_conversion(
+        self, conversion: Conversion, effects: ConversionEffects | None
+    ) -> Rejection:
+        rejection = Rejection()
+        for credit in credits_of(conversion):
+            referrer = self._referrers.get(credit.code)
+            if referrer is None or referrer.program != conversion.program:
+                rejection.foreign_codes.add(credit.code)
+        guard = effects.count_guard if effects else None
+        if conversion.successful and guard and conversion.code not in rejection.foreign_codes:
+            count = self._referrers[conversion.code].successful_referrals
+            if count in guard.avoid or guard.expected not in (None, count):
+                rejection.count = count
+        if effects is not None:
+            self._check_effects(conversion.program, effects, rejection)
+        return rejection
+
+    def _count_conversion(self, conversion: Conversion, sign: int) -> None:
+        day = time.strftime("%d", time.gmtime(conversion.created_at))
+        letter = "p" if conversion.event == "purchase" else "s"
+        for credit in credits_of(conversion):
+            values = self._counters[(credit.code, CONVERSIONS, _month(conversion.created_at))]
+            _add(values, counter_name(letter, day), Decimal(sign))
+            if credit.revenue > 0:
+                _add(values, counter_name("r", day, conversion.currency), credit.revenue * sign)
+        if conversion.successful:
+            referrer = self._referrers[conversion.code]
+            self._referrers[referrer.code] = replace(
+                referrer, successful_referrals=referrer.successful_referrals + sign
+            )
+
+    def read_referrer_page(
+        self, code: str
+    ) -> tuple[Referrer, list[CounterMonth], list[RewardRecord]] | None:
+        found = self.read_code(code)
+        if found is None:
+            return None
+        with self._lock:
+            return found[0], found[1], self._rewards_of(code)
+
+    def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None:
+        self.requests += 1
+        return self._orders.get((program, event, order_id))
+
+    def refund_conversion(
+        self,
+        refunded: Conversion,
+        changes: list[RewardChange],
+        messages: tuple[OutboxMessage, ...] = (),
+    ) -> bool:
+        self.requests += 1
+        key = (refunded.program, refunded.event, refunded.order_id)
+        with self._lock:
+            stored = self._orders.get(key)
+            if stored is None or stored.status != "recorded":
+                return False
+            rejection = self._check_changes(changes)
+            if rejection is not None:
+                raise EffectsRejectedError(rejection)
+            self._orders[key] = replace(
+                stored,
+                status=refunded.status,
+                refunded_at=refunded.refunded_at,
+                rewards=refunded.rewards,
+            )
+            self._count_conversion(refunded, -1)
+            self._apply_changes(changes, messages)
+        return True
+
+    def set_email_opt_out(self, code: str, opted_out: bool) -> bool:
+        self.requests += 1
+        with self._lock:
+            referrer = self._referrers.get(code)
+            if referrer is None:
+                return False
+            self._referrers[code] = replace(referrer, email_opt_out=opted_out)
+            return True
 
     def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
         self.requests += 1

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .ledger import Credit, RewardRecord
+
 CLICKS = "clicks"
 CONVERSIONS = "conversions"
 
@@ -20,6 +22,7 @@ class Referrer:
     created_at: float
     token_version: int = 1
     successful_referrals: int = 0
+    email_opt_out: bool = False  # the referrer unsubscribed from reward emails
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,18 @@ class Conversion:
     click_id: str = ""
     visitor: str = ""
     successful: bool = False  # counts as a successful referral (the program's success event)
+    # The attribution model's shares (empty: `code` has all the credit), the rewards issued
+    # with the conversion (as issued), why a reward rule gave nothing, and refund state.
+    credits: tuple[Credit, ...] = ()
+    rewards: tuple[RewardRecord, ...] = ()
+    notes: tuple[str, ...] = ()
+    status: str = "recorded"
+    refunded_at: float = 0.0
+
+
+def credits_of(conversion: Conversion) -> tuple[Credit, ...]:
+    """The codes a conversion counts for; without shares, its code has all of it."""
+    return conversion.credits or (Credit(conversion.code, Decimal(1), conversion.amount),)
 
 
 @dataclass(frozen=True)

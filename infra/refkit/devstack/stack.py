@@ -9,6 +9,7 @@ Ctrl-C or SIGTERM stops every process this started and saves the data.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -22,12 +23,14 @@ from types import FrameType
 from typing import Any
 
 from chalicelib.domain.admin import hash_key, new_key
+from chalicelib.domain.context import Links
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.records import AdminKey
 
 from .. import FUNCTIONS_DIR, KIT_ROOT
 from ..widget import build_widget
 from .db import EmbeddedDynamo
+from .scheduler import DueWorkLoop
 from .shop import write_shop
 from .static import StaticServer
 
@@ -43,6 +46,7 @@ class DevOptions:
     state_dir: Path = Path(".refkit/dev")
     config_document: dict[str, Any] = field(default_factory=dict)
     build_site: bool = True
+    due_work_interval: float = 2.0  # seconds between runs of the scheduled function
 
 
 @dataclass
@@ -54,6 +58,7 @@ class RunningStack:
     db: EmbeddedDynamo
     static: StaticServer
     workers: list[subprocess.Popen[bytes]]
+    due_work: DueWorkLoop | None = None
 
 
 def start(options: DevOptions) -> RunningStack:
@@ -106,6 +111,17 @@ def start(options: DevOptions) -> RunningStack:
     except Exception:
         stop(stack)
         raise
+    stack.due_work = DueWorkLoop(
+        db.client(),
+        TABLE,
+        options.config_document,
+        env["REFKIT_SECRET"],
+        Links(api_base=api_url, site_base=site_url),
+        state / "outbox",
+        options.due_work_interval,
+    )
+    stack.due_work.start()
+    (state / "api.json").write_text(json.dumps({"api": api_url}))
     return stack
 
 
@@ -137,6 +153,8 @@ def run(options: DevOptions, say: Any = print) -> int:
 
 
 def stop(stack: RunningStack) -> None:
+    if stack.due_work is not None:
+        stack.due_work.stop()
     for worker in stack.workers:
         if worker.poll() is None:
             worker.terminate()
@@ -228,6 +246,7 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     )
     say(f"  DynamoDB     {stack.db.endpoint}  (table {TABLE})")
     say(f"  Data         {stack.db.snapshot}")
+    say(f"  Emails       {options.state_dir.resolve() / 'outbox'}  (.eml files)")
     say("")
     say("Embed the widget on your site:")
     say(

@@ -1,0 +1,253 @@
+"""Records of the incentive engine, the same for both store twins: touchpoints, credit shares,
+rewards, the coupon pool, the outbox of webhooks and emails, and the delivery log.
+
+`ConversionEffects` is everything written in the same transaction as a conversion; when one
+of its conditions fails, the store raises `EffectsRejectedError` saying which, and the domain
+adjusts the plan and tries again (see domain/conversions.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+PENDING = "pending"
+APPROVED = "approved"
+PAID = "paid"
+VOID = "void"
+CLAWBACK = "clawback"
+REWARD_STATUSES = (PENDING, APPROVED, PAID, VOID, CLAWBACK)
+COUPON_POOL_EMPTY = "coupon_pool_empty"
+
+QUEUED = "queued"
+DELIVERED = "delivered"
+FAILED = "failed"
+SKIPPED = "skipped"
+EMAIL_TARGET = "email"
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One counted click of a visitor on a code (a touchpoint for attribution)."""
+
+    code: str
+    at: float
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A code's share of a conversion (0 < share <= 1); shares of one conversion add to 1."""
+
+    code: str
+    share: Decimal
+    revenue: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class RewardRecord:
+    """One reward, stored under its referrer's code. `side` is referrer, friend or tier."""
+
+    reward_id: str
+    program: str
+    code: str
+    side: str
+    kind: str
+    text: str
+    status: str
+    created_at: float
+    approve_at: float
+    updated_at: float
+    order_id: str = ""
+    event: str = ""
+    tier_at: int = 0
+    amount: Decimal | None = None
+    currency: str = ""
+    percent: Decimal | None = None
+    points: int | None = None
+    coupon: str = ""
+    pool: str = ""
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("amount", "percent"):
+            if data[name] is not None:
+                data[name] = str(data[name])
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RewardRecord:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in ("amount", "percent"):
+            if values.get(name) is not None:
+                values[name] = Decimal(str(values[name]))
+        return cls(**values)
+
+
+def rewards_to_text(rewards: tuple[RewardRecord, ...]) -> str:
+    return json.dumps([reward.to_json() for reward in rewards], separators=(",", ":"))
+
+
+def rewards_from_text(text: str) -> tuple[RewardRecord, ...]:
+    return tuple(RewardRecord.from_json(item) for item in json.loads(text or "[]"))
+
+
+def credits_to_text(credits: tuple[Credit, ...]) -> str:
+    rows = [[c.code, str(c.share), str(c.revenue)] for c in credits]
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def credits_from_text(text: str) -> tuple[Credit, ...]:
+    return tuple(
+        Credit(code, Decimal(share), Decimal(revenue))
+        for code, share, revenue in json.loads(text or "[]")
+    )
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A webhook delivery (target `webhook:{id}`) or an email (target `email`) waiting to
+    go out. `body` is the webhook's JSON body, or the email's merge data as JSON."""
+
+    event_id: str
+    target: str
+    program: str
+    event_type: str
+    body: str
+    created_at: float
+    next_at: float
+    code: str = ""
+    attempts: int = 0
+    status: str = QUEUED
+    lease_until: float = 0.0
+    last_error: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """One line of the delivery log a marketer reads with `refkit webhooks log`."""
+
+    program: str
+    event_id: str
+    event_type: str
+    target: str
+    attempt: int
+    at: float
+    outcome: str  # delivered | retry | failed | skipped
+    http_status: int = 0
+    error: str = ""
+    next_at: float = 0.0
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class CouponClaim:
+    program: str
+    pool: str
+    coupon: str
+    reward_id: str
+
+
+@dataclass(frozen=True)
+class LimitBump:
+    """Count one more referral reward for `code`, unless a limit is reached."""
+
+    code: str
+    month: str
+    per_referrer: int | None
+    per_month: int | None
+
+
+@dataclass(frozen=True)
+class CountGuard:
+    """A condition on the primary referrer's successful_referrals before this conversion
+    adds one: `expected` (it crosses a tier here) or none of `avoid` (it crosses none)."""
+
+    expected: int | None = None
+    avoid: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConversionEffects:
+    rewards: tuple[RewardRecord, ...] = ()
+    coupons: tuple[CouponClaim, ...] = ()
+    limit: LimitBump | None = None
+    first_purchase: str = ""  # the customer's key: written only by their first purchase
+    count_guard: CountGuard | None = None
+    messages: tuple[OutboxMessage, ...] = ()
+
+
+@dataclass
+class Rejection:
+    """Which conditions of a ConversionEffects failed, and what the store saw instead."""
+
+    rewards_taken: set[str] = field(default_factory=set)
+    coupons_taken: set[str] = field(default_factory=set)
+    foreign_codes: set[str] = field(default_factory=set)
+    limit_reached: bool = False
+    not_first_purchase: bool = False
+    count: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.rewards_taken
+            or self.coupons_taken
+            or self.foreign_codes
+            or self.limit_reached
+            or self.not_first_purchase
+            or self.count is not None
+        )
+
+
+class EffectsRejectedError(Exception):
+    def __init__(self, rejection: Rejection) -> None:
+        super().__init__(repr(rejection))
+        self.rejection = rejection
+
+
+@dataclass(frozen=True)
+class RewardChange:
+    """Move a reward from one status to another (conditional on `before`)."""
+
+    reward: RewardRecord
+    before: str
+    coupon: CouponClaim | None = None
+
+
+@dataclass(frozen=True)
+class PoolCounts:
+    available: int
+    used: int
+
+
+TOUCH_CAP = 16  # touchpoints kept per visitor per code; older ones are compacted away
+
+
+def unique_anchor(anchor: float | None, touches: list[float], window: int) -> float | None:
+    """The last click that was counted as unique, walking the clicks in the order they were
+    written: a click is unique when it comes `window` seconds or more after the last unique
+    one. Recomputing this from the stored clicks is what lets one unconditional write both
+    record a touchpoint and decide uniqueness."""
+    for at in touches:
+        if anchor is None or at - anchor >= window:
+            anchor = at
+    return anchor
+
+
+def is_unique(anchor: float | None, touches: list[float], now: float, window: int) -> bool:
+    last = unique_anchor(anchor, touches, window)
+    return last is None or now - last >= window
+
+
+def compact_touches(
+    anchor: float | None, touches: list[float], now: float, window: int, keep: int
+) -> tuple[float | None, list[float]]:
+    """(new anchor, kept touches): the newest half of the list that is still inside `keep`
+    seconds, and the anchor as of the dropped prefix, so uniqueness is decided as before."""
+    cut = len(touches)
+    while cut > 0 and len(touches) - cut < TOUCH_CAP // 2 and touches[cut - 1] >= now - keep:
+        cut -= 1
+    return unique_anchor(anchor, touches[:cut], window), touches[cut:]
