@@ -12,12 +12,13 @@ per request at ASSUMED_ROUND_TRIP_MS, rounded up to Lambda's 1 ms billing granul
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
-from bench import ROOT
+from bench import setup_paths
 from bench.capacity import Units
+
+setup_paths()
 
 # us-east-1 list prices (on-demand), per unit stated in the name.
 PRICES = {
@@ -46,8 +47,10 @@ class Cost:
 
 
 def lambda_memory_mb() -> int:
-    config = json.loads((ROOT / "functions" / ".chalice" / "config.json").read_text())
-    return int(config.get("lambda_memory_size", 128))
+    """The memory `refkit deploy` gives the functions."""
+    from refkit.deploy.app import LAMBDA_MEMORY_MB
+
+    return LAMBDA_MEMORY_MB
 
 
 def estimate(operation: str, requests: int, units: Units, handler_us: float) -> Cost:

@@ -10,7 +10,14 @@ import pytest
 
 from chalicelib.domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import CLICKS, CONVERSIONS, AdminKey, Conversion, Referrer
+from chalicelib.store.records import (
+    CLICKS,
+    CONVERSIONS,
+    AdminKey,
+    ClickCounted,
+    Conversion,
+    Referrer,
+)
 from tests.conftest import NOW
 
 
@@ -51,10 +58,16 @@ def test_visits_are_unique_per_window(store: Any) -> None:
 def test_clicks_count_by_day_and_channel_and_know_their_program(store: Any) -> None:
     assert store.count_click("abc2345", NOW, unique=True, channel="direct") is None  # unknown code
     store.create_referrer(referrer())
-    assert store.count_click("abc2345", NOW, unique=True, channel="direct") == "shop"
-    assert store.count_click("abc2345", NOW, unique=False, channel="whatsapp") == "shop"
+    assert store.count_click("abc2345", NOW, unique=True, channel="direct") == ClickCounted(
+        "shop", 1
+    )
+    assert store.count_click("abc2345", NOW, unique=False, channel="whatsapp") == ClickCounted(
+        "shop", 2
+    )
     next_month = NOW + 31 * 86400
-    assert store.count_click("abc2345", next_month, unique=True, channel="direct") == "shop"
+    assert store.count_click("abc2345", next_month, unique=True, channel="direct") == ClickCounted(
+        "shop", 1
+    )
     found = store.read_code("abc2345")
     assert found is not None
     found_referrer, months = found
@@ -65,6 +78,28 @@ def test_clicks_count_by_day_and_channel_and_know_their_program(store: Any) -> N
     assert (day.clicks, day.unique_clicks) == (2, 1)
     assert clicks[0].channels() == {"direct": 1, "whatsapp": 1}
     assert store.read_code("nope234") is None
+
+
+def test_a_hot_codes_clicks_spread_over_shards_and_read_back_as_one(store: Any) -> None:
+    store.create_referrer(referrer())
+    assert store.count_click("abc2345", NOW, unique=True, channel="x", shard=0) == ClickCounted(
+        "shop", 1
+    )
+    assert store.count_click("abc2345", NOW, unique=False, channel="x", shard=3) == ClickCounted(
+        "shop", 1
+    )
+    assert store.count_click("abc2345", NOW, unique=True, channel="qr", shard=3) == ClickCounted(
+        "shop", 2
+    )
+    assert store.count_click("zzz2345", NOW, unique=True, channel="x", shard=3) is None
+    _, months = store.read_code("abc2345")
+    clicks = [m for m in months if m.kind == CLICKS]
+    assert sorted(m.month for m in clicks) == ["2026-11", "2026-11"]  # two items, one month
+    total = sum(m.days()["2026-11-18"].clicks for m in clicks)
+    unique = sum(m.days()["2026-11-18"].unique_clicks for m in clicks)
+    channels = [m.channels() for m in clicks]
+    assert (total, unique) == (3, 2)
+    assert sorted(channels, key=len) == [{"x": 1}, {"qr": 1, "x": 1}]
 
 
 def test_conversions_are_recorded_once_and_counted(store: Any) -> None:

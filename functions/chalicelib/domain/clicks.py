@@ -8,17 +8,22 @@ attribution rides on that parameter: a lost counter never loses a referral.
 from __future__ import annotations
 
 import functools
+import random
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..store.records import ClickCounted
 from .codes import normalize_code
 from .context import Context
-from .errors import UnavailableError
+from .errors import ThrottledError, UnavailableError
 from .programs import Program
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
+HOT_DAY_CLICKS = 5_000  # clicks in a day on one counter item that make its code hot
+HOT_SHARDS = 16  # counter items a hot code's clicks are spread over
 CHANNELS = frozenset(
     {
         "email",
@@ -49,12 +54,29 @@ class Redirect:
 
 
 class KnownCodes:
-    """Remembers which program each code belongs to (a fact that never changes), so that
-    when the database fails a visitor still lands on the right program's page."""
+    """What this container has learned about codes, from facts that never go wrong:
+    - which program each code belongs to (it never changes), so that when the database
+      fails a visitor still lands on the right program's page;
+    - which codes are hot (a viral link), whose clicks are spread over `shards` counter
+      items so that no single item takes more writes than DynamoDB allows one item (about
+      1,000 a second). A code is hot once one of its counter items holds `hot_day_clicks`
+      clicks in a day, or as soon as a write to it is throttled. Each container learns this
+      on its own; counting stays exact either way, because readers sum every item."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(
+        self,
+        size: int = 20_000,
+        *,
+        hot_day_clicks: int = HOT_DAY_CLICKS,
+        shards: int = HOT_SHARDS,
+        choose: Callable[[int], int] = random.randrange,
+    ) -> None:
         self._size = size
         self._programs: OrderedDict[str, str] = OrderedDict()
+        self._hot: OrderedDict[str, None] = OrderedDict()
+        self._hot_day_clicks = hot_day_clicks
+        self._shards = shards
+        self._choose = choose
 
     def remember(self, code: str, program: str) -> None:
         if code in self._programs:
@@ -65,6 +87,22 @@ class KnownCodes:
 
     def program_of(self, code: str) -> str | None:
         return self._programs.get(code)
+
+    def shard_for(self, code: str) -> int:
+        """The counter item to write a click of `code` to: 0 unless the code is hot."""
+        return self._choose(self._shards) if code in self._hot else 0
+
+    def observe(self, code: str, counted: ClickCounted) -> None:
+        if counted.day_clicks >= self._hot_day_clicks:
+            self.mark_hot(code)
+
+    def mark_hot(self, code: str) -> None:
+        self._hot[code] = None
+        if len(self._hot) > self._size:
+            self._hot.popitem(last=False)
+
+    def is_hot(self, code: str) -> bool:
+        return code in self._hot
 
 
 def record_click(
@@ -91,9 +129,8 @@ def record_click(
             unique = ctx.store.claim_visit(
                 visitor, code, now, UNIQUE_WINDOW_SECONDS, keep=_touch_seconds(ctx)
             )
-            program_id = ctx.store.count_click(
-                code, now, unique=unique, channel=channel_of(channel)
-            )
+            counted_click = _count(ctx, known, code, now, unique, channel_of(channel))
+            program_id = counted_click.program if counted_click else None
         else:
             referrer = ctx.store.get_referrer(code)
             program_id = referrer.program if referrer else None
@@ -106,6 +143,25 @@ def record_click(
     known.remember(code, program_id)
     program = ctx.catalogue.programs[program_id]
     return Redirect(_target(ctx, program, code, now, page, visitor), code, counted)
+
+
+def _count(
+    ctx: Context, known: KnownCodes, code: str, now: float, unique: bool, channel: str
+) -> ClickCounted | None:
+    shard = known.shard_for(code)
+    try:
+        counted = ctx.store.count_click(code, now, unique=unique, channel=channel, shard=shard)
+    except ThrottledError:
+        # This counter item is too hot: spread the code's clicks from now on, and put this
+        # one on another item (a second throttle makes the redirect go on uncounted).
+        known.mark_hot(code)
+        other = known.shard_for(code)
+        if other == shard:
+            other = (shard + 1) % HOT_SHARDS
+        counted = ctx.store.count_click(code, now, unique=unique, channel=channel, shard=other)
+    if counted is not None:
+        known.observe(code, counted)
+    return counted
 
 
 def channel_of(raw: str | None) -> str:

@@ -43,6 +43,10 @@ class UnavailableError(RefkitError):
         self.retry_after = retry_after
 
 
+class ThrottledError(UnavailableError):
+    """DynamoDB refused the write for throughput (a hot item or partition)."""
+
+
 class ConfigError(RefkitError):
     """refkit.yaml is invalid. `problems` lists every problem found, one line each."""
 

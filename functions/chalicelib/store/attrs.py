@@ -10,9 +10,12 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..domain.errors import UnavailableError
+from ..domain.errors import ThrottledError, UnavailableError
 
 T = TypeVar("T")
+THROTTLING = frozenset(
+    {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded"}
+)
 Item = dict[str, Any]
 
 
@@ -25,6 +28,8 @@ def unavailable_on_failure(method: Callable[..., T]) -> Callable[..., T]:
             return method(*args, **kwargs)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
+            if code in THROTTLING:
+                raise ThrottledError(f"The database is busy ({code}); try again.") from exc
             raise UnavailableError(f"The database is unavailable ({code}); try again.") from exc
         except BotoCoreError as exc:
             raise UnavailableError("The database cannot be reached; try again.") from exc

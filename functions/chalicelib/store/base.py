@@ -13,7 +13,7 @@ from .ledger import (
     RewardRecord,
     Touch,
 )
-from .records import AdminKey, BoardEntry, Conversion, CounterMonth, Referrer
+from .records import AdminKey, BoardEntry, ClickCounted, Conversion, CounterMonth, Referrer
 
 
 class Store(Protocol):
@@ -42,9 +42,13 @@ class Store(Protocol):
         """Every kept touchpoint of a visitor, on any code (one query)."""
         ...
 
-    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
-        """Add one click (and one unique click) to the code's counters for the day of `at`.
-        Returns the code's program, or None when the code does not exist."""
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+    ) -> ClickCounted | None:
+        """Add one click (and one unique click) to the code's counters for the day of `at`,
+        in counter item `shard` of the month (0: the code's usual item; a hot code spreads its
+        clicks over several). Returns the code's program and that item's clicks today, or None
+        when the code does not exist."""
         ...
 
     def record_conversion(

@@ -45,6 +45,7 @@ from .records import (
     CONVERSIONS,
     AdminKey,
     BoardEntry,
+    ClickCounted,
     Conversion,
     CounterMonth,
     Referrer,
@@ -199,7 +200,9 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
         return unique
 
     @unavailable_on_failure
-    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+    ) -> ClickCounted | None:
         stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
         month, day = stamp[:7], stamp[8:]
         names = [counter_name("c", day)]
@@ -210,9 +213,10 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
         adds = ", ".join(f"#a{i} :one" for i in range(len(names)))
         request: Item = {
             "TableName": self._table,
-            "Key": {"PK": _s(keys.code_pk(code)), "SK": _s(keys.clicks_sk(month))},
+            "Key": {"PK": _s(keys.code_pk(code)), "SK": _s(keys.clicks_sk(month, shard))},
             "ExpressionAttributeNames": {f"#a{i}": name for i, name in enumerate(names)},
             "ExpressionAttributeValues": {":one": _n(1)},
+            "ReturnValues": "ALL_NEW",
         }
         try:
             # The common path: this month's counter item exists and knows its program.
@@ -220,22 +224,23 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
                 **request,
                 UpdateExpression=f"ADD {adds}",
                 ConditionExpression="attribute_exists(program)",
-                ReturnValues="ALL_NEW",
             )
-            return str(response["Attributes"]["program"]["S"])
         except ClientError as exc:
             if _error_code(exc) != "ConditionalCheckFailedException":
                 raise
-        # First click of the month (or an unknown code): look the code up once.
-        meta = self._get(keys.code_pk(code), keys.META, client=self._click_client)
-        if meta is None:
-            return None
-        program = str(meta["program"]["S"])
-        request["ExpressionAttributeValues"][":program"] = _s(program)
-        self._click_client.update_item(
-            **request, UpdateExpression=f"SET program = :program ADD {adds}"
+            # First click of the month on this item (or an unknown code): look it up once.
+            meta = self._get(keys.code_pk(code), keys.META, client=self._click_client)
+            if meta is None:
+                return None
+            request["ExpressionAttributeValues"][":program"] = meta["program"]
+            response = self._click_client.update_item(
+                **request, UpdateExpression=f"SET program = :program ADD {adds}"
+            )
+        attributes = response["Attributes"]
+        return ClickCounted(
+            program=str(attributes["program"]["S"]),
+            day_clicks=int(attributes[names[0]]["N"]),
         )
-        return program
 
     @unavailable_on_failure
     def record_conversion(

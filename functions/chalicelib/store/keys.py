@@ -14,9 +14,10 @@ def code_pk(code: str) -> str:
     return f"CODE#{code}"
 
 
-def clicks_sk(month: str) -> str:
-    """Click counters of one calendar month (YYYY-MM) of a code."""
-    return f"CLICKS#{month}"
+def clicks_sk(month: str, shard: int = 0) -> str:
+    """Click counters of one calendar month (YYYY-MM) of a code. A hot code's clicks are
+    spread over shards 1..n as well (`CLICKS#2026-11#07`); readers sum them all."""
+    return f"CLICKS#{month}#{shard:02d}" if shard else f"CLICKS#{month}"
 
 
 def conversions_sk(month: str) -> str:

@@ -30,6 +30,7 @@ from .records import (
     CONVERSIONS,
     AdminKey,
     BoardEntry,
+    ClickCounted,
     Conversion,
     CounterMonth,
     Referrer,
@@ -87,20 +88,25 @@ class MemoryStore(MemoryLedger):
             self._visit_touches[(visitor, code)] = (anchor, [*touches, float(int(now))])
             return unique
 
-    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+    ) -> ClickCounted | None:
         self.requests += 1
         referrer = self._referrers.get(code)
         if referrer is None:
             return None
         month, day = _month_and_day(at)
+        # As in DynamoStore, each shard is its own counter item of the month.
+        item = f"{month}#{shard:02d}" if shard else month
         with self._lock:
-            values = self._counters[(code, CLICKS, month)]
+            values = self._counters[(code, CLICKS, item)]
             _add(values, counter_name("c", day), Decimal(1))
             if unique:
                 _add(values, counter_name("u", day), Decimal(1))
             if channel:
                 _add(values, channel_name(channel), Decimal(1))
-        return referrer.program
+            day_clicks = int(values[counter_name("c", day)])
+        return ClickCounted(referrer.program, day_clicks)
 
     def record_conversion(
         self, conversion: Conversion, effects: ConversionEffects | None = None
@@ -209,8 +215,8 @@ class MemoryStore(MemoryLedger):
             return None
         with self._lock:
             months = [
-                CounterMonth(code, kind, month, dict(values))
-                for (owner, kind, month), values in sorted(self._counters.items())
+                CounterMonth(code, kind, item.split("#")[0], dict(values))
+                for (owner, kind, item), values in sorted(self._counters.items())
                 if owner == code
             ]
         return referrer, months
