@@ -127,7 +127,11 @@ def record_click(
         if counted:
             # The same write keeps the click as a touchpoint for attribution models.
             unique = ctx.store.claim_visit(
-                visitor, code, now, UNIQUE_WINDOW_SECONDS, keep=_touch_seconds(ctx)
+                visitor,
+                code,
+                now,
+                UNIQUE_WINDOW_SECONDS,
+                keep=ctx.catalogue.longest_window_seconds,
             )
             counted_click = _count(ctx, known, code, now, unique, channel_of(channel))
             program_id = counted_click.program if counted_click else None
@@ -201,11 +205,6 @@ def _landing_template(landing: str) -> tuple[str, str]:
     before = urlunsplit(parts._replace(query="", fragment="")) + "?" + query
     after = f"#{parts.fragment}" if parts.fragment else ""
     return before, after
-
-
-def _touch_seconds(ctx: Context) -> int:
-    """How long a touchpoint can still matter: the longest attribution window."""
-    return max(p.attribution_window_days for p in ctx.catalogue.programs.values()) * 86400
 
 
 def _fallback_program(ctx: Context, known: KnownCodes, code: str) -> Program:

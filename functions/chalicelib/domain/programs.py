@@ -6,6 +6,7 @@ fills in `${ENV}` references and hands the same structure to `parse_programs`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -136,6 +137,11 @@ class Catalogue:
     """Every program of one deployment, by id."""
 
     programs: Mapping[str, Program]
+
+    @functools.cached_property
+    def longest_window_seconds(self) -> int:
+        """How long any program can still credit a click: its longest attribution window."""
+        return max(p.attribution_window_days for p in self.programs.values()) * 86400
 
     def get(self, program_id: str) -> Program:
         program = self.programs.get(program_id)
