@@ -1,6 +1,12 @@
 """`refkit deploy`, re-deploy, config change, `destroy`, `destroy --delete-data`, run against
 moto in server mode; after each phase everything moto holds is read back and checked.
 
+Two functions are deployed: the API handler and the scheduled function (`due_work`, every
+minute, through an EventBridge rule). After the redeploy, the uploaded package is run as
+each function (tests/deploy/lambda_run.py: moto cannot run Lambda code), with each
+function's environment as deployed; every AWS call it makes is checked against its role's
+deployed policy (tests/deploy/iam_check.py: moto does not evaluate IAM policies).
+
 API Gateway: see tests/deploy/moto_aws.py for exactly what the Swagger adapter replaces."""
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email import message_from_string
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +31,13 @@ from chalicelib.domain.admin import hash_key
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.records import AdminKey
 from refkit.deploy.names import Names
-from refkit.deploy.policy import lambda_policy
+from refkit.deploy.policy import lambda_policy, scheduled_policy
 from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
-from .conftest import CONFIG, IDENTITY_SECRET, Refkit, make_workdir
+from .conftest import CONFIG, IDENTITY_SECRET, SENDER, Refkit, make_workdir
+from .iam_check import allows, denied
 from .inventory import inventory
-from .lambda_run import body_of, invoke_package, proxy_event
+from .lambda_run import Invocation, body_of, invoke_package, proxy_event, scheduled_event
 from .moto_aws import ACCOUNT, REGION, client
 
 pytestmark = pytest.mark.deploy
@@ -45,7 +55,8 @@ class Lifecycle:
     calls: set[tuple[str, str, str]] = field(default_factory=set)
     state: dict[str, Any] = field(default_factory=dict)
     admin_key_record: AdminKey | None = None
-    lambda_replies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    runs: dict[str, Invocation] = field(default_factory=dict)
+    sent_emails: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +91,7 @@ def lifecycle(aws: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
                 if phase == "deploy":
                     run.admin_key_record = _stored_admin_key(aws, result.output)
                 if phase == "redeploy":  # after its snapshot: the code writes to the table
-                    run.lambda_replies = _run_deployed_code(run, aws)
+                    run.runs, run.sent_emails = _run_deployed_code(run, aws)
     yield run
     reset(aws)
 
@@ -106,41 +117,88 @@ def test_table_is_on_demand_with_pitr_ttl_deletion_protection_and_indexes(
     assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def test_role_policy_is_exactly_the_generated_one_with_no_star_resource(
+def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_resource(
     lifecycle: Lifecycle,
 ) -> None:
     roles = lifecycle.after["deploy"]["roles"]
-    assert list(roles) == [NAMES.role]
-    policies = roles[NAMES.role]["policies"]
-    assert list(policies.values()) == [lambda_policy(NAMES)]
-    for statement in lambda_policy(NAMES)["Statement"]:
-        for resource in statement["Resource"]:
-            assert resource != "*"
-            assert f":{ACCOUNT}:" in resource
-    table_statement = lambda_policy(NAMES)["Statement"][0]
-    assert table_statement["Resource"] == [
-        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+    assert sorted(roles) == sorted([NAMES.role, NAMES.scheduled_role])
+    expected = {
+        NAMES.role: (lambda_policy(NAMES), NAMES.function),
+        NAMES.scheduled_role: (scheduled_policy(NAMES, (SENDER,)), NAMES.scheduled_function),
+    }
+    for role, (policy, function) in expected.items():
+        assert list(roles[role]["policies"].values()) == [policy], role
+        statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+        for statement in policy["Statement"]:
+            for resource in statement["Resource"]:
+                # The one wildcard: log stream names, which Lambda chooses.
+                assert "*" not in resource.removesuffix(":log-stream:*"), resource
+                assert f":{ACCOUNT}:" in resource
+        assert statements["Table"]["Resource"] == [
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+        ]
+        assert statements["Indexes"]["Resource"] == [
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}/index/{index}"
+            for index in ("GSI1", "GSI2")
+        ]
+        assert statements["Logs"]["Resource"] == [
+            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{function}:log-stream:*"
+        ]
+        assert statements["Secrets"]["Resource"] == [
+            f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{NAMES.secrets_parameter}"
+        ]
+    sending = scheduled_policy(NAMES, (SENDER,))["Statement"][-1]
+    assert sending["Action"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert sending["Resource"] == [
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/beanthere.example",
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{SENDER}",
     ]
+    api_actions = [a for s in lambda_policy(NAMES)["Statement"] for a in s["Action"]]
+    assert not [action for action in api_actions if action.startswith("ses:")]
 
 
-def test_function_environment_names_table_site_and_secrets_but_holds_no_secret(
-    lifecycle: Lifecycle,
-) -> None:
-    functions = lifecycle.after["deploy"]["functions"]
-    assert list(functions) == [NAMES.function]
-    config = functions[NAMES.function]["config"]
-    variables = config["Environment"]["Variables"]
+def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -> None:
+    deployed = lifecycle.after["deploy"]
+    functions = deployed["functions"]
+    assert sorted(functions) == sorted([NAMES.function, NAMES.scheduled_function])
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
-    assert variables["REFKIT_TABLE"] == NAMES.table
-    assert variables["REFKIT_SITE_URL"] == site_url
-    assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
-    assert config["Role"] == lifecycle.after["deploy"]["roles"][NAMES.role]["arn"]
-    assert config["MemorySize"] == 256
-    secrets = json.loads(lifecycle.after["deploy"]["parameters"][NAMES.secrets_parameter]["Value"])
+    secrets = json.loads(deployed["parameters"][NAMES.secrets_parameter]["Value"])
     assert secrets["identity_secrets"] == {"beans": IDENTITY_SECRET}
     assert len(secrets["secret"]) >= 32
-    assert IDENTITY_SECRET not in json.dumps(config)
-    assert secrets["secret"] not in json.dumps(config)
+    roles = {NAMES.function: NAMES.role, NAMES.scheduled_function: NAMES.scheduled_role}
+    for name, function in functions.items():
+        config = function["config"]
+        variables = config["Environment"]["Variables"]
+        assert variables["REFKIT_TABLE"] == NAMES.table
+        assert variables["REFKIT_SITE_URL"] == site_url
+        assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
+        assert config["Role"] == deployed["roles"][roles[name]]["arn"]
+        assert config["MemorySize"] == 256
+        assert IDENTITY_SECRET not in json.dumps(config)
+        assert secrets["secret"] not in json.dumps(config)
+    api = functions[NAMES.function]["config"]
+    assert "REFKIT_API_URL" not in api["Environment"]["Variables"]  # taken from each request
+    assert (api["Handler"], api["Timeout"]) == ("app.app", 10)
+    scheduled = functions[NAMES.scheduled_function]["config"]
+    # Right after the first deploy, with no second run.
+    api_url = lifecycle.state["deploy"]["app"]["api_url"]
+    assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == api_url
+    assert (scheduled["Handler"], scheduled["Timeout"]) == ("chalicelib.api.schedule.due_work", 60)
+
+
+def test_schedule_rule_invokes_the_scheduled_function_every_minute(lifecycle: Lifecycle) -> None:
+    rules = lifecycle.after["deploy"]["rules"]
+    assert list(rules) == [NAMES.schedule_rule]
+    rule = rules[NAMES.schedule_rule]["rule"]
+    assert rule["ScheduleExpression"] == "rate(1 minute)"
+    assert rule["State"] == "ENABLED"
+    scheduled = lifecycle.after["deploy"]["functions"][NAMES.scheduled_function]
+    targets = rules[NAMES.schedule_rule]["targets"]
+    assert [target["Arn"] for target in targets] == [scheduled["config"]["FunctionArn"]]
+    (permission,) = scheduled["policy"]["Statement"]
+    assert permission["Principal"]["Service"] == "events.amazonaws.com"
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
 
 
 def test_code_package_carries_programs_without_secrets(lifecycle: Lifecycle) -> None:
@@ -221,7 +279,7 @@ def test_config_change_updates_only_the_api_and_the_changed_files(lifecycle: Lif
     assert re.search(r"= Site bucket .*up to date", output)
     assert re.search(r"\+ Upload to S3 .* uploaded, 0 deleted, \d+ unchanged", output)
     before, after = lifecycle.after["deploy"], lifecycle.after["changed"]
-    for kind in ("tables", "roles", "functions", "rest_apis", "buckets", "parameters"):
+    for kind in ("tables", "roles", "functions", "rules", "rest_apis", "buckets", "parameters"):
         assert list(after[kind]) == list(before[kind]), kind
     objects_before = before["buckets"][NAMES.bucket]["objects"]
     objects_after = after["buckets"][NAMES.bucket]["objects"]
@@ -234,7 +292,8 @@ def test_destroy_leaves_only_the_table_and_its_secrets(lifecycle: Lifecycle) -> 
     left = lifecycle.after["destroy"]
     assert list(left["tables"]) == [NAMES.table]
     assert list(left["parameters"]) == [NAMES.secrets_parameter]
-    for kind in ("roles", "functions", "rest_apis", "buckets", "log_groups", "distributions"):
+    kinds = ("roles", "functions", "rules", "rest_apis", "buckets", "log_groups", "distributions")
+    for kind in kinds:
         assert left[kind] == {}, kind
     assert "kept" in lifecycle.outputs["destroy"]
 
@@ -268,7 +327,7 @@ def test_deployer_policy_allows_every_call_deploy_and_destroy_made(lifecycle: Li
 
 
 def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycle) -> None:
-    replies = lifecycle.lambda_replies
+    replies = {name: run.reply for name, run in lifecycle.runs.items()}
     program = body_of(replies["program"])
     assert replies["program"]["statusCode"] == 200
     assert program["id"] == "beans"
@@ -280,37 +339,146 @@ def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycl
     assert referrer["link"].startswith(f"{api_url}/r/")
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
     assert referrer["stats_url"].startswith(site_url)
+    assert replies["conversion"]["statusCode"] == 201, replies["conversion"]
+    assert replies["refund"]["statusCode"] == 200, replies["refund"]
 
 
-def _run_deployed_code(run: Lifecycle, endpoint: str) -> dict[str, dict[str, Any]]:
+def test_scheduled_function_emails_the_referrer_with_links_to_the_deployed_api(
+    lifecycle: Lifecycle,
+) -> None:
+    assert lifecycle.runs["due_work"].reply is None
+    (raw,) = lifecycle.sent_emails
+    email = message_from_string(raw, policy=default)
+    assert isinstance(email, EmailMessage)
+    assert email["From"] == f"Bean There <{SENDER}>"
+    assert email["To"] == "Jane <jane@example.com>"
+    body = email.get_content()
+    code = body_of(lifecycle.runs["signed"].reply)["code"]
+    api_url = lifecycle.state["deploy"]["app"]["api_url"]
+    site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
+    assert f"Keep sharing your link: {api_url}/r/{code}\n" in body
+    assert f"See your numbers: {site_url}/stats/?t=" in body
+    assert f"To stop these emails: {api_url}/v1/unsubscribe/" in body
+    assert email["List-Unsubscribe"].startswith(f"<{api_url}/v1/unsubscribe/")
+
+
+def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifecycle) -> None:
+    roles = lifecycle.after["deploy"]["roles"]
+    api_policy, *_ = roles[NAMES.role]["policies"].values()
+    scheduled_policy_doc, *_ = roles[NAMES.scheduled_role]["policies"].values()
+    api_calls = [c for name, run in lifecycle.runs.items() if name != "due_work" for c in run.calls]
+    scheduled_calls = lifecycle.runs["due_work"].calls
+    assert denied(api_policy, api_calls, NAMES) == []
+    assert denied(scheduled_policy_doc, scheduled_calls, NAMES) == []
+    # What was exercised: secrets, items, both indexes, a batch read (the refund), a
+    # transaction, and the email through SES.
+    api_operations = {(service, operation) for service, operation, _ in api_calls}
+    assert {
+        ("ssm", "GetParameter"),
+        ("dynamodb", "TransactWriteItems"),
+        ("dynamodb", "BatchGetItem"),
+    } <= api_operations
+    scheduled_operations = {(service, operation) for service, operation, _ in scheduled_calls}
+    assert {("ssm", "GetParameter"), ("dynamodb", "Query"), ("sesv2", "SendEmail")} <= (
+        scheduled_operations
+    )
+    # The check can fail: the API handler's role may not send the email the scheduled
+    # function sent, and without BatchGetItem the refund would be refused.
+    assert denied(api_policy, scheduled_calls, NAMES) == [
+        f"{action} on arn:aws:ses:{REGION}:{ACCOUNT}:identity/{SENDER} or "
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/beanthere.example"
+        for action in ("ses:SendEmail", "ses:SendRawEmail")
+    ]
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+    assert allows(api_policy, "dynamodb:BatchGetItem", table_arn)
+    without_batch = _without_action(api_policy, "dynamodb:BatchGetItem")
+    assert denied(without_batch, api_calls, NAMES) == [f"dynamodb:BatchGetItem on {table_arn}"]
+
+
+def _run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocation], list[str]]:
+    """The API handler: program info, referrer sign-up (unsigned, then signed), a purchase
+    that earns Jane a reward (and queues her email); the scheduled function, which sends
+    it; then the purchase's refund."""
     (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
         "*.zip"
     )
-    function = client("lambda", endpoint).get_function(FunctionName=NAMES.function)
-    environment = function["Configuration"]["Environment"]["Variables"]
+    lam = client("lambda", endpoint)
+    api = lam.get_function(FunctionName=NAMES.function)["Configuration"]
+    scheduled = lam.get_function(FunctionName=NAMES.scheduled_function)["Configuration"]
     api_id = run.state["deploy"]["app"]["api_url"].split("//")[1].split(".")[0]
+
+    def call_api(event: dict[str, Any]) -> Invocation:
+        variables = api["Environment"]["Variables"]
+        return invoke_package(package, run.workdir, variables, event, api["Handler"])
+
+    runs: dict[str, Invocation] = {}
     resource = "/v1/programs/{program}/referrers"
     path = "/v1/programs/beans/referrers"
     email = "jane@example.com"
     signature = hmac.new(IDENTITY_SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
-    events = {
-        "program": proxy_event(
-            "GET", "/v1/programs/{program}", "/v1/programs/beans", {"program": "beans"}
-        ),
-        "unsigned": proxy_event("POST", resource, path, {"program": "beans"}, {"email": email}),
-        "signed": proxy_event(
+    beans = {"program": "beans"}
+    runs["program"] = call_api(
+        proxy_event("GET", "/v1/programs/{program}", "/v1/programs/beans", beans)
+    )
+    runs["unsigned"] = call_api(proxy_event("POST", resource, path, beans, {"email": email}))
+    jane = {"email": email, "name": "Jane", "signature": signature}
+    runs["signed"] = call_api(proxy_event("POST", resource, path, beans, jane, api_id=api_id))
+    code = body_of(runs["signed"].reply)["code"]
+    admin = {"authorization": f"Bearer {_printed_admin_key(run.outputs['deploy'])}"}
+    purchase = {"event": "purchase", "order_id": "A-1", "amount": 40, "currency": "USD"}
+    runs["conversion"] = call_api(
+        proxy_event(
             "POST",
-            resource,
-            path,
-            {"program": "beans"},
-            {"email": email, "name": "Jane", "signature": signature},
-            api_id=api_id,
-        ),
-    }
-    return {
-        name: invoke_package(package, run.workdir, environment, event)
-        for name, event in events.items()
-    }
+            "/v1/programs/{program}/conversions",
+            "/v1/programs/beans/conversions",
+            beans,
+            {**purchase, "ref": code},
+            headers=admin,
+        )
+    )
+    # The marketer has verified the sender's domain in SES (moto refuses other senders).
+    client("sesv2", endpoint).create_email_identity(EmailIdentity="beanthere.example")
+    rule_arn = client("events", endpoint).describe_rule(Name=NAMES.schedule_rule)["Arn"]
+    runs["due_work"] = invoke_package(
+        package,
+        run.workdir,
+        scheduled["Environment"]["Variables"],
+        scheduled_event(rule_arn),
+        scheduled["Handler"],
+    )
+    runs["refund"] = call_api(
+        proxy_event(
+            "POST",
+            "/v1/programs/{program}/conversions/{order_id}/refund",
+            "/v1/programs/beans/conversions/A-1/refund",
+            {**beans, "order_id": "A-1"},
+            {},
+            headers=admin,
+        )
+    )
+    return runs, _sent_emails()
+
+
+def _sent_emails() -> list[str]:
+    """What SES accepted. moto's server runs in this process, so its SES backend is read
+    directly: SES has no API that lists sent messages."""
+    from moto.ses.models import ses_backends
+
+    return [message.raw_data for message in ses_backends[ACCOUNT][REGION].sent_messages]
+
+
+def _printed_admin_key(output: str) -> str:
+    printed = re.search(r"Admin key\s+(rk_\S+)", output)
+    assert printed is not None, output
+    return printed.group(1)
+
+
+def _without_action(policy: dict[str, Any], action: str) -> dict[str, Any]:
+    statements = [
+        {**s, "Action": [a for a in _as_list(s["Action"]) if a != action]}
+        for s in policy["Statement"]
+    ]
+    return {**policy, "Statement": statements}
 
 
 def _stored_admin_key(endpoint: str, output: str) -> AdminKey | None:
