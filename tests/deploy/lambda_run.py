@@ -51,6 +51,8 @@ def invoke_package(
     environment: dict[str, str],
     event: dict[str, Any],
     handler: str = "app.app",
+    *,
+    metrics: bool = False,
 ) -> Invocation:
     unpacked = workdir / "lambda-task"
     if not unpacked.exists():
@@ -59,7 +61,7 @@ def invoke_package(
     env = {
         **{k: v for k, v in os.environ.items() if k.startswith("AWS_") or k in ("PATH", "HOME")},
         **environment,
-        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "false" if metrics else "true",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     done = subprocess.run(

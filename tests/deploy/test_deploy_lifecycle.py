@@ -362,12 +362,38 @@ def test_scheduled_function_emails_the_referrer_with_links_to_the_deployed_api(
     assert email["List-Unsubscribe"].startswith(f"<{api_url}/v1/unsubscribe/")
 
 
+def test_scheduled_function_flushes_metrics_each_run_and_none_when_idle(
+    lifecycle: Lifecycle,
+) -> None:
+    (line,) = [line for line in lifecycle.runs["due_work"].stdout.splitlines() if "_aws" in line]
+    emf = json.loads(line)
+    assert emf["Deliveries"] == [1.0]
+    names = [m["Name"] for m in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
+    assert names == ["Deliveries"]  # no reward was held (hold_days 0): no zero is sent
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "refkit"
+    idle = lifecycle.runs["due_work_idle"]
+    assert idle.reply is None
+    assert "_aws" not in idle.stdout
+    # An idle run reads the secrets (once per container; every run here is a cold start)
+    # and makes one Query per program for due rewards and one for due outbox messages.
+    operations = [(service, operation) for service, operation, _ in idle.calls]
+    assert sorted(operations) == [
+        ("dynamodb", "Query"),
+        ("dynamodb", "Query"),
+        ("ssm", "GetParameter"),
+    ]
+    assert all(
+        params.get("IndexName") == "GSI1" for _, _, params in idle.calls if "TableName" in params
+    )
+
+
 def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifecycle) -> None:
     roles = lifecycle.after["deploy"]["roles"]
     api_policy, *_ = roles[NAMES.role]["policies"].values()
     scheduled_policy_doc, *_ = roles[NAMES.scheduled_role]["policies"].values()
-    api_calls = [c for name, run in lifecycle.runs.items() if name != "due_work" for c in run.calls]
-    scheduled_calls = lifecycle.runs["due_work"].calls
+    runs = lifecycle.runs
+    api_calls = [c for name, run in runs.items() if not name.startswith("due_") for c in run.calls]
+    scheduled_calls = runs["due_work"].calls + runs["due_work_idle"].calls
     assert denied(api_policy, api_calls, NAMES) == []
     assert denied(scheduled_policy_doc, scheduled_calls, NAMES) == []
     # What was exercised: secrets, items, both indexes, a batch read (the refund), a
@@ -439,13 +465,16 @@ def _run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocat
     # The marketer has verified the sender's domain in SES (moto refuses other senders).
     client("sesv2", endpoint).create_email_identity(EmailIdentity="beanthere.example")
     rule_arn = client("events", endpoint).describe_rule(Name=NAMES.schedule_rule)["Arn"]
-    runs["due_work"] = invoke_package(
-        package,
-        run.workdir,
-        scheduled["Environment"]["Variables"],
-        scheduled_event(rule_arn),
-        scheduled["Handler"],
-    )
+
+    def run_schedule() -> Invocation:
+        variables = scheduled["Environment"]["Variables"]
+        event = scheduled_event(rule_arn)
+        return invoke_package(
+            package, run.workdir, variables, event, scheduled["Handler"], metrics=True
+        )
+
+    runs["due_work"] = run_schedule()
+    runs["due_work_idle"] = run_schedule()  # a minute later: nothing left to do
     runs["refund"] = call_api(
         proxy_event(
             "POST",
