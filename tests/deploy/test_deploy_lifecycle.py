@@ -11,88 +11,43 @@ API Gateway: see tests/deploy/moto_aws.py for exactly what the Swagger adapter r
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email import message_from_string
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 from typing import Any
 
-import botocore.client
 import pytest
 
 from chalicelib.domain.admin import hash_key
-from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
-from refkit.deploy.names import Names
 from refkit.deploy.policy import lambda_policy, scheduled_policy
 from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
-from .conftest import CONFIG, IDENTITY_SECRET, SENDER, Refkit, make_workdir
+from .conftest import IDENTITY_SECRET, SENDER, make_workdir
 from .iam_check import allows, denied
-from .inventory import inventory
-from .lambda_run import Invocation, body_of, invoke_package, proxy_event, scheduled_event
-from .moto_aws import ACCOUNT, REGION, client
+from .lambda_run import body_of
+from .lifecycle import (
+    NAMES,
+    STAGE,
+    Lifecycle,
+    action_matches,
+    as_list,
+    iam_action,
+    run_lifecycle,
+)
+from .moto_aws import ACCOUNT, REGION, reset
 
 pytestmark = pytest.mark.deploy
-
-STAGE = "test"
-NAMES = Names(STAGE, REGION, ACCOUNT)
-
-
-@dataclass
-class Lifecycle:
-    workdir: Path
-    outputs: dict[str, str] = field(default_factory=dict)
-    codes: dict[str, int] = field(default_factory=dict)
-    after: dict[str, dict[str, Any]] = field(default_factory=dict)
-    calls: set[tuple[str, str, str]] = field(default_factory=set)
-    state: dict[str, Any] = field(default_factory=dict)
-    admin_key_record: AdminKey | None = None
-    runs: dict[str, Invocation] = field(default_factory=dict)
-    sent_emails: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
 def lifecycle(aws: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lifecycle]:
-    from .moto_aws import reset
-
     reset(aws)
-    workdir = make_workdir(tmp_path_factory.mktemp("deploy"))
-    refkit = Refkit(aws, workdir)
-    run = Lifecycle(workdir)
-    deploy = ["deploy", "--stage", STAGE, "--region", REGION]
-    phases: list[tuple[str, list[str], str | None]] = [
-        ("deploy", deploy, None),
-        ("redeploy", deploy, None),
-        ("changed", deploy, None),
-        ("destroy", ["destroy", "--stage", STAGE], None),
-        ("wrong-confirmation", ["destroy", "--stage", STAGE, "--delete-data"], "prod\n"),
-        ("delete-data", ["destroy", "--stage", STAGE, "--delete-data"], f"{STAGE}\n"),
-    ]
-    with _recording(run.calls):
-        for phase, args, answer in phases:
-            if phase == "changed":
-                (workdir / "refkit.yaml").write_text(CONFIG.replace("Bean There", "Bean Here"))
-            result = refkit(*args, input=answer)
-            run.outputs[phase] = result.output
-            run.codes[phase] = result.exit_code
-            state_file = workdir / ".refkit" / "deployed" / f"{STAGE}.json"
-            if state_file.exists():
-                run.state[phase] = json.loads(state_file.read_text())
-            with _paused(run.calls):
-                run.after[phase] = inventory(aws)
-                if phase == "deploy":
-                    run.admin_key_record = _stored_admin_key(aws, result.output)
-                if phase == "redeploy":  # after its snapshot: the code writes to the table
-                    run.runs, run.sent_emails = _run_deployed_code(run, aws)
-    yield run
+    yield run_lifecycle(aws, make_workdir(tmp_path_factory.mktemp("deploy")))
     reset(aws)
 
 
@@ -316,12 +271,12 @@ def test_printed_admin_key_is_accepted_by_the_deployed_table(lifecycle: Lifecycl
 
 def test_deployer_policy_allows_every_call_deploy_and_destroy_made(lifecycle: Lifecycle) -> None:
     policy = json.loads((Path(__file__).parents[2] / "docs" / "deployer-policy.json").read_text())
-    allowed = [a for s in policy["Statement"] for a in _as_list(s["Action"])]
+    allowed = [a for s in policy["Statement"] for a in as_list(s["Action"])]
     assert lifecycle.calls
     missing = sorted(
         action
-        for action in {_iam_action(*call) for call in lifecycle.calls}
-        if action is not None and not any(_matches(pattern, action) for pattern in allowed)
+        for action in {iam_action(*call) for call in lifecycle.calls}
+        if action is not None and not any(action_matches(pattern, action) for pattern in allowed)
     )
     assert missing == []
 
@@ -421,167 +376,9 @@ def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifec
     assert denied(without_batch, api_calls, NAMES) == [f"dynamodb:BatchGetItem on {table_arn}"]
 
 
-def _run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocation], list[str]]:
-    """The API handler: program info, referrer sign-up (unsigned, then signed), a purchase
-    that earns Jane a reward (and queues her email); the scheduled function, which sends
-    it; then the purchase's refund."""
-    (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
-        "*.zip"
-    )
-    lam = client("lambda", endpoint)
-    api = lam.get_function(FunctionName=NAMES.function)["Configuration"]
-    scheduled = lam.get_function(FunctionName=NAMES.scheduled_function)["Configuration"]
-    api_id = run.state["deploy"]["app"]["api_url"].split("//")[1].split(".")[0]
-
-    def call_api(event: dict[str, Any]) -> Invocation:
-        variables = api["Environment"]["Variables"]
-        return invoke_package(package, run.workdir, variables, event, api["Handler"])
-
-    runs: dict[str, Invocation] = {}
-    resource = "/v1/programs/{program}/referrers"
-    path = "/v1/programs/beans/referrers"
-    email = "jane@example.com"
-    signature = hmac.new(IDENTITY_SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
-    beans = {"program": "beans"}
-    runs["program"] = call_api(
-        proxy_event("GET", "/v1/programs/{program}", "/v1/programs/beans", beans)
-    )
-    runs["unsigned"] = call_api(proxy_event("POST", resource, path, beans, {"email": email}))
-    jane = {"email": email, "name": "Jane", "signature": signature}
-    runs["signed"] = call_api(proxy_event("POST", resource, path, beans, jane, api_id=api_id))
-    code = body_of(runs["signed"].reply)["code"]
-    admin = {"authorization": f"Bearer {_printed_admin_key(run.outputs['deploy'])}"}
-    purchase = {"event": "purchase", "order_id": "A-1", "amount": 40, "currency": "USD"}
-    runs["conversion"] = call_api(
-        proxy_event(
-            "POST",
-            "/v1/programs/{program}/conversions",
-            "/v1/programs/beans/conversions",
-            beans,
-            {**purchase, "ref": code},
-            headers=admin,
-        )
-    )
-    # The marketer has verified the sender's domain in SES (moto refuses other senders).
-    client("sesv2", endpoint).create_email_identity(EmailIdentity="beanthere.example")
-    rule_arn = client("events", endpoint).describe_rule(Name=NAMES.schedule_rule)["Arn"]
-
-    def run_schedule() -> Invocation:
-        variables = scheduled["Environment"]["Variables"]
-        event = scheduled_event(rule_arn)
-        return invoke_package(
-            package, run.workdir, variables, event, scheduled["Handler"], metrics=True
-        )
-
-    runs["due_work"] = run_schedule()
-    runs["due_work_idle"] = run_schedule()  # a minute later: nothing left to do
-    runs["refund"] = call_api(
-        proxy_event(
-            "POST",
-            "/v1/programs/{program}/conversions/{order_id}/refund",
-            "/v1/programs/beans/conversions/A-1/refund",
-            {**beans, "order_id": "A-1"},
-            {},
-            headers=admin,
-        )
-    )
-    return runs, _sent_emails()
-
-
-def _sent_emails() -> list[str]:
-    """What SES accepted. moto's server runs in this process, so its SES backend is read
-    directly: SES has no API that lists sent messages."""
-    from moto.ses.models import ses_backends
-
-    return [message.raw_data for message in ses_backends[ACCOUNT][REGION].sent_messages]
-
-
-def _printed_admin_key(output: str) -> str:
-    printed = re.search(r"Admin key\s+(rk_\S+)", output)
-    assert printed is not None, output
-    return printed.group(1)
-
-
 def _without_action(policy: dict[str, Any], action: str) -> dict[str, Any]:
     statements = [
-        {**s, "Action": [a for a in _as_list(s["Action"]) if a != action]}
+        {**s, "Action": [a for a in as_list(s["Action"]) if a != action]}
         for s in policy["Statement"]
     ]
     return {**policy, "Statement": statements}
-
-
-def _stored_admin_key(endpoint: str, output: str) -> AdminKey | None:
-    printed = re.search(r"Admin key\s+(rk_\S+)", output)
-    if printed is None:
-        return None
-    store = DynamoStore(client("dynamodb", endpoint), NAMES.table)
-    return store.get_admin_key(hash_key(printed.group(1)))
-
-
-# botocore operation -> IAM action, where the two differ.
-_ACTION_NAMES = {
-    "s3:ListObjectsV2": "s3:ListBucket",
-    "s3:HeadObject": "s3:GetObject",
-    "s3:HeadBucket": "s3:ListBucket",
-    "s3:DeleteObjects": "s3:DeleteObject",
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
-    "s3:DeleteBucketWebsite": "s3:DeleteBucketWebsite",
-    "lambda:GetFunctionConfiguration": "lambda:GetFunctionConfiguration",
-    "lambda:ListTags": "lambda:ListTags",
-}
-
-
-def _iam_action(service: str, operation: str, method: str) -> str | None:
-    if service == "sts" and operation == "GetCallerIdentity":
-        return None  # needs no permission
-    if service == "apigateway":
-        return f"apigateway:{method}"
-    action = f"{service}:{operation}"
-    return _ACTION_NAMES.get(action, action)
-
-
-def _matches(pattern: str, action: str) -> bool:
-    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), action) is not None
-
-
-def _as_list(value: Any) -> list[str]:
-    return value if isinstance(value, list) else [value]
-
-
-class _recording:
-    """Records (service, operation, HTTP method) of every AWS call made while active."""
-
-    active = False
-
-    def __init__(self, calls: set[tuple[str, str, str]]) -> None:
-        self.calls = calls
-        self.original = botocore.client.BaseClient._make_api_call
-
-    def __enter__(self) -> None:
-        calls, original = self.calls, self.original
-
-        def recorded(client: Any, operation: str, params: Any) -> Any:
-            if _recording.active:
-                model = client.meta.service_model
-                method = model.operation_model(operation).http.get("method", "")
-                calls.add((model.signing_name or model.endpoint_prefix, operation, method))
-            return original(client, operation, params)
-
-        _recording.active = True
-        botocore.client.BaseClient._make_api_call = recorded  # type: ignore[method-assign]
-
-    def __exit__(self, *exc: object) -> None:
-        _recording.active = False
-        botocore.client.BaseClient._make_api_call = self.original  # type: ignore[method-assign]
-
-
-class _paused:
-    def __init__(self, calls: set[tuple[str, str, str]]) -> None:
-        self.calls = calls
-
-    def __enter__(self) -> None:
-        _recording.active = False
-
-    def __exit__(self, *exc: object) -> None:
-        _recording.active = True
