@@ -15,3 +15,15 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "refkit")
 
 logger = Logger()
 metrics = Metrics()
+
+
+def flush_metrics() -> None:
+    """Print the metrics gathered so far (one EMF line), or drop them when metrics are
+    disabled (`refkit dev`, tests): Powertools keeps them otherwise, and prints them once
+    100 values have piled up."""
+    if not metrics.metric_set:
+        return
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        metrics.clear_metrics()
+    else:
+        metrics.flush_metrics()

@@ -17,6 +17,7 @@ from refkit.cli import main
 from .moto_aws import MotoSwaggerAdapter, aws_env, moto_server, reset
 
 IDENTITY_SECRET = "beans-identity-secret-0123"
+SENDER = "rewards@beanthere.example"  # the program's `emails.from` address
 CONFIG = f"""\
 programs:
   - id: beans
@@ -26,6 +27,8 @@ programs:
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+    emails:
+      from: "Bean There <{SENDER}>"
 """
 
 

@@ -13,6 +13,7 @@ def inventory(endpoint: str) -> dict[str, Any]:
         "tables": _tables(endpoint),
         "roles": _roles(endpoint),
         "functions": _functions(endpoint),
+        "rules": _rules(endpoint),
         "rest_apis": _rest_apis(endpoint),
         "buckets": _buckets(endpoint),
         "parameters": _parameters(endpoint),
@@ -59,6 +60,16 @@ def _functions(endpoint: str) -> dict[str, Any]:
             policy = {}
         functions[name] = {"config": function, "policy": policy}
     return functions
+
+
+def _rules(endpoint: str) -> dict[str, Any]:
+    events = client("events", endpoint)
+    rules = {}
+    for rule in events.list_rules()["Rules"]:
+        name = rule["Name"]
+        targets = events.list_targets_by_rule(Rule=name)["Targets"]
+        rules[name] = {"rule": rule, "targets": targets}
+    return rules
 
 
 def _rest_apis(endpoint: str) -> dict[str, Any]:

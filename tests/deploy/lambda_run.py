@@ -1,7 +1,11 @@
 """Runs the code package that `refkit deploy` uploaded, as Lambda would: unzipped, with the
-function's environment as moto stores it, handling an API Gateway proxy event. moto cannot
-run Lambda code, so this runs it in a subprocess of the local Python instead; AWS calls from
-the handler (SSM, DynamoDB) still go to moto's server."""
+function's environment as moto stores it, calling the function's handler (the API handler
+with an API Gateway proxy event, the scheduled function with an EventBridge event). moto
+cannot run Lambda code, so this runs it in a subprocess of the local Python instead; AWS
+calls from the handler (SSM, DynamoDB, SES) still go to moto's server, and each one is
+recorded (service, operation, parameters) so tests can check it against the role's policy.
+What is not reproduced: Lambda's runtime itself, and the role: the subprocess uses the
+test's credentials, and moto does not evaluate IAM policies."""
 
 from __future__ import annotations
 
@@ -11,20 +15,45 @@ import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _HANDLER = """
-import json, sys
+import importlib, json, sys
+import botocore.client
 sys.path.insert(0, sys.argv[1])
-from app import app
-print(json.dumps(app(json.load(sys.stdin), None)))
+calls = []
+original = botocore.client.BaseClient._make_api_call
+def recorded(client, operation, params):
+    calls.append([client.meta.service_model.service_name, operation, params])
+    return original(client, operation, params)
+botocore.client.BaseClient._make_api_call = recorded
+module, _, name = sys.argv[2].rpartition(".")
+handler = getattr(importlib.import_module(module), name)
+reply = handler(json.load(sys.stdin), None)
+print(json.dumps({"reply": reply, "calls": calls}, default=repr))
 """
+
+Call = tuple[str, str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Invocation:
+    reply: Any
+    calls: list[Call]
+    stdout: str
 
 
 def invoke_package(
-    package: Path, workdir: Path, environment: dict[str, str], event: dict[str, Any]
-) -> dict[str, Any]:
+    package: Path,
+    workdir: Path,
+    environment: dict[str, str],
+    event: dict[str, Any],
+    handler: str = "app.app",
+    *,
+    metrics: bool = False,
+) -> Invocation:
     unpacked = workdir / "lambda-task"
     if not unpacked.exists():
         with zipfile.ZipFile(package) as archive:
@@ -32,11 +61,11 @@ def invoke_package(
     env = {
         **{k: v for k, v in os.environ.items() if k.startswith("AWS_") or k in ("PATH", "HOME")},
         **environment,
-        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "false" if metrics else "true",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     done = subprocess.run(
-        [sys.executable, "-c", _HANDLER, str(unpacked)],
+        [sys.executable, "-c", _HANDLER, str(unpacked), handler],
         input=json.dumps(event),
         capture_output=True,
         text=True,
@@ -46,7 +75,10 @@ def invoke_package(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    *printed, last = done.stdout.strip().splitlines()
+    result = json.loads(last)
+    calls = [(service, operation, params) for service, operation, params in result["calls"]]
+    return Invocation(result["reply"], calls, "\n".join(printed))
 
 
 def body_of(reply: dict[str, Any]) -> Any:
@@ -56,6 +88,21 @@ def body_of(reply: dict[str, Any]) -> Any:
     return json.loads(body)
 
 
+def scheduled_event(rule_arn: str) -> dict[str, Any]:
+    """What EventBridge sends a scheduled rule's target."""
+    return {
+        "version": "0",
+        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": rule_arn.split(":")[4],
+        "time": "2026-01-01T00:00:00Z",
+        "region": rule_arn.split(":")[3],
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
 def proxy_event(
     method: str,
     resource: str,
@@ -63,8 +110,14 @@ def proxy_event(
     params: dict[str, str],
     body: Any = None,
     api_id: str = "abc123",
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    headers = {"accept": "*/*", "content-type": "application/json", "user-agent": "curl/8"}
+    headers = {
+        "accept": "*/*",
+        "content-type": "application/json",
+        "user-agent": "curl/8",
+        **(headers or {}),
+    }
     return {
         "resource": resource,
         "path": path,

@@ -2,15 +2,20 @@
 (which botocore honours for every client, Chalice's included).
 
 moto cannot import a Swagger 2.0 document into API Gateway (its ImportRestApi fails and its
-PutRestApi takes OpenAPI 3 only), and Chalice deploys its REST API that way. So these tests
-swap exactly those two calls, and nothing else, for `MotoSwaggerAdapter`, which applies the
+PutRestApi takes OpenAPI 3 only), and Chalice deploys its REST API that way. refkit creates
+the REST API itself, empty, before Chalice runs (CreateRestApi, which moto implements), so
+Chalice always takes its update path; these tests swap exactly that call
+(`update_api_from_swagger`), and nothing else, for `MotoSwaggerAdapter`, which applies the
 same Swagger document with the API Gateway calls moto does implement: it creates a resource
 per path, a method per verb and the method's integration (the Lambda proxy URI Chalice put
-in the document). Everything Chalice does around them runs for real against moto: the IAM
-role and its policy, the Lambda function, the deployment of the API stage and the Lambda
-permission for API Gateway. What is NOT exercised: API Gateway's own Swagger parser (binary
-media types, the x-amazon-apigateway-binary-media-types extension, gateway responses) and
-invoking the function (moto cannot run Lambda code without Docker)."""
+in the document). Chalice's import path is not adapted: a deploy that took it would fail
+here. Everything Chalice does around it runs for real against moto: the IAM roles and their
+policies, both Lambda functions, the EventBridge rule, its target, the Lambda permissions
+for API Gateway and EventBridge, and the deployment of the API stage. What is NOT
+exercised: API Gateway's own Swagger parser (binary media types, the
+x-amazon-apigateway-binary-media-types extension, gateway responses) and invoking the
+functions through Lambda (moto cannot run Lambda code without Docker; lambda_run.py runs
+the package locally instead)."""
 
 from __future__ import annotations
 
@@ -28,17 +33,7 @@ ACCOUNT = "123456789012"  # moto's default account
 
 
 class MotoSwaggerAdapter(TypedAWSClient):
-    """Test-only: Chalice's Swagger import, done with calls moto implements."""
-
-    def import_rest_api(self, swagger_document: dict[str, Any], endpoint_type: str) -> str:
-        client = self._client("apigateway")
-        api = client.create_rest_api(
-            name=swagger_document["info"]["title"],
-            endpointConfiguration={"types": [endpoint_type]},
-            binaryMediaTypes=swagger_document.get("x-amazon-apigateway-binary-media-types", []),
-        )
-        self._apply(api["id"], swagger_document)
-        return str(api["id"])
+    """Test-only: Chalice's Swagger update, done with calls moto implements."""
 
     def update_api_from_swagger(self, rest_api_id: str, swagger_document: dict[str, Any]) -> None:
         client = self._client("apigateway")

@@ -122,7 +122,10 @@ def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
     assert "= API" in again.output  # the API deployed before Ctrl-C is not deployed again
     state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
     assert "incomplete_step" not in state
-    assert len(inventory(refkit.endpoint)["functions"]) == 1
+    made = inventory(refkit.endpoint)
+    assert sorted(made["functions"]) == ["refkit-ctrlc", "refkit-ctrlc-due_work"]
+    assert list(made["rules"]) == ["refkit-ctrlc-due_work-event"]
+    assert len(made["rest_apis"]) == 1
 
 
 def test_other_region_than_recorded_is_refused(refkit: Refkit) -> None:
@@ -149,23 +152,50 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
 ) -> None:
     from .moto_aws import MotoSwaggerAdapter
 
-    def interrupted(self: Any, swagger_document: Any, endpoint_type: str) -> str:
+    def interrupted(self: Any, rest_api_id: str, swagger_document: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(MotoSwaggerAdapter, "import_rest_api", interrupted)
+    # The REST API is created before Chalice runs (its address goes into the scheduled
+    # function's environment), so Chalice fills it in as an existing API.
+    monkeypatch.setattr(MotoSwaggerAdapter, "update_api_from_swagger", interrupted)
     result = refkit("deploy", "--region", REGION, "--stage", "half")
     assert result.exit_code == 130, result.output
     state = json.loads((refkit.workdir / ".refkit/deployed/half.json").read_text())
     recorded = {r["resource_type"] for r in state["app"]["chalice"]["resources"]}
-    assert {"iam_role", "lambda_function"} <= recorded
+    assert {"iam_role", "lambda_function", "rest_api"} <= recorded
     made = inventory(refkit.endpoint)
-    assert list(made["functions"]) == ["refkit-half"]
-    assert made["rest_apis"] == {}
+    assert sorted(made["functions"]) == ["refkit-half", "refkit-half-due_work"]
+    (rest_api_id,) = made["rest_apis"]
+    assert made["rest_apis"][rest_api_id]["routes"] == {}  # reserved, not yet filled in
+    assert rest_api_id in json.dumps(state["app"]["chalice"])
 
     monkeypatch.undo()
     again = refkit("deploy", "--region", REGION, "--stage", "half")
     assert again.exit_code == 0, again.output
     made = inventory(refkit.endpoint)
-    assert list(made["functions"]) == ["refkit-half"]
-    assert list(made["roles"]) == ["refkit-half-api_handler"]
-    assert len(made["rest_apis"]) == 1
+    assert sorted(made["functions"]) == ["refkit-half", "refkit-half-due_work"]
+    assert sorted(made["roles"]) == ["refkit-half-api_handler", "refkit-half-due_work"]
+    assert list(made["rules"]) == ["refkit-half-due_work-event"]
+    assert list(made["rest_apis"]) == [rest_api_id]
+    assert made["rest_apis"][rest_api_id]["routes"]
+
+    assert refkit("destroy", "--stage", "half", "--delete-data", input="half\n").exit_code == 0
+    assert nothing_created(refkit.endpoint)
+
+
+def test_ctrl_c_after_the_rest_api_is_reserved_leaves_it_recorded(
+    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refkit.deploy import deployment
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deployment, "deploy_app", interrupted)
+    result = refkit("deploy", "--region", REGION, "--stage", "early")
+    assert result.exit_code == 130, result.output
+    (rest_api_id,) = inventory(refkit.endpoint)["rest_apis"]
+    state = json.loads((refkit.workdir / ".refkit/deployed/early.json").read_text())
+    assert state["app"]["chalice"]["resources"][0]["rest_api_id"] == rest_api_id
+    assert refkit("destroy", "--stage", "early", "--delete-data", input="early\n").exit_code == 0
+    assert nothing_created(refkit.endpoint)

@@ -1,87 +1,53 @@
 """`refkit deploy`, re-deploy, config change, `destroy`, `destroy --delete-data`, run against
 moto in server mode; after each phase everything moto holds is read back and checked.
 
+Two functions are deployed: the API handler and the scheduled function (`due_work`, every
+minute, through an EventBridge rule). After the redeploy, the uploaded package is run as
+each function (tests/deploy/lambda_run.py: moto cannot run Lambda code), with each
+function's environment as deployed; every AWS call it makes is checked against its role's
+deployed policy (tests/deploy/iam_check.py: moto does not evaluate IAM policies).
+
 API Gateway: see tests/deploy/moto_aws.py for exactly what the Swagger adapter replaces."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from email import message_from_string
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 from typing import Any
 
-import botocore.client
 import pytest
 
 from chalicelib.domain.admin import hash_key
-from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
-from refkit.deploy.names import Names
-from refkit.deploy.policy import lambda_policy
+from refkit.deploy.policy import lambda_policy, scheduled_policy
 from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
-from .conftest import CONFIG, IDENTITY_SECRET, Refkit, make_workdir
-from .inventory import inventory
-from .lambda_run import body_of, invoke_package, proxy_event
-from .moto_aws import ACCOUNT, REGION, client
+from .conftest import IDENTITY_SECRET, SENDER, make_workdir
+from .iam_check import allows, denied
+from .lambda_run import body_of
+from .lifecycle import (
+    NAMES,
+    STAGE,
+    Lifecycle,
+    action_matches,
+    as_list,
+    iam_action,
+    run_lifecycle,
+)
+from .moto_aws import ACCOUNT, REGION, reset
 
 pytestmark = pytest.mark.deploy
-
-STAGE = "test"
-NAMES = Names(STAGE, REGION, ACCOUNT)
-
-
-@dataclass
-class Lifecycle:
-    workdir: Path
-    outputs: dict[str, str] = field(default_factory=dict)
-    codes: dict[str, int] = field(default_factory=dict)
-    after: dict[str, dict[str, Any]] = field(default_factory=dict)
-    calls: set[tuple[str, str, str]] = field(default_factory=set)
-    state: dict[str, Any] = field(default_factory=dict)
-    admin_key_record: AdminKey | None = None
-    lambda_replies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
 def lifecycle(aws: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lifecycle]:
-    from .moto_aws import reset
-
     reset(aws)
-    workdir = make_workdir(tmp_path_factory.mktemp("deploy"))
-    refkit = Refkit(aws, workdir)
-    run = Lifecycle(workdir)
-    deploy = ["deploy", "--stage", STAGE, "--region", REGION]
-    phases: list[tuple[str, list[str], str | None]] = [
-        ("deploy", deploy, None),
-        ("redeploy", deploy, None),
-        ("changed", deploy, None),
-        ("destroy", ["destroy", "--stage", STAGE], None),
-        ("wrong-confirmation", ["destroy", "--stage", STAGE, "--delete-data"], "prod\n"),
-        ("delete-data", ["destroy", "--stage", STAGE, "--delete-data"], f"{STAGE}\n"),
-    ]
-    with _recording(run.calls):
-        for phase, args, answer in phases:
-            if phase == "changed":
-                (workdir / "refkit.yaml").write_text(CONFIG.replace("Bean There", "Bean Here"))
-            result = refkit(*args, input=answer)
-            run.outputs[phase] = result.output
-            run.codes[phase] = result.exit_code
-            state_file = workdir / ".refkit" / "deployed" / f"{STAGE}.json"
-            if state_file.exists():
-                run.state[phase] = json.loads(state_file.read_text())
-            with _paused(run.calls):
-                run.after[phase] = inventory(aws)
-                if phase == "deploy":
-                    run.admin_key_record = _stored_admin_key(aws, result.output)
-                if phase == "redeploy":  # after its snapshot: the code writes to the table
-                    run.lambda_replies = _run_deployed_code(run, aws)
-    yield run
+    yield run_lifecycle(aws, make_workdir(tmp_path_factory.mktemp("deploy")))
     reset(aws)
 
 
@@ -106,41 +72,88 @@ def test_table_is_on_demand_with_pitr_ttl_deletion_protection_and_indexes(
     assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def test_role_policy_is_exactly_the_generated_one_with_no_star_resource(
+def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_resource(
     lifecycle: Lifecycle,
 ) -> None:
     roles = lifecycle.after["deploy"]["roles"]
-    assert list(roles) == [NAMES.role]
-    policies = roles[NAMES.role]["policies"]
-    assert list(policies.values()) == [lambda_policy(NAMES)]
-    for statement in lambda_policy(NAMES)["Statement"]:
-        for resource in statement["Resource"]:
-            assert resource != "*"
-            assert f":{ACCOUNT}:" in resource
-    table_statement = lambda_policy(NAMES)["Statement"][0]
-    assert table_statement["Resource"] == [
-        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+    assert sorted(roles) == sorted([NAMES.role, NAMES.scheduled_role])
+    expected = {
+        NAMES.role: (lambda_policy(NAMES), NAMES.function),
+        NAMES.scheduled_role: (scheduled_policy(NAMES, (SENDER,)), NAMES.scheduled_function),
+    }
+    for role, (policy, function) in expected.items():
+        assert list(roles[role]["policies"].values()) == [policy], role
+        statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+        for statement in policy["Statement"]:
+            for resource in statement["Resource"]:
+                # The one wildcard: log stream names, which Lambda chooses.
+                assert "*" not in resource.removesuffix(":log-stream:*"), resource
+                assert f":{ACCOUNT}:" in resource
+        assert statements["Table"]["Resource"] == [
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+        ]
+        assert statements["Indexes"]["Resource"] == [
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}/index/{index}"
+            for index in ("GSI1", "GSI2")
+        ]
+        assert statements["Logs"]["Resource"] == [
+            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{function}:log-stream:*"
+        ]
+        assert statements["Secrets"]["Resource"] == [
+            f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{NAMES.secrets_parameter}"
+        ]
+    sending = scheduled_policy(NAMES, (SENDER,))["Statement"][-1]
+    assert sending["Action"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert sending["Resource"] == [
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/beanthere.example",
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{SENDER}",
     ]
+    api_actions = [a for s in lambda_policy(NAMES)["Statement"] for a in s["Action"]]
+    assert not [action for action in api_actions if action.startswith("ses:")]
 
 
-def test_function_environment_names_table_site_and_secrets_but_holds_no_secret(
-    lifecycle: Lifecycle,
-) -> None:
-    functions = lifecycle.after["deploy"]["functions"]
-    assert list(functions) == [NAMES.function]
-    config = functions[NAMES.function]["config"]
-    variables = config["Environment"]["Variables"]
+def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -> None:
+    deployed = lifecycle.after["deploy"]
+    functions = deployed["functions"]
+    assert sorted(functions) == sorted([NAMES.function, NAMES.scheduled_function])
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
-    assert variables["REFKIT_TABLE"] == NAMES.table
-    assert variables["REFKIT_SITE_URL"] == site_url
-    assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
-    assert config["Role"] == lifecycle.after["deploy"]["roles"][NAMES.role]["arn"]
-    assert config["MemorySize"] == 256
-    secrets = json.loads(lifecycle.after["deploy"]["parameters"][NAMES.secrets_parameter]["Value"])
+    secrets = json.loads(deployed["parameters"][NAMES.secrets_parameter]["Value"])
     assert secrets["identity_secrets"] == {"beans": IDENTITY_SECRET}
     assert len(secrets["secret"]) >= 32
-    assert IDENTITY_SECRET not in json.dumps(config)
-    assert secrets["secret"] not in json.dumps(config)
+    roles = {NAMES.function: NAMES.role, NAMES.scheduled_function: NAMES.scheduled_role}
+    for name, function in functions.items():
+        config = function["config"]
+        variables = config["Environment"]["Variables"]
+        assert variables["REFKIT_TABLE"] == NAMES.table
+        assert variables["REFKIT_SITE_URL"] == site_url
+        assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
+        assert config["Role"] == deployed["roles"][roles[name]]["arn"]
+        assert config["MemorySize"] == 256
+        assert IDENTITY_SECRET not in json.dumps(config)
+        assert secrets["secret"] not in json.dumps(config)
+    api = functions[NAMES.function]["config"]
+    assert "REFKIT_API_URL" not in api["Environment"]["Variables"]  # taken from each request
+    assert (api["Handler"], api["Timeout"]) == ("app.app", 10)
+    scheduled = functions[NAMES.scheduled_function]["config"]
+    # Right after the first deploy, with no second run.
+    api_url = lifecycle.state["deploy"]["app"]["api_url"]
+    assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == api_url
+    assert (scheduled["Handler"], scheduled["Timeout"]) == ("chalicelib.api.schedule.due_work", 60)
+
+
+def test_schedule_rule_invokes_the_scheduled_function_every_minute(lifecycle: Lifecycle) -> None:
+    rules = lifecycle.after["deploy"]["rules"]
+    assert list(rules) == [NAMES.schedule_rule]
+    rule = rules[NAMES.schedule_rule]["rule"]
+    assert rule["ScheduleExpression"] == "rate(1 minute)"
+    assert rule["State"] == "ENABLED"
+    scheduled = lifecycle.after["deploy"]["functions"][NAMES.scheduled_function]
+    targets = rules[NAMES.schedule_rule]["targets"]
+    assert [target["Arn"] for target in targets] == [scheduled["config"]["FunctionArn"]]
+    (permission,) = scheduled["policy"]["Statement"]
+    assert permission["Principal"]["Service"] == "events.amazonaws.com"
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
 
 
 def test_code_package_carries_programs_without_secrets(lifecycle: Lifecycle) -> None:
@@ -221,7 +234,7 @@ def test_config_change_updates_only_the_api_and_the_changed_files(lifecycle: Lif
     assert re.search(r"= Site bucket .*up to date", output)
     assert re.search(r"\+ Upload to S3 .* uploaded, 0 deleted, \d+ unchanged", output)
     before, after = lifecycle.after["deploy"], lifecycle.after["changed"]
-    for kind in ("tables", "roles", "functions", "rest_apis", "buckets", "parameters"):
+    for kind in ("tables", "roles", "functions", "rules", "rest_apis", "buckets", "parameters"):
         assert list(after[kind]) == list(before[kind]), kind
     objects_before = before["buckets"][NAMES.bucket]["objects"]
     objects_after = after["buckets"][NAMES.bucket]["objects"]
@@ -234,7 +247,8 @@ def test_destroy_leaves_only_the_table_and_its_secrets(lifecycle: Lifecycle) -> 
     left = lifecycle.after["destroy"]
     assert list(left["tables"]) == [NAMES.table]
     assert list(left["parameters"]) == [NAMES.secrets_parameter]
-    for kind in ("roles", "functions", "rest_apis", "buckets", "log_groups", "distributions"):
+    kinds = ("roles", "functions", "rules", "rest_apis", "buckets", "log_groups", "distributions")
+    for kind in kinds:
         assert left[kind] == {}, kind
     assert "kept" in lifecycle.outputs["destroy"]
 
@@ -257,18 +271,18 @@ def test_printed_admin_key_is_accepted_by_the_deployed_table(lifecycle: Lifecycl
 
 def test_deployer_policy_allows_every_call_deploy_and_destroy_made(lifecycle: Lifecycle) -> None:
     policy = json.loads((Path(__file__).parents[2] / "docs" / "deployer-policy.json").read_text())
-    allowed = [a for s in policy["Statement"] for a in _as_list(s["Action"])]
+    allowed = [a for s in policy["Statement"] for a in as_list(s["Action"])]
     assert lifecycle.calls
     missing = sorted(
         action
-        for action in {_iam_action(*call) for call in lifecycle.calls}
-        if action is not None and not any(_matches(pattern, action) for pattern in allowed)
+        for action in {iam_action(*call) for call in lifecycle.calls}
+        if action is not None and not any(action_matches(pattern, action) for pattern in allowed)
     )
     assert missing == []
 
 
 def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycle) -> None:
-    replies = lifecycle.lambda_replies
+    replies = {name: run.reply for name, run in lifecycle.runs.items()}
     program = body_of(replies["program"])
     assert replies["program"]["statusCode"] == 200
     assert program["id"] == "beans"
@@ -280,111 +294,91 @@ def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycl
     assert referrer["link"].startswith(f"{api_url}/r/")
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
     assert referrer["stats_url"].startswith(site_url)
+    assert replies["conversion"]["statusCode"] == 201, replies["conversion"]
+    assert replies["refund"]["statusCode"] == 200, replies["refund"]
 
 
-def _run_deployed_code(run: Lifecycle, endpoint: str) -> dict[str, dict[str, Any]]:
-    (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
-        "*.zip"
+def test_scheduled_function_emails_the_referrer_with_links_to_the_deployed_api(
+    lifecycle: Lifecycle,
+) -> None:
+    assert lifecycle.runs["due_work"].reply is None
+    (raw,) = lifecycle.sent_emails
+    email = message_from_string(raw, policy=default)
+    assert isinstance(email, EmailMessage)
+    assert email["From"] == f"Bean There <{SENDER}>"
+    assert email["To"] == "Jane <jane@example.com>"
+    body = email.get_content()
+    code = body_of(lifecycle.runs["signed"].reply)["code"]
+    api_url = lifecycle.state["deploy"]["app"]["api_url"]
+    site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
+    assert f"Keep sharing your link: {api_url}/r/{code}\n" in body
+    assert f"See your numbers: {site_url}/stats/?t=" in body
+    assert f"To stop these emails: {api_url}/v1/unsubscribe/" in body
+    assert email["List-Unsubscribe"].startswith(f"<{api_url}/v1/unsubscribe/")
+
+
+def test_scheduled_function_flushes_metrics_each_run_and_none_when_idle(
+    lifecycle: Lifecycle,
+) -> None:
+    (line,) = [line for line in lifecycle.runs["due_work"].stdout.splitlines() if "_aws" in line]
+    emf = json.loads(line)
+    assert emf["Deliveries"] == [1.0]
+    names = [m["Name"] for m in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
+    assert names == ["Deliveries"]  # no reward was held (hold_days 0): no zero is sent
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "refkit"
+    idle = lifecycle.runs["due_work_idle"]
+    assert idle.reply is None
+    assert "_aws" not in idle.stdout
+    # An idle run reads the secrets (once per container; every run here is a cold start)
+    # and makes one Query per program for due rewards and one for due outbox messages.
+    operations = [(service, operation) for service, operation, _ in idle.calls]
+    assert sorted(operations) == [
+        ("dynamodb", "Query"),
+        ("dynamodb", "Query"),
+        ("ssm", "GetParameter"),
+    ]
+    assert all(
+        params.get("IndexName") == "GSI1" for _, _, params in idle.calls if "TableName" in params
     )
-    function = client("lambda", endpoint).get_function(FunctionName=NAMES.function)
-    environment = function["Configuration"]["Environment"]["Variables"]
-    api_id = run.state["deploy"]["app"]["api_url"].split("//")[1].split(".")[0]
-    resource = "/v1/programs/{program}/referrers"
-    path = "/v1/programs/beans/referrers"
-    email = "jane@example.com"
-    signature = hmac.new(IDENTITY_SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
-    events = {
-        "program": proxy_event(
-            "GET", "/v1/programs/{program}", "/v1/programs/beans", {"program": "beans"}
-        ),
-        "unsigned": proxy_event("POST", resource, path, {"program": "beans"}, {"email": email}),
-        "signed": proxy_event(
-            "POST",
-            resource,
-            path,
-            {"program": "beans"},
-            {"email": email, "name": "Jane", "signature": signature},
-            api_id=api_id,
-        ),
-    }
-    return {
-        name: invoke_package(package, run.workdir, environment, event)
-        for name, event in events.items()
-    }
 
 
-def _stored_admin_key(endpoint: str, output: str) -> AdminKey | None:
-    printed = re.search(r"Admin key\s+(rk_\S+)", output)
-    if printed is None:
-        return None
-    store = DynamoStore(client("dynamodb", endpoint), NAMES.table)
-    return store.get_admin_key(hash_key(printed.group(1)))
+def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifecycle) -> None:
+    roles = lifecycle.after["deploy"]["roles"]
+    api_policy, *_ = roles[NAMES.role]["policies"].values()
+    scheduled_policy_doc, *_ = roles[NAMES.scheduled_role]["policies"].values()
+    runs = lifecycle.runs
+    api_calls = [c for name, run in runs.items() if not name.startswith("due_") for c in run.calls]
+    scheduled_calls = runs["due_work"].calls + runs["due_work_idle"].calls
+    assert denied(api_policy, api_calls, NAMES) == []
+    assert denied(scheduled_policy_doc, scheduled_calls, NAMES) == []
+    # What was exercised: secrets, items, both indexes, a batch read (the refund), a
+    # transaction, and the email through SES.
+    api_operations = {(service, operation) for service, operation, _ in api_calls}
+    assert {
+        ("ssm", "GetParameter"),
+        ("dynamodb", "TransactWriteItems"),
+        ("dynamodb", "BatchGetItem"),
+    } <= api_operations
+    scheduled_operations = {(service, operation) for service, operation, _ in scheduled_calls}
+    assert {("ssm", "GetParameter"), ("dynamodb", "Query"), ("sesv2", "SendEmail")} <= (
+        scheduled_operations
+    )
+    # The check can fail: the API handler's role may not send the email the scheduled
+    # function sent, and without BatchGetItem the refund would be refused.
+    assert denied(api_policy, scheduled_calls, NAMES) == [
+        f"{action} on arn:aws:ses:{REGION}:{ACCOUNT}:identity/{SENDER} or "
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/beanthere.example"
+        for action in ("ses:SendEmail", "ses:SendRawEmail")
+    ]
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
+    assert allows(api_policy, "dynamodb:BatchGetItem", table_arn)
+    without_batch = _without_action(api_policy, "dynamodb:BatchGetItem")
+    assert denied(without_batch, api_calls, NAMES) == [f"dynamodb:BatchGetItem on {table_arn}"]
 
 
-# botocore operation -> IAM action, where the two differ.
-_ACTION_NAMES = {
-    "s3:ListObjectsV2": "s3:ListBucket",
-    "s3:HeadObject": "s3:GetObject",
-    "s3:HeadBucket": "s3:ListBucket",
-    "s3:DeleteObjects": "s3:DeleteObject",
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
-    "s3:DeleteBucketWebsite": "s3:DeleteBucketWebsite",
-    "lambda:GetFunctionConfiguration": "lambda:GetFunctionConfiguration",
-    "lambda:ListTags": "lambda:ListTags",
-}
-
-
-def _iam_action(service: str, operation: str, method: str) -> str | None:
-    if service == "sts" and operation == "GetCallerIdentity":
-        return None  # needs no permission
-    if service == "apigateway":
-        return f"apigateway:{method}"
-    action = f"{service}:{operation}"
-    return _ACTION_NAMES.get(action, action)
-
-
-def _matches(pattern: str, action: str) -> bool:
-    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), action) is not None
-
-
-def _as_list(value: Any) -> list[str]:
-    return value if isinstance(value, list) else [value]
-
-
-class _recording:
-    """Records (service, operation, HTTP method) of every AWS call made while active."""
-
-    active = False
-
-    def __init__(self, calls: set[tuple[str, str, str]]) -> None:
-        self.calls = calls
-        self.original = botocore.client.BaseClient._make_api_call
-
-    def __enter__(self) -> None:
-        calls, original = self.calls, self.original
-
-        def recorded(client: Any, operation: str, params: Any) -> Any:
-            if _recording.active:
-                model = client.meta.service_model
-                method = model.operation_model(operation).http.get("method", "")
-                calls.add((model.signing_name or model.endpoint_prefix, operation, method))
-            return original(client, operation, params)
-
-        _recording.active = True
-        botocore.client.BaseClient._make_api_call = recorded  # type: ignore[method-assign]
-
-    def __exit__(self, *exc: object) -> None:
-        _recording.active = False
-        botocore.client.BaseClient._make_api_call = self.original  # type: ignore[method-assign]
-
-
-class _paused:
-    def __init__(self, calls: set[tuple[str, str, str]]) -> None:
-        self.calls = calls
-
-    def __enter__(self) -> None:
-        _recording.active = False
-
-    def __exit__(self, *exc: object) -> None:
-        _recording.active = True
+def _without_action(policy: dict[str, Any], action: str) -> dict[str, Any]:
+    statements = [
+        {**s, "Action": [a for a in as_list(s["Action"]) if a != action]}
+        for s in policy["Statement"]
+    ]
+    return {**policy, "Statement": statements}

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from refkit.cli import main
-from refkit.deploy.policy import cloudformation_names, lambda_policy
+from refkit.deploy.policy import cloudformation_names, lambda_policy, scheduled_policy
 
-from .conftest import IDENTITY_SECRET, make_workdir
+from .conftest import IDENTITY_SECRET, SENDER, make_workdir
 
 pytestmark = pytest.mark.deploy
 
@@ -71,17 +71,54 @@ def test_table_is_retained_with_its_settings(packaged: Path) -> None:
     assert {i["IndexName"] for i in properties["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
 
 
-def test_function_policy_is_the_deploy_policy_on_the_stack_account(packaged: Path) -> None:
+def test_each_function_has_its_deploy_policy_on_the_stack_account(packaged: Path) -> None:
     resources = template_of(packaged)["Resources"]
-    (policy,) = resources["ApiHandlerRole"]["Properties"]["Policies"]
-    assert policy["PolicyDocument"] == lambda_policy(cloudformation_names("prod"))
-    for statement in policy["PolicyDocument"]["Statement"]:
-        for resource in statement["Resource"]:
-            assert resource != "*"
-            assert "${AWS::AccountId}" in resource["Fn::Sub"]
-    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert variables["REFKIT_TABLE"] == "refkit-prod"
-    assert variables["REFKIT_SITE_URL"] == {"Fn::GetAtt": ["SiteBucket", "WebsiteURL"]}
+    names = cloudformation_names("prod")
+    expected = {
+        "ApiHandlerRole": lambda_policy(names),
+        "DueWorkRole": scheduled_policy(names, (SENDER,)),
+    }
+    for role, document in expected.items():
+        (policy,) = resources[role]["Properties"]["Policies"]
+        assert policy["PolicyDocument"] == document
+        for statement in policy["PolicyDocument"]["Statement"]:
+            for resource in statement["Resource"]:
+                assert resource != "*"
+                assert "${AWS::AccountId}" in resource["Fn::Sub"]
+    assert resources["APIHandler"]["Properties"]["Role"] == {
+        "Fn::GetAtt": ["ApiHandlerRole", "Arn"]
+    }
+    assert resources["DueWork"]["Properties"]["Role"] == {"Fn::GetAtt": ["DueWorkRole", "Arn"]}
+
+
+def test_both_functions_with_their_environment_log_groups_and_the_schedule(
+    packaged: Path,
+) -> None:
+    resources = template_of(packaged)["Resources"]
+    site_url = {"Fn::GetAtt": ["SiteBucket", "WebsiteURL"]}
+    functions = {"APIHandler": "refkit-prod", "DueWork": "refkit-prod-due_work"}
+    for resource, name in functions.items():
+        function = resources[resource]
+        properties = function["Properties"]
+        assert properties["FunctionName"] == name
+        variables = properties["Environment"]["Variables"]
+        assert variables["REFKIT_TABLE"] == "refkit-prod"
+        assert variables["REFKIT_SECRETS_PARAMETER"] == "/refkit/prod/secrets"
+        assert variables["REFKIT_SITE_URL"] == site_url
+        group = resources[f"{resource}LogGroup"]["Properties"]
+        assert group == {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30}
+        assert f"{resource}LogGroup" in function["DependsOn"]
+    api = resources["APIHandler"]["Properties"]
+    assert "REFKIT_API_URL" not in api["Environment"]["Variables"]
+    scheduled = resources["DueWork"]["Properties"]
+    assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == {
+        "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+    }
+    assert scheduled["Handler"] == "chalicelib.api.schedule.due_work"
+    assert scheduled["Timeout"] == 60
+    assert scheduled["Events"] == {
+        "DueWorkEvent": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 minute)"}}
+    }
     assert (
         resources["SiteBucket"]["Properties"]["WebsiteConfiguration"]["IndexDocument"]
         == "index.html"

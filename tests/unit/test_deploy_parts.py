@@ -1,19 +1,28 @@
-"""The pure parts of `refkit deploy`: names, the function's IAM policy, upload rules, and
+"""The pure parts of `refkit deploy`: names, the functions' IAM policies, upload rules, and
 the CloudFront config comparison."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore import xform_name
+from chalice.app import ScheduledEventConfig
 
 from refkit.deploy import cdn
 from refkit.deploy.errors import DeployError
 from refkit.deploy.keys import public_programs
-from refkit.deploy.names import Names, check_bucket_name, check_stage
-from refkit.deploy.policy import cloudformation_names, lambda_policy
+from refkit.deploy.names import SCHEDULED, Names, check_bucket_name, check_stage
+from refkit.deploy.policy import (
+    cloudformation_names,
+    email_senders,
+    lambda_policy,
+    scheduled_policy,
+)
 from refkit.deploy.upload import (
     LONG_CACHE,
     NO_CACHE,
@@ -54,6 +63,24 @@ def test_names_derive_from_stage_account_and_region() -> None:
         ".s3-website-eu-west-1.amazonaws.com"
     )
     assert Names("prod", "eu-west-1", "1", "mine").bucket == "mine"
+    assert NAMES.functions == {"api_handler": "refkit-prod", "due_work": "refkit-prod-due_work"}
+    assert NAMES.roles == {
+        "api_handler": "refkit-prod-api_handler",
+        "due_work": "refkit-prod-due_work",
+    }
+    assert NAMES.schedule_rule == "refkit-prod-due_work-event"
+    assert NAMES.api_url("abc") == "https://abc.execute-api.eu-central-1.amazonaws.com/api"
+    china = Names("prod", "cn-north-1", "1").api_url("abc")
+    assert china == "https://abc.execute-api.cn-north-1.amazonaws.com.cn/api"
+
+
+def test_the_app_has_exactly_the_scheduled_function_deploy_knows() -> None:
+    # A new schedule needs its own role, policy and log group in deploy: fail until it has.
+    from app import app
+
+    scheduled = [e for e in app.event_sources if isinstance(e, ScheduledEventConfig)]
+    assert [e.name for e in scheduled] == [SCHEDULED]
+    assert len(app.event_sources) == 1
 
 
 def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> None:
@@ -71,23 +98,53 @@ def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> No
         assert not any(action.endswith("*") for action in statement["Action"])
 
 
-def test_policy_covers_every_table_call_the_store_makes() -> None:
-    source = (Path(__file__).parents[2] / "functions/chalicelib/store/dynamo.py").read_text()
-    granted = {a for s in lambda_policy(NAMES)["Statement"] for a in s["Action"]}
-    per_item = {"TransactWriteItems": {"PutItem", "UpdateItem", "ConditionCheckItem"}}
-    for call, action in [
-        ("get_item", "GetItem"),
-        ("put_item", "PutItem"),
-        ("update_item", "UpdateItem"),
-        ("delete_item", "DeleteItem"),
-        ("query", "Query"),
-        ("transact_write_items", "TransactWriteItems"),
-    ]:
-        if f"_client.{call}(" in source:
-            needed = per_item.get(action, {action})
-            assert {f"dynamodb:{a}" for a in needed} <= granted, call
-    for call in ("scan(", "batch_write_item(", "batch_get_item("):
-        assert f"_client.{call}" not in source, f"{call} is not granted: add it to policy.py"
+def test_policies_cover_every_table_call_the_store_makes() -> None:
+    store = Path(__file__).parents[2] / "functions/chalicelib/store"
+    # table.py creates the table for `refkit dev` and deploy; the Lambda functions never do.
+    source = "\n".join(p.read_text() for p in sorted(store.glob("*.py")) if p.name != "table.py")
+    operations = botocore.session.get_session().get_service_model("dynamodb").operation_names
+    called = {op for op in operations if re.search(rf"\.{xform_name(op)}\(", source)}
+    assert {"Query", "BatchGetItem", "TransactWriteItems", "UpdateItem"} <= called
+    per_item = {
+        "TransactWriteItems": {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"},
+    }
+    for policy in (lambda_policy(NAMES), scheduled_policy(NAMES, ("a@b.example",))):
+        granted = {a for s in policy["Statement"] for a in s["Action"]}
+        for operation in sorted(called):
+            needed = per_item.get(operation, {operation})
+            assert {f"dynamodb:{a}" for a in needed} <= granted, f"{operation}: add to policy.py"
+
+
+def test_scheduled_policy_sends_only_as_the_configured_senders() -> None:
+    document = {
+        "programs": [
+            _program("a", {"from": "Shop <Rewards@Shop.Example>"}),
+            _program("b", {"from": "news@other.example"}),
+            _program("c", None),
+        ]
+    }
+    senders = email_senders(document)
+    assert senders == ("Rewards@shop.example", "news@other.example")
+    by_sid = {s["Sid"]: s for s in scheduled_policy(NAMES, senders)["Statement"]}
+    identity = "arn:aws:ses:eu-central-1:111122223333:identity"
+    assert by_sid["SendEmail"]["Action"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert by_sid["SendEmail"]["Resource"] == [
+        f"{identity}/Rewards@shop.example",
+        f"{identity}/news@other.example",
+        f"{identity}/other.example",
+        f"{identity}/shop.example",
+    ]
+    assert by_sid["Logs"]["Resource"] == [
+        "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/refkit-prod-due_work"
+        ":log-stream:*"
+    ]
+    without_emails = scheduled_policy(NAMES, email_senders({"programs": [_program("c", None)]}))
+    assert "SendEmail" not in {s["Sid"] for s in without_emails["Statement"]}
+    assert not any(
+        action.startswith("ses:")
+        for s in lambda_policy(NAMES)["Statement"]
+        for action in s["Action"]
+    )
 
 
 def test_cloudformation_policy_uses_the_stack_account() -> None:
@@ -145,3 +202,18 @@ def test_cloudfront_echo_with_defaults_is_not_a_difference() -> None:
     assert not cdn._differs(echoed, wanted)
     echoed["Origins"]["Items"][0]["OriginAccessControlId"] = "OTHER"
     assert cdn._differs(echoed, wanted)
+
+
+def _program(program_id: str, emails: dict[str, str] | None) -> dict[str, Any]:
+    program: dict[str, Any] = {
+        "id": program_id,
+        "name": program_id.upper(),
+        "landing_url": "https://shop.example/",
+        "rewards": {
+            "referrer": {"text": "$5", "kind": "credit", "amount": 5},
+            "friend": {"text": "$5", "kind": "credit", "amount": 5},
+        },
+    }
+    if emails is not None:
+        program["emails"] = emails
+    return program

@@ -1,9 +1,11 @@
 """The API: the Chalice project staged into a build folder with this stage's settings, then
-deployed with Chalice's own deployer (Lambda function, IAM role, API Gateway REST API).
+deployed with Chalice's own deployer: two Lambda functions (the API handler and the
+scheduled function), a role and policy for each, the API Gateway REST API, and the
+EventBridge rule that invokes the scheduled function every minute.
 
 The staged copy keeps the checkout clean and makes the deploy reproducible: its content
-(code, config, policy, programs) is fingerprinted, and an unchanged fingerprint with the
-function and API still in place means there is nothing to deploy."""
+(code, config, policies, programs) is fingerprinted, and an unchanged fingerprint with the
+functions, API and rule still in place means there is nothing to deploy."""
 
 from __future__ import annotations
 
@@ -35,12 +37,15 @@ from chalice.utils import UI, OSUtils
 from .. import FUNCTIONS_DIR
 from .aws import Aws
 from .errors import DeployError
-from .names import API_GATEWAY_STAGE, Names
-from .policy import log_group
+from .names import API_GATEWAY_STAGE, APP_NAME, SCHEDULED, Names
+from .policy import log_groups
 from .state import Outcome
 
 LAMBDA_MEMORY_MB = 256
 LAMBDA_TIMEOUT_S = 10
+# The scheduled function stops taking new deliveries after 40 s (domain/dispatch.py) and
+# then finishes the one in hand (a webhook waits at most 10 s): a minute covers it.
+SCHEDULED_TIMEOUT_S = 60
 LOG_RETENTION_DAYS = 30
 
 
@@ -52,11 +57,21 @@ class AppResult:
     fingerprint: str
 
 
+@dataclass(frozen=True)
+class StageSettings:
+    """What the staged project carries besides the code: `environment` for every function,
+    `function_environment` added per function, and each function's policy (all by Chalice
+    function name)."""
+
+    environment: dict[str, str]
+    function_environment: dict[str, dict[str, str]]
+    policies: dict[str, dict[str, Any]]
+
+
 def stage_project(
     project: Path,
     names: Names,
-    environment: dict[str, str],
-    policy: dict[str, Any],
+    settings: StageSettings,
     programs: dict[str, Any],
     deployed: dict[str, Any] | None,
 ) -> str:
@@ -74,16 +89,55 @@ def stage_project(
     chalice_dir = project / ".chalice"
     chalice_dir.mkdir(exist_ok=True)
     config = json.loads((FUNCTIONS_DIR / ".chalice" / "config.json").read_text())
-    config["stages"] = {names.stage: _stage_config(names, environment)}
+    config["stages"] = {names.stage: _stage_config(names, settings)}
     (chalice_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True))
-    (chalice_dir / f"policy-{names.stage}.json").write_text(json.dumps(policy, indent=2))
+    for stale in chalice_dir.glob("policy-*.json"):
+        stale.unlink()
+    for function, policy in settings.policies.items():
+        (chalice_dir / policy_file(names, function)).write_text(json.dumps(policy, indent=2))
     deployed_file = chalice_dir / "deployed" / f"{names.stage}.json"
     if deployed:
         deployed_file.parent.mkdir(exist_ok=True)
         deployed_file.write_text(json.dumps(deployed, indent=2))
     else:
         deployed_file.unlink(missing_ok=True)
-    return _fingerprint(project, names)
+    return _fingerprint(project, names, sorted(settings.policies))
+
+
+def policy_file(names: Names, function: str) -> str:
+    return f"policy-{function}-{names.stage}.json"
+
+
+def reserve_rest_api(aws: Aws, names: Names, deployed: dict[str, Any]) -> dict[str, Any]:
+    """Chalice's deployment record with a REST API in it: the recorded one if it still
+    exists, else a new, empty one. The scheduled function's environment carries the API's
+    address, which only exists once the API does; creating it before Chalice runs makes the
+    address known up front, so one deploy sets it and the function never runs without it.
+    Chalice then fills the API in as it does any API it deployed before."""
+    apigateway = aws.client("apigateway")
+    rest_api_id = resource_of(deployed, "rest_api").get("rest_api_id")
+    if rest_api_id:
+        try:
+            apigateway.get_rest_api(restApiId=rest_api_id)
+            return deployed
+        except apigateway.exceptions.NotFoundException:
+            pass
+    rest_api_id = apigateway.create_rest_api(
+        name=APP_NAME, endpointConfiguration={"types": ["EDGE"]}
+    )["id"]
+    reserved = {
+        "name": "rest_api",
+        "resource_type": "rest_api",
+        "rest_api_id": rest_api_id,
+        "rest_api_url": f"{names.api_url(rest_api_id)}/",
+    }
+    resources = [r for r in deployed.get("resources", []) if r.get("name") != "rest_api"]
+    return {
+        "schema_version": "2.0",
+        "backend": "api",
+        **deployed,
+        "resources": [*resources, reserved],
+    }
 
 
 def deploy_app(
@@ -91,7 +145,8 @@ def deploy_app(
 ) -> AppResult:
     """Deploy unless nothing changed. `record(deployed)` is called with whatever Chalice
     created, even when it fails half-way, so nothing it made goes unrecorded."""
-    ensure_log_group(aws.client("logs"), log_group(names))
+    for group in log_groups(names):
+        ensure_log_group(aws.client("logs"), group)
     deployed = known.get("chalice") or {}
     if known.get("fingerprint") == fingerprint and _still_there(aws, names, deployed):
         return AppResult(Outcome(False, "unchanged"), api_url_of(deployed), deployed, fingerprint)
@@ -104,9 +159,7 @@ def deploy_app(
         deployed = deployer.deploy(config, chalice_stage_name=names.stage)
     except BaseException as exc:
         if executor.resource_values:
-            record(
-                {"resources": executor.resource_values, "schema_version": "2.0", "backend": "api"}
-            )
+            record(_merged(deployed, executor.resource_values))
         if isinstance(exc, ChaliceDeploymentError):
             raise DeployError(f"deploying the API failed: {_first_line(exc)}") from exc
         raise
@@ -145,16 +198,35 @@ def api_url_of(deployed: dict[str, Any]) -> str:
     return str(resource_of(deployed, "rest_api").get("rest_api_url", "")).rstrip("/")
 
 
-def _stage_config(names: Names, environment: dict[str, str]) -> dict[str, Any]:
+def _stage_config(names: Names, settings: StageSettings) -> dict[str, Any]:
+    # No stage-wide policy file: a function added to the app without its own policy makes
+    # Chalice stop with an error rather than deploy it with another function's access.
+    functions: dict[str, dict[str, Any]] = {
+        function: {
+            "iam_policy_file": policy_file(names, function),
+            "environment_variables": settings.function_environment.get(function, {}),
+        }
+        for function in settings.policies
+    }
+    if SCHEDULED in functions:
+        functions[SCHEDULED]["lambda_timeout"] = SCHEDULED_TIMEOUT_S
     return {
         "api_gateway_stage": API_GATEWAY_STAGE,
         "autogen_policy": False,
-        "iam_policy_file": f"policy-{names.stage}.json",
-        "environment_variables": environment,
+        "environment_variables": settings.environment,
+        "lambda_functions": functions,
         "lambda_memory_size": LAMBDA_MEMORY_MB,
         "lambda_timeout": LAMBDA_TIMEOUT_S,
         "tags": {"refkit:stage": names.stage},
     }
+
+
+def _merged(known: dict[str, Any], made: list[dict[str, Any]]) -> dict[str, Any]:
+    """The known record updated with what an interrupted deploy made: resources it had not
+    reached yet (the reserved REST API among them) stay recorded."""
+    made_names = {resource["name"] for resource in made}
+    kept = [r for r in known.get("resources", []) if r.get("name") not in made_names]
+    return {"schema_version": "2.0", "backend": "api", "resources": [*kept, *made]}
 
 
 def _deployer(client: TypedAWSClient, config: Any, executor: Executor) -> Deployer:
@@ -180,22 +252,28 @@ def _deployer(client: TypedAWSClient, config: Any, executor: Executor) -> Deploy
 
 def _still_there(aws: Aws, names: Names, deployed: dict[str, Any]) -> bool:
     rest_api_id = resource_of(deployed, "rest_api").get("rest_api_id")
-    if not rest_api_id:
+    if not rest_api_id or not resource_of(deployed, "lambda_function"):
         return False
-    lam, apigateway = aws.client("lambda"), aws.client("apigateway")
+    lam, apigateway, events = (aws.client(s) for s in ("lambda", "apigateway", "events"))
     try:
-        lam.get_function(FunctionName=names.function)
+        for function in names.functions.values():
+            lam.get_function(FunctionName=function)
         apigateway.get_rest_api(restApiId=rest_api_id)
-    except (lam.exceptions.ResourceNotFoundException, apigateway.exceptions.NotFoundException):
+        events.describe_rule(Name=names.schedule_rule)
+    except (
+        lam.exceptions.ResourceNotFoundException,
+        apigateway.exceptions.NotFoundException,
+        events.exceptions.ResourceNotFoundException,
+    ):
         return False
     return True
 
 
-def _fingerprint(project: Path, names: Names) -> str:
+def _fingerprint(project: Path, names: Names, functions: list[str]) -> str:
     place = f"{names.stage} {names.region} {names.account}"
     digest = hashlib.sha256(f"{chalice_version} {sys.version_info[:2]} {place}".encode())
     files = [project / "app.py", project / "requirements.txt", project / ".chalice" / "config.json"]
-    files += [project / ".chalice" / f"policy-{names.stage}.json"]
+    files += [project / ".chalice" / policy_file(names, function) for function in functions]
     files += sorted(p for p in (project / "chalicelib").rglob("*") if p.is_file())
     for path in files:
         digest.update(path.relative_to(project).as_posix().encode() + b"\0")

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from ..config import load_config
 from . import bucket, cdn, upload
-from .app import deploy_app, stage_project
+from .app import StageSettings, api_url_of, deploy_app, reserve_rest_api, stage_project
 from .aws import AWS_ERRORS, Aws, connect, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
-from .names import Names, check_bucket_name, check_stage
-from .policy import lambda_policy, log_group
+from .names import SCHEDULED, Names, check_bucket_name, check_stage
+from .policy import function_policies, log_groups
 from .state import DEFAULT_STATE_DIR, Outcome, StateFile
 from .table import ensure_table
 
@@ -75,7 +75,7 @@ def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
     run.step("First admin key", run.admin_key)
     run.step("Secrets (SSM SecureString)", run.secrets)
     run.step("Site bucket" + (" and CloudFront" if options.cdn else ""), run.site_bucket)
-    run.step("API (Chalice: Lambda, IAM role, API Gateway)", run.api)
+    run.step("API (Chalice: Lambda functions, IAM roles, API Gateway, schedule)", run.api)
     run.step("Site and widget build", run.build)
     run.step("Upload to S3", run.upload)
     return run.result
@@ -183,20 +183,26 @@ class _Run:
 
     def api(self) -> Outcome:
         known = self.state.section("app")
+        chalice = reserve_rest_api(self.aws, self.names, known.get("chalice") or {})
+        if chalice != known.get("chalice"):
+            known = {**known, **self._app_names(), "chalice": chalice, "fingerprint": None}
+            self.state.record("app", known)
         environment = {
             "REFKIT_TABLE": self.names.table,
             "REFKIT_SITE_URL": self.result.site_url,
             # Pinned to a version, so new secrets reach new containers only via a deploy.
             "REFKIT_SECRETS_PARAMETER": f"{self.names.secrets_parameter}:{self.secrets_version}",
         }
+        settings = StageSettings(
+            environment,
+            # The API handler derives its address from each request (right behind a custom
+            # domain too); the scheduled function has no request, and emails need links.
+            {SCHEDULED: {"REFKIT_API_URL": api_url_of(chalice)}},
+            function_policies(self.names, self.document),
+        )
         project = self.options.build_dir / "chalice" / self.names.stage
         fingerprint = stage_project(
-            project,
-            self.names,
-            environment,
-            lambda_policy(self.names),
-            public_programs(self.document),
-            known.get("chalice"),
+            project, self.names, settings, public_programs(self.document), chalice
         )
 
         def record(deployed: dict[str, Any]) -> None:
@@ -254,9 +260,10 @@ class _Run:
 
     def _app_names(self) -> dict[str, Any]:
         return {
-            "function": self.names.function,
-            "role": self.names.role,
-            "log_group": log_group(self.names),
+            "functions": sorted(self.names.functions.values()),
+            "roles": sorted(self.names.roles.values()),
+            "log_groups": log_groups(self.names),
+            "schedule_rule": self.names.schedule_rule,
         }
 
 

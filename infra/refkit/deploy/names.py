@@ -9,6 +9,10 @@ from .errors import DeployError
 
 APP_NAME = "refkit"
 API_GATEWAY_STAGE = "api"
+# Chalice's names of the app's functions: the API handler, and the scheduled function of
+# functions/chalicelib/api/schedule.py (approvals and outbox delivery, every minute).
+API_HANDLER = "api_handler"
+SCHEDULED = "due_work"
 STAGE_RE = re.compile(r"[a-z][a-z0-9-]{0,14}[a-z0-9]|[a-z]")
 BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
@@ -66,7 +70,32 @@ class Names:
     @property
     def role(self) -> str:
         # Chalice's name for the role of a function with its own policy file.
-        return f"{APP_NAME}-{self.stage}-api_handler"
+        return f"{APP_NAME}-{self.stage}-{API_HANDLER}"
+
+    @property
+    def scheduled_function(self) -> str:
+        # Chalice names every function but the API handler "<app>-<stage>-<name>", and its
+        # role (with its own policy file) the same.
+        return f"{APP_NAME}-{self.stage}-{SCHEDULED}"
+
+    @property
+    def scheduled_role(self) -> str:
+        return self.scheduled_function
+
+    @property
+    def schedule_rule(self) -> str:
+        """The EventBridge rule that invokes the scheduled function."""
+        return f"{APP_NAME}-{self.stage}-{SCHEDULED}-event"
+
+    @property
+    def functions(self) -> dict[str, str]:
+        """Lambda function name by Chalice function name."""
+        return {API_HANDLER: self.function, SCHEDULED: self.scheduled_function}
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """IAM role name by Chalice function name: one role (and policy) per function."""
+        return {API_HANDLER: self.role, SCHEDULED: self.scheduled_role}
 
     @property
     def secrets_parameter(self) -> str:
@@ -104,3 +133,8 @@ class Names:
     @property
     def table_arn(self) -> str:
         return self.arn("dynamodb", f"table/{self.table}")
+
+    def api_url(self, rest_api_id: str) -> str:
+        """The REST API's address, as Chalice reports it (without the trailing slash)."""
+        suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        return f"https://{rest_api_id}.execute-api.{self.region}.{suffix}/{API_GATEWAY_STAGE}"

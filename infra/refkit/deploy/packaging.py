@@ -20,16 +20,19 @@ from chalice.cli.factory import CLIFactory
 from chalicelib.store.table import TTL_ATTRIBUTE, table_definition
 
 from ..config import load_config
-from .app import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, stage_project
+from .app import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, StageSettings, stage_project
 from .errors import DeployError
 from .keys import public_programs
-from .names import Names, check_stage
-from .policy import cloudformation_names, lambda_policy, log_group
+from .names import API_GATEWAY_STAGE, SCHEDULED, Names, check_stage
+from .policy import cloudformation_names, function_policies, log_group
 
 TEMPLATE = "sam.json"
 TABLE = "RefkitTable"
 BUCKET = "SiteBucket"
 FUNCTION = "APIHandler"
+SCHEDULED_FUNCTION = "DueWork"  # Chalice's resource name for the `due_work` function
+# Chalice's own EndpointURL output, without its trailing slash.
+API_URL = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + API_GATEWAY_STAGE
 
 
 @dataclass
@@ -54,10 +57,13 @@ def package(options: PackageOptions) -> list[Path]:
         "REFKIT_SECRETS_PARAMETER": names.secrets_parameter,
         "REFKIT_SITE_URL": "",  # replaced by the bucket's website URL below
     }
-    project = options.build_dir / "chalice-package" / options.stage
-    stage_project(
-        project, names, environment, lambda_policy(names), public_programs(document), None
+    settings = StageSettings(
+        environment,
+        {SCHEDULED: {"REFKIT_API_URL": ""}},  # replaced by the stack's REST API URL below
+        function_policies(names, document),
     )
+    project = options.build_dir / "chalice-package" / options.stage
+    stage_project(project, names, settings, public_programs(document), None)
     if options.out.exists():
         shutil.rmtree(options.out)
     _chalice_package(project, options.stage, options.out)
@@ -107,23 +113,37 @@ def add_stage_resources(template: dict[str, Any], names: Names) -> None:
             },
         },
     }
-    resources["APIHandlerLogGroup"] = {
-        "Type": "AWS::Logs::LogGroup",
-        "DeletionPolicy": "Delete",
-        "UpdateReplacePolicy": "Delete",
-        "Properties": {"LogGroupName": log_group(names), "RetentionInDays": LOG_RETENTION_DAYS},
-    }
-    function = resources[FUNCTION]
-    function["DependsOn"] = sorted({*function.get("DependsOn", []), "APIHandlerLogGroup"})
-    properties = function["Properties"]
-    properties["FunctionName"] = names.function
-    properties["MemorySize"] = LAMBDA_MEMORY_MB
-    variables = properties["Environment"]["Variables"]
-    variables["REFKIT_SITE_URL"] = {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}
+    for resource, name in (
+        (FUNCTION, names.function),
+        (SCHEDULED_FUNCTION, names.scheduled_function),
+    ):
+        _name_function(resources, resource, name)
+    scheduled = resources[SCHEDULED_FUNCTION]["Properties"]["Environment"]["Variables"]
+    scheduled["REFKIT_API_URL"] = {"Fn::Sub": API_URL}
     outputs = template.setdefault("Outputs", {})
+    outputs["ScheduledFunctionName"] = {"Value": {"Ref": SCHEDULED_FUNCTION}}
     outputs["SiteURL"] = {"Value": {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}}
     outputs["SiteBucket"] = {"Value": {"Ref": BUCKET}}
     outputs["TableName"] = {"Value": {"Ref": TABLE}}
+
+
+def _name_function(resources: dict[str, Any], resource: str, name: str) -> None:
+    """Give the function its stage's name and a log group with a retention period, created
+    before it (Lambda would otherwise create one that keeps logs forever)."""
+    group = f"{resource}LogGroup"
+    resources[group] = {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {"LogGroupName": log_group(name), "RetentionInDays": LOG_RETENTION_DAYS},
+    }
+    function = resources[resource]
+    function["DependsOn"] = sorted({*function.get("DependsOn", []), group})
+    properties = function["Properties"]
+    properties["FunctionName"] = name
+    properties["MemorySize"] = LAMBDA_MEMORY_MB
+    variables = properties["Environment"]["Variables"]
+    variables["REFKIT_SITE_URL"] = {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}
 
 
 def _table_properties(names: Names) -> dict[str, Any]:

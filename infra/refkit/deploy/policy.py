@@ -1,22 +1,30 @@
-"""The IAM policy of the API's Lambda function: exactly what the code calls, on this stage's
-own resources. Every statement is built here; a feature that needs more access (e.g. sending
-email) adds one builder to `_STATEMENTS`."""
+"""The IAM policies of the app's Lambda functions, one role and policy per function: exactly
+what each function's code calls, on this stage's own resources. Every statement is built
+here; a feature that needs more access adds one builder to `_STATEMENTS` (the API handler)
+or `_SCHEDULED_STATEMENTS` (the scheduled function).
+
+Both functions share the store module, so both get the same table and index actions; only
+the scheduled function delivers the outbox, so only its role may send email, and only from
+the senders the programs' `emails.from` name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from email.utils import parseaddr
 from typing import Any
 
+from chalicelib.domain.programs import parse_programs
 from chalicelib.store.table import table_definition
 
-from .names import Names
+from .names import API_HANDLER, SCHEDULED, Names
 
 Statement = dict[str, Any]
 
-# The calls chalicelib/store/dynamo.py makes. TransactWriteItems is authorized per item
-# action, hence ConditionCheckItem.
+# The calls chalicelib/store/*.py make. TransactWriteItems is authorized per item action,
+# hence ConditionCheckItem; BatchGetItem reads rewards (refunds, approvals).
 TABLE_ACTIONS = (
     "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
@@ -24,12 +32,49 @@ TABLE_ACTIONS = (
     "dynamodb:Query",
 )
 INDEX_ACTIONS = ("dynamodb:Query",)
+# SES API v2 SendEmail with raw content is authorized as both actions.
+SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+
+
+def function_policies(names: Names, document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The policy document of each function, by Chalice function name."""
+    return {
+        API_HANDLER: lambda_policy(names),
+        SCHEDULED: scheduled_policy(names, email_senders(document)),
+    }
 
 
 def lambda_policy(names: Names) -> dict[str, Any]:
-    """The policy document. With `cloudformation_names` the ARNs are `Fn::Sub` templates."""
-    statements = [build(names) for build in _STATEMENTS]
-    return {"Version": "2012-10-17", "Statement": [_for_template(s) for s in statements]}
+    """The API handler's policy. With `cloudformation_names` the ARNs are `Fn::Sub`
+    templates."""
+    return _document([build(names) for build in _STATEMENTS])
+
+
+def scheduled_policy(names: Names, senders: tuple[str, ...]) -> dict[str, Any]:
+    """The scheduled function's policy: the API handler's table, index and secrets
+    statements, its own log group, and SES sending as `senders` (none: no SES statement)."""
+    statements = [build(names) for build in _SCHEDULED_STATEMENTS]
+    if senders:
+        statements.append(_sending(names, senders))
+    return _document(statements)
+
+
+def email_senders(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The bare addresses of every program's `emails.from`, sorted, without duplicates."""
+    addresses = set()
+    for program in parse_programs(dict(document)).programs.values():
+        emails = program.incentives.emails
+        if emails is not None and emails.sender:
+            local, _, domain = parseaddr(emails.sender)[1].rpartition("@")
+            addresses.add(f"{local}@{domain.lower()}")
+    return tuple(sorted(addresses))
+
+
+def sender_identity_arns(names: Names, senders: tuple[str, ...]) -> list[str]:
+    """SES authorizes a send against the identity that verified the sender: the address
+    itself or its domain, whichever the account verified. Both are allowed, nothing else."""
+    identities = sorted({*senders, *(sender.rpartition("@")[2] for sender in senders)})
+    return [names.arn("ses", f"identity/{identity}") for identity in identities]
 
 
 def index_arns(names: Names) -> list[str]:
@@ -37,12 +82,16 @@ def index_arns(names: Names) -> list[str]:
     return [f"{names.table_arn}/index/{index['IndexName']}" for index in indexes]
 
 
-def log_group(names: Names) -> str:
-    return f"/aws/lambda/{names.function}"
+def log_group(function: str) -> str:
+    return f"/aws/lambda/{function}"
 
 
-def log_group_arn(names: Names) -> str:
-    return names.arn("logs", f"log-group:{log_group(names)}")
+def log_groups(names: Names) -> list[str]:
+    return [log_group(function) for function in names.functions.values()]
+
+
+def log_group_arn(names: Names, function: str) -> str:
+    return names.arn("logs", f"log-group:{log_group(function)}")
 
 
 def cloudformation_names(stage: str) -> Names:
@@ -69,13 +118,21 @@ def _indexes(names: Names) -> Statement:
 
 
 def _logs(names: Names) -> Statement:
+    return _logs_of(names, names.function)
+
+
+def _scheduled_logs(names: Names) -> Statement:
+    return _logs_of(names, names.scheduled_function)
+
+
+def _logs_of(names: Names, function: str) -> Statement:
     # The log group is created by deploy (with a retention period), so the function only
     # writes streams into it; stream names are chosen by Lambda, hence the one wildcard.
     return {
         "Sid": "Logs",
         "Effect": "Allow",
         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-        "Resource": [f"{log_group_arn(names)}:log-stream:*"],
+        "Resource": [f"{log_group_arn(names, function)}:log-stream:*"],
     }
 
 
@@ -90,7 +147,26 @@ def _secrets(names: Names) -> Statement:
     }
 
 
+def _sending(names: Names, senders: tuple[str, ...]) -> Statement:
+    return {
+        "Sid": "SendEmail",
+        "Effect": "Allow",
+        "Action": list(SEND_ACTIONS),
+        "Resource": sender_identity_arns(names, senders),
+    }
+
+
 _STATEMENTS: tuple[Callable[[Names], Statement], ...] = (_table, _indexes, _logs, _secrets)
+_SCHEDULED_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
+    _table,
+    _indexes,
+    _scheduled_logs,
+    _secrets,
+)
+
+
+def _document(statements: list[Statement]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [_for_template(s) for s in statements]}
 
 
 def _for_template(statement: Statement) -> Statement:

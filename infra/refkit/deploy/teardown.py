@@ -21,6 +21,7 @@ from .deployment import Reporter
 from .errors import DeployError
 from .keys import delete_secrets
 from .names import Names, check_stage
+from .policy import log_groups
 from .state import DEFAULT_STATE_DIR, Outcome, StateFile
 from .table import delete_table
 
@@ -57,7 +58,10 @@ def destroy(options: DestroyOptions, reporter: Reporter) -> list[tuple[str, Outc
     steps: list[tuple[str, Callable[[], Outcome]]] = [
         ("CloudFront", lambda: _cdn(aws.client("cloudfront"), state)),
         ("Site bucket", lambda: _bucket(aws.client("s3"), state)),
-        ("API (API Gateway, Lambda, IAM role, logs)", lambda: _api(aws, names, state)),
+        (
+            "API (schedule, API Gateway, Lambda functions, IAM roles, logs)",
+            lambda: _api(aws, names, state),
+        ),
     ]
     if confirmation is not None:
         steps += [
@@ -110,19 +114,25 @@ def _bucket(s3: Any, state: StateFile) -> Outcome:
 
 
 def _api(aws: Any, names: Names, state: StateFile) -> Outcome:
+    """The schedule first (so the scheduled function is not started while it goes), then
+    the API, the functions (their Lambda permissions go with them), roles and log groups."""
     app = state.section("app")
     deleted: list[str] = []
+    if _delete_rule(aws.client("events"), names.schedule_rule):
+        deleted.append(f"rule {names.schedule_rule}")
     rest_api_id = resource_of(app.get("chalice") or {}, "rest_api").get("rest_api_id")
     apigateway, lam, iam, logs = (aws.client(s) for s in ("apigateway", "lambda", "iam", "logs"))
-    if rest_api_id and _gone_ok(lambda: apigateway.delete_rest_api(restApiId=rest_api_id)):
+    if rest_api_id and _gone_ok(apigateway.delete_rest_api, restApiId=rest_api_id):
         deleted.append(f"REST API {rest_api_id}")
-    if _gone_ok(lambda: lam.delete_function(FunctionName=names.function)):
-        deleted.append(f"function {names.function}")
-    if _delete_role(iam, names.role):
-        deleted.append(f"role {names.role}")
-    group = app.get("log_group") or f"/aws/lambda/{names.function}"
-    if _gone_ok(lambda: logs.delete_log_group(logGroupName=group)):
-        deleted.append(f"log group {group}")
+    for function in names.functions.values():
+        if _gone_ok(lam.delete_function, FunctionName=function):
+            deleted.append(f"function {function}")
+    for role in names.roles.values():
+        if _delete_role(iam, role):
+            deleted.append(f"role {role}")
+    for group in log_groups(names):
+        if _gone_ok(logs.delete_log_group, logGroupName=group):
+            deleted.append(f"log group {group}")
     state.forget("app")
     return Outcome(bool(deleted), ", ".join(deleted) + " deleted" if deleted else "already gone")
 
@@ -142,6 +152,19 @@ def _table(dynamodb: Any, names: Names, state: StateFile) -> Outcome:
     return Outcome(deleted, f"{names.table} " + ("deleted" if deleted else "already gone"))
 
 
+def _delete_rule(events: Any, rule: str) -> bool:
+    """Remove the rule's targets, then the rule (EventBridge refuses to delete a rule that
+    still has targets). False when the rule was already gone."""
+    try:
+        targets = events.list_targets_by_rule(Rule=rule)["Targets"]
+        if targets:
+            events.remove_targets(Rule=rule, Ids=[target["Id"] for target in targets])
+        events.delete_rule(Name=rule)
+    except events.exceptions.ResourceNotFoundException:
+        return False
+    return True
+
+
 def _delete_role(iam: Any, role: str) -> bool:
     try:
         for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
@@ -154,10 +177,10 @@ def _delete_role(iam: Any, role: str) -> bool:
     return True
 
 
-def _gone_ok(delete: Callable[[], Any]) -> bool:
+def _gone_ok(delete: Callable[..., Any], **params: Any) -> bool:
     """Run a delete; False (not an error) when the resource was already gone."""
     try:
-        delete()
+        delete(**params)
     except ClientError as exc:
         if error_code(exc) in _NOT_FOUND:
             return False
