@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from typing import Any
 
 from chalice.app import Chalice, Response
 
-from ..observability import logger, metrics
+from ..observability import flush_metrics, logger
 from . import conversions, leaderboard, programs, redirect, rewards, schedule, stats, widget
 
 
@@ -60,7 +59,7 @@ def _finish_response(event: Any, get_response: Callable[[Any], Response]) -> Res
     try:
         return _uniform_errors(get_response(event), event)
     finally:
-        _flush_metrics()
+        flush_metrics()
 
 
 def _uniform_errors(response: Response, event: Any) -> Response:
@@ -78,13 +77,3 @@ def _uniform_errors(response: Response, event: Any) -> Response:
         response.body = json.dumps({"error": message})
         response.headers["Content-Type"] = "application/json"
     return response
-
-
-def _flush_metrics() -> None:
-    if metrics.metric_set:
-        # Powertools keeps (and eventually prints) metrics even when disabled unless they
-        # are cleared; clear them so `refkit dev` and tests stay quiet.
-        if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
-            metrics.clear_metrics()
-        else:
-            metrics.flush_metrics()
