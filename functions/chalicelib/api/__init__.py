@@ -10,7 +10,19 @@ from typing import Any
 from chalice.app import Chalice, Response
 
 from ..observability import logger, metrics
-from . import conversions, leaderboard, programs, redirect, rewards, schedule, stats, widget
+from . import (
+    conversions,
+    cors,
+    leaderboard,
+    programs,
+    redirect,
+    review,
+    rewards,
+    schedule,
+    security,
+    stats,
+    widget,
+)
 
 
 class RefkitChalice(Chalice):
@@ -48,6 +60,9 @@ def create_app() -> Chalice:
         widget.bp,
         rewards.bp,
         schedule.bp,
+        cors.bp,
+        review.bp,
+        security.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

@@ -14,25 +14,49 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from ..store.ledger import Credit, EffectsRejectedError, Touch
-from ..store.records import Conversion, credits_of
+from ..store.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
+from ..store.records import RECORDED, REVIEW, Conversion, credits_of
 from .attribution import Model, assign_credit, split_amount
 from .clock import iso
 from .codes import normalize_code
 from .context import Context
 from .currencies import CURRENCIES, minor_digits
 from .errors import InvalidInputError, UnavailableError, UnknownCodeError
+from .fraud import (
+    Converter,
+    amount_text,
+    check_signature,
+    flags_from,
+    identity_guard,
+    needs_touchpoints,
+    screen,
+    tallies,
+)
 from .issuing import ConversionPlan
+from .lookalikes import canonical_email
 from .programs import Program
+from .ratelimits import too_many
 from .rewards import reward_view
 from .signing import ClickId
 
 EVENTS = ("signup", "purchase")
 MAX_AMOUNT = Decimal("1000000000")
 _ORDER_RE = re.compile(r"[\x21-\x7e]{1,128}")
-API_FIELDS = ("event", "order_id", "amount", "currency", "ref", "click_id", "customer_id")
+API_FIELDS = (
+    "event",
+    "order_id",
+    "amount",
+    "currency",
+    "ref",
+    "click_id",
+    "customer_id",
+    "email",
+    "signature",
+)
 NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
 _PLAN_ROUNDS = 25
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\s]")
+_SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,8 @@ class ConversionRequest:
     click_id: str
     click: ClickId | None = None
     customer_id: str = ""
+    email: str = ""  # the customer's email, for fraud rules: only its keyed hash is stored
+    signature: str = ""  # signed conversions (docs/fraud.md)
 
 
 def parse_conversion(
@@ -68,53 +94,103 @@ def parse_conversion(
         raise InvalidInputError(NO_REFERRAL)
     customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
     click_id = str(data.get("click_id")) if click else ""
-    return ConversionRequest(event, order_id, amount, currency, code, click_id, click, customer_id)
+    return ConversionRequest(
+        event,
+        order_id,
+        amount,
+        currency,
+        code,
+        click_id,
+        click,
+        customer_id,
+        _customer_email(data.get("email")),
+        _signature(data.get("signature")),
+    )
+
+
+def check_conversion_signature(program: Program, request: ConversionRequest) -> None:
+    """Browser conversions of a program with signed_conversions must carry the signature of
+    their event, order id and amount (UnauthorizedError otherwise)."""
+    check_signature(
+        program,
+        request.event,
+        request.order_id,
+        amount_text(request.amount, request.currency),
+        request.signature,
+    )
 
 
 def attribute_conversion(
-    ctx: Context, program: Program, request: ConversionRequest, *, visitor: str = ""
+    ctx: Context,
+    program: Program,
+    request: ConversionRequest,
+    *,
+    visitor: str = "",
+    source: str = "api",
+    user_agent: str = "",
+    rate: Tally | None = None,
 ) -> tuple[Conversion, bool]:
     """Record the conversion, credited by the program's attribution model, with the rewards
-    it brings; (conversion, created). A repeat of the same (event, order id) returns the
-    first conversion with created=False, and issues nothing."""
+    it brings, or held for review when a fraud rule flags it; (conversion, created). A repeat
+    of the same (event, order id) returns the first conversion with created=False, and issues
+    nothing. `rate`: the caller's rate-limit counter, written in the same transaction."""
     now = ctx.clock.now()
     order_id = request.order_id or _implicit_order_id(request, visitor)
-    touches = _touchpoints(ctx, program, request, visitor)
-    plan = ConversionPlan(
-        ctx,
-        program,
-        customer_key=_customer_key(ctx, program, request, visitor),
-        view=conversion_view,
+    who = _converter(ctx, program, request, visitor, source, user_agent)
+    clicked = not who.browser or (
+        request.click is not None and request.click.visitor in ("", visitor)
     )
+    touches = _touchpoints(ctx, program, request, visitor, needs_touchpoints(program, who, clicked))
+    customer = _customer_key(ctx, program, request, visitor)
+    plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
+    guard = identity_guard(program, who)
     excluded: set[str] = set()
+    learned: list[str] = []
     for _ in range(_PLAN_ROUNDS):
         credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
         if not credits:
             raise InvalidInputError(NO_REFERRAL)
-        conversion, effects = plan.build(
-            Conversion(
-                program=program.id,
-                event=request.event,
-                order_id=order_id,
-                code=credits[0].code,
-                created_at=now,
-                amount=request.amount,
-                currency=request.currency if request.amount else "",
-                click_id=request.click_id,
-                visitor=visitor,
-                successful=request.event == program.success_event,
-                credits=tuple(credits),
-            )
+        flags = screen(program, who, credits[0].code, clicked, touches, now) + learned
+        base = Conversion(
+            program=program.id,
+            event=request.event,
+            order_id=order_id,
+            code=credits[0].code,
+            created_at=now,
+            amount=request.amount,
+            currency=request.currency if request.amount else "",
+            click_id=request.click_id,
+            visitor=visitor,
+            successful=request.event == program.success_event,
+            credits=tuple(credits),
+            status=REVIEW if flags else RECORDED,
+            flags=tuple(flags),
+            customer=customer,
+            identity=who.identity,
         )
+        counts = tallies(program, who, base.code, base.event, now, flagged=bool(flags))
+        counts += (rate,) if rate else ()
+        if flags:
+            conversion, effects = base, ConversionEffects(tallies=counts)
+        else:
+            conversion, effects = plan.build(base)
+            effects = replace(effects, tallies=counts, identity_guard=guard)
         try:
             return ctx.store.record_conversion(conversion, effects)
         except EffectsRejectedError as exc:
-            if request.code and request.code in exc.rejection.foreign_codes:
+            rejection = exc.rejection
+            if any(rule.startswith("rate_") for rule in rejection.tallies_over):
+                raise too_many(now) from None
+            if request.code and request.code in rejection.foreign_codes:
                 raise UnknownCodeError(
                     f"Referral code '{request.code}' does not exist in program '{program.id}'."
                 ) from None
-            excluded |= exc.rejection.foreign_codes
-            plan.learn(exc.rejection)
+            excluded |= rejection.foreign_codes
+            found = [f for f in flags_from(rejection, guard) if f not in learned]
+            if found and not flags:
+                learned += found
+                continue
+            plan.learn(rejection)
     raise UnavailableError("Too many concurrent updates for this referrer; try again.")
 
 
@@ -138,16 +214,36 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         view["notes"] = list(conversion.notes)
     if conversion.refunded_at:
         view["refunded_at"] = iso(conversion.refunded_at)
+    if conversion.flags:
+        view["flags"] = list(conversion.flags)
+    if conversion.decided_by:
+        view["decided_by"] = conversion.decided_by
+        view["decided_at"] = iso(conversion.decided_at)
+        if conversion.decision_note:
+            view["decision_note"] = conversion.decision_note
     return view
 
 
+def public_conversion_view(conversion: Conversion) -> dict[str, Any]:
+    """What a browser (the beacon) is told: no fraud reasons, which would teach a fraudster
+    which rule caught them."""
+    view = conversion_view(conversion)
+    view.pop("flags", None)
+    return view
+
+
+def review_id(conversion: Conversion) -> str:
+    """How the review queue names a conversion: `{event}:{order id}`."""
+    return f"{conversion.event}:{conversion.order_id}"
+
+
 def _touchpoints(
-    ctx: Context, program: Program, request: ConversionRequest, visitor: str
+    ctx: Context, program: Program, request: ConversionRequest, visitor: str, wanted: bool
 ) -> list[Touch]:
-    """The visitor's clicks, when the model needs them (one query): any model but last_click,
-    or a conversion that names no referrer. The click id's visitor is the one who clicked;
-    the pixel's is whoever loaded it."""
-    if request.code and program.incentives.attribution_model == "last_click":
+    """The visitor's clicks, when the model or a fraud rule (`wanted`) needs them (one query):
+    any model but last_click, or a conversion that names no referrer. The click id's visitor
+    is the one who clicked; the pixel's is whoever loaded it."""
+    if request.code and program.incentives.attribution_model == "last_click" and not wanted:
         return []
     who = (request.click.visitor if request.click else "") or visitor
     return ctx.store.touchpoints(who) if who else []
@@ -177,6 +273,47 @@ def _credits(
         shares = assign_credit(model, pool, now)
     parts = split_amount(request.amount, shares, minor_digits(request.currency))
     return [replace(c, revenue=part) for c, part in zip(shares, parts, strict=True)]
+
+
+def _converter(
+    ctx: Context,
+    program: Program,
+    request: ConversionRequest,
+    visitor: str,
+    source: str,
+    user_agent: str,
+) -> Converter:
+    """Who converts, hashed: a customer id that is an email counts as their email too."""
+    email = request.email or (request.customer_id if "@" in request.customer_id else "")
+    canonical = canonical_email(email) if email else ""
+    return Converter(
+        source=source,
+        visitor=visitor,
+        identity=ctx.signer.identity_key(program.id, canonical) if canonical else "",
+        customer=(
+            "c" + ctx.signer.customer_key(program.id, request.customer_id)
+            if request.customer_id
+            else ""
+        ),
+        user_agent=user_agent,
+        email=email,
+    )
+
+
+def _customer_email(raw: Any) -> str:
+    if raw is None or raw == "":
+        return ""
+    if not isinstance(raw, str) or len(raw) > 254 or "@" not in raw or _CONTROL.search(raw):
+        raise InvalidInputError("'email' must be the customer's email address, e.g. a@b.com.")
+    return raw.strip()
+
+
+def _signature(raw: Any) -> str:
+    if raw is None or raw == "":
+        return ""
+    if not isinstance(raw, str) or not _SIGNATURE_RE.fullmatch(raw.strip()):
+        raise InvalidInputError("'signature' must be a hex HMAC-SHA256 (64 characters).")
+    return raw.strip().lower()
 
 
 def _customer_key(ctx: Context, program: Program, request: ConversionRequest, visitor: str) -> str:

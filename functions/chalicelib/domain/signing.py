@@ -29,7 +29,15 @@ class Signer:
             raise ValueError("the server secret must be at least 16 bytes")
         self._keys = {
             purpose: hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
-            for purpose in ("stats", "click", "visitor", "email", "customer", "unsubscribe")
+            for purpose in (
+                "stats",
+                "click",
+                "visitor",
+                "email",
+                "customer",
+                "unsubscribe",
+                "identity",
+            )
         }
 
     def stats_token(self, code: str, version: int = 1) -> str:
@@ -83,6 +91,11 @@ class Signer:
     def customer_key(self, program: str, customer_id: str) -> str:
         """Lookup key of a shop's customer id (it may be an email): never stored in clear."""
         return self._mac("customer", f"{program}\n{customer_id}", 16)
+
+    def identity_key(self, program: str, canonical_email: str) -> str:
+        """Lookup key of a person within a program: their canonical email (look-alikes and
+        sub-addresses folded, see domain/lookalikes.py), keyed so it is never stored in clear."""
+        return self._mac("identity", f"{program}\n{canonical_email}", 16)
 
     def unsubscribe_token(self, code: str) -> str:
         return f"{code}.{self._mac('unsubscribe', code, 16)}"
