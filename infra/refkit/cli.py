@@ -544,6 +544,18 @@ def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:
     return demo
 
 
+def _register_trust_commands() -> None:
+    """keys, review, forget and export live in trust_commands.py (which uses the helpers
+    above)."""
+    from .trust_commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_trust_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     main()

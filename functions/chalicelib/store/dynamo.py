@@ -577,11 +577,13 @@ def _referrer_check(
     key = {"PK": _s(keys.code_pk(code)), "SK": _s(keys.META)}
     values: Item = {":program": _s(conversion.program)}
     condition = "program = :program"
+    names: Item = {}
     if identity is not None:
         for name, value in (("identity", identity.identity), ("visitor", identity.visitor)):
             if value:
-                condition += f" AND (attribute_not_exists({name}) OR {name} <> :{name})"
+                condition += f" AND (attribute_not_exists(#{name}) OR #{name} <> :{name})"
                 values[f":{name}"] = _s(value)
+                names[f"#{name}"] = name
     if not (conversion.successful and conversion.status == RECORDED) or code != conversion.code:
         check: Item = {
             "TableName": table,
@@ -591,21 +593,24 @@ def _referrer_check(
         }
         if identity is not None:
             check["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if names:
+            check["ExpressionAttributeNames"] = names
         return {"ConditionCheck": check}
     if guard is not None:
         guard_condition, guard_values = _count_guard(guard)
         condition += f" AND {guard_condition}"
         values.update(guard_values)
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": key,
-            "UpdateExpression": "ADD successful_referrals :one",
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": {**values, ":one": _n(1)},
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
+    update: Item = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": "ADD successful_referrals :one",
+        "ConditionExpression": condition,
+        "ExpressionAttributeValues": {**values, ":one": _n(1)},
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
+    if names:
+        update["ExpressionAttributeNames"] = names
+    return {"Update": update}
 
 
 def _count_guard(guard: CountGuard) -> tuple[str, Item]:
