@@ -79,14 +79,17 @@ def trust_api(
 
 
 def issue(
-    api: Any, email: str = "jane@gmail.com", agent: str = BROWSER + " (referrer)"
+    api: Any,
+    email: str = "jane@gmail.com",
+    agent: str = BROWSER + " (referrer)",
+    name: str = "Jane Doe",
 ) -> dict[str, Any]:
     response = post_json(
         api,
         "/v1/programs/shop/referrers",
         {
             "email": email,
-            "name": "Jane Doe",
+            "name": name,
             "signature": identity_signature(SECRET_OF_SHOP, email),
         },
         {"user-agent": agent},

@@ -150,9 +150,13 @@ class DynamoTrust:
             Key={"PK": s(keys.code_pk(code)), "SK": s(keys.META)},
             UpdateExpression=(
                 "SET #name = :blank, email_opt_out = :yes REMOVE email, email_key, "
-                "identity, visitor ADD token_version :one"
+                "#identity, #visitor ADD token_version :one"
             ),
-            ExpressionAttributeNames={"#name": "name"},
+            ExpressionAttributeNames={
+                "#name": "name",
+                "#identity": "identity",
+                "#visitor": "visitor",
+            },
             ExpressionAttributeValues={":blank": s(""), ":yes": {"BOOL": True}, ":one": n(1)},
         )
         self._client.delete_item(
@@ -164,7 +168,7 @@ class DynamoTrust:
     def erase_customer(self, conversion: Conversion) -> None:
         """Remove the customer's hashed identities from a conversion (and its review-queue
         copy) and drop it from their person index; the counts it made stay."""
-        erase = "SET visitor = :blank REMOVE identity, customer"
+        erase = "SET #visitor = :blank REMOVE #identity, customer"
         targets = [keys.order_pk(conversion.program, conversion.event, conversion.order_id)]
         for pk, sk in [(targets[0], keys.META), *_queue_keys(conversion)]:
             try:
@@ -173,6 +177,7 @@ class DynamoTrust:
                     Key={"PK": s(pk), "SK": s(sk)},
                     UpdateExpression=erase,
                     ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeNames={"#identity": "identity", "#visitor": "visitor"},
                     ExpressionAttributeValues={":blank": s("")},
                 )
             except ClientError as exc:
