@@ -88,7 +88,13 @@ def keys_revoke(program: str, api: str | None, admin_key: str, key_id: str) -> N
     show_default=True,
     help="Which part of the queue to list.",
 )
-@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="At most this many, newest first.",
+)
 @click.pass_context
 @fails_cleanly
 def review(
