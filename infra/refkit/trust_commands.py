@@ -16,7 +16,7 @@ from urllib.parse import quote
 import click
 
 from .admin_client import AdminClient
-from .cli import admin_api, fails_cleanly
+from .commands import admin_api, fails_cleanly
 
 
 @click.group()
@@ -180,11 +180,12 @@ def review_lines(reviews: list[dict[str, Any]]) -> list[str]:
     lines = []
     for item in reviews:
         amount = f"{item['amount']} {item['currency']}" if item.get("currency") else ""
-        decided = f"  {item['decided_by']}: {item.get('decision_note', '')}".rstrip()
+        decided = ""
+        if item.get("decided_by"):
+            decided = f"  {item['decided_by']}: {item.get('decision_note', '')}".rstrip()
         lines.append(
             f"{item['id']}  {item['status']:<8}  {item['ref']:<10}  {item['created_at']}  "
-            f"{amount:<12}  {', '.join(item.get('flags', []))}"
-            + (decided if item.get("decided_by") else "")
+            f"{amount:<12}  {', '.join(item.get('flags', []))}{decided}"
         )
     return lines
 
