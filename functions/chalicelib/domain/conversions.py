@@ -8,24 +8,25 @@ transaction as the counters, see store.dynamo.record_conversion).
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from ..store.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
 from ..store.records import RECORDED, REVIEW, Conversion, credits_of
 from .attribution import Model, assign_credit, split_amount
 from .clock import iso
-from .codes import normalize_code
 from .context import Context
-from .currencies import CURRENCIES, minor_digits
+from .conversion_input import API_FIELDS as API_FIELDS
+from .conversion_input import EVENTS as EVENTS
+from .conversion_input import NO_REFERRAL
+from .conversion_input import ConversionRequest as ConversionRequest
+from .conversion_input import check_conversion_signature as check_conversion_signature
+from .conversion_input import parse_conversion as parse_conversion
+from .currencies import minor_digits
 from .errors import InvalidInputError, UnavailableError, UnknownCodeError
 from .fraud import (
     Converter,
-    amount_text,
-    check_signature,
     flags_from,
     identity_guard,
     needs_touchpoints,
@@ -37,87 +38,8 @@ from .lookalikes import canonical_email
 from .programs import Program
 from .ratelimits import too_many
 from .rewards import reward_view
-from .signing import ClickId
 
-EVENTS = ("signup", "purchase")
-MAX_AMOUNT = Decimal("1000000000")
-_ORDER_RE = re.compile(r"[\x21-\x7e]{1,128}")
-API_FIELDS = (
-    "event",
-    "order_id",
-    "amount",
-    "currency",
-    "ref",
-    "click_id",
-    "customer_id",
-    "email",
-    "signature",
-)
-NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
 _PLAN_ROUNDS = 25
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\s]")
-_SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
-
-
-@dataclass(frozen=True)
-class ConversionRequest:
-    event: str
-    order_id: str | None
-    amount: Decimal
-    currency: str
-    code: str  # "" when the referral is to be found from the visitor's touchpoints
-    click_id: str
-    click: ClickId | None = None
-    customer_id: str = ""
-    email: str = ""  # the customer's email, for fraud rules: only its keyed hash is stored
-    signature: str = ""  # signed conversions (docs/fraud.md)
-
-
-def parse_conversion(
-    ctx: Context, program: Program, data: Mapping[str, Any], *, referral_optional: bool = False
-) -> ConversionRequest:
-    """Validate a conversion (from the API body or the pixel's query); InvalidInputError
-    with a message a developer can act on otherwise. `referral_optional`: the caller knows
-    the visitor, whose touchpoints can name the referrer when neither ref nor click id does."""
-    event = data.get("event")
-    if event not in EVENTS:
-        raise InvalidInputError('\'event\' must be "signup" or "purchase".')
-    order_id = _order_id(data.get("order_id"))
-    if event == "purchase" and order_id is None:
-        raise InvalidInputError("'order_id' is required for purchases (it makes retries safe).")
-    currency = _currency(data.get("currency"), program)
-    amount = _amount(data.get("amount"), currency, required=event == "purchase")
-    if event == "signup" and amount:
-        raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
-    code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
-    if not code and not referral_optional:
-        raise InvalidInputError(NO_REFERRAL)
-    customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
-    click_id = str(data.get("click_id")) if click else ""
-    return ConversionRequest(
-        event,
-        order_id,
-        amount,
-        currency,
-        code,
-        click_id,
-        click,
-        customer_id,
-        _customer_email(data.get("email")),
-        _signature(data.get("signature")),
-    )
-
-
-def check_conversion_signature(program: Program, request: ConversionRequest) -> None:
-    """Browser conversions of a program with signed_conversions must carry the signature of
-    their event, order id and amount (UnauthorizedError otherwise)."""
-    check_signature(
-        program,
-        request.event,
-        request.order_id,
-        amount_text(request.amount, request.currency),
-        request.signature,
-    )
 
 
 def attribute_conversion(
@@ -300,22 +222,6 @@ def _converter(
     )
 
 
-def _customer_email(raw: Any) -> str:
-    if raw is None or raw == "":
-        return ""
-    if not isinstance(raw, str) or len(raw) > 254 or "@" not in raw or _CONTROL.search(raw):
-        raise InvalidInputError("'email' must be the customer's email address, e.g. a@b.com.")
-    return raw.strip()
-
-
-def _signature(raw: Any) -> str:
-    if raw is None or raw == "":
-        return ""
-    if not isinstance(raw, str) or not _SIGNATURE_RE.fullmatch(raw.strip()):
-        raise InvalidInputError("'signature' must be a hex HMAC-SHA256 (64 characters).")
-    return raw.strip().lower()
-
-
 def _customer_key(ctx: Context, program: Program, request: ConversionRequest, visitor: str) -> str:
     """Who bought, for first-purchase-only rules: the shop's customer id, else the visitor
     (the browser that sent the pixel, or the one named by the click id)."""
@@ -337,77 +243,3 @@ def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
             "account id, so a retried call is not counted twice."
         )
     return "auto-" + hashlib.sha256(basis.encode()).hexdigest()[:32]
-
-
-def _order_id(raw: Any, name: str = "order_id") -> str | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
-        raw = str(raw)
-    if not isinstance(raw, str):
-        raise InvalidInputError(f"'{name}' must be text, e.g. \"1001\".")
-    if not _ORDER_RE.fullmatch(raw):
-        raise InvalidInputError(f"'{name}' must be 1-128 printable characters without spaces.")
-    return raw
-
-
-def _currency(raw: Any, program: Program) -> str:
-    if raw is None or raw == "":
-        return program.currency
-    if not isinstance(raw, str) or raw.strip().upper() not in CURRENCIES:
-        shown = str(raw)[:10]
-        raise InvalidInputError(f"'currency' must be an ISO 4217 code like \"USD\", not '{shown}'.")
-    return raw.strip().upper()
-
-
-def _amount(raw: Any, currency: str, *, required: bool) -> Decimal:
-    if raw is None or raw == "":
-        if required:
-            raise InvalidInputError("'amount' is required for purchases, e.g. 49.90.")
-        return Decimal(0)
-    if (
-        isinstance(raw, bool)
-        or not isinstance(raw, int | float | str)
-        or (isinstance(raw, str) and len(raw) > 32)
-    ):
-        raise InvalidInputError("'amount' must be a number, e.g. 49.90.")
-    try:
-        amount = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise InvalidInputError(f"'amount' must be a number, not '{str(raw)[:20]}'.") from None
-    if not amount.is_finite():
-        raise InvalidInputError("'amount' must be a finite number.")
-    if amount < 0:
-        raise InvalidInputError("'amount' cannot be negative; report refunds separately.")
-    if amount > MAX_AMOUNT:
-        raise InvalidInputError(f"'amount' is larger than {MAX_AMOUNT}.")
-    exponent = Decimal(1).scaleb(-minor_digits(currency))
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
-
-
-def _referral(
-    ctx: Context, program: Program, raw_ref: Any, raw_click: Any
-) -> tuple[str, ClickId | None]:
-    """The referral code the conversion names, from a click id (checked and within the
-    attribution window) or a ref; "" when it names none."""
-    code: str | None = None
-    click: ClickId | None = None
-    if raw_click not in (None, ""):
-        click = ctx.signer.read_click_id(raw_click) if isinstance(raw_click, str) else None
-        if click is None:
-            raise InvalidInputError("'click_id' is not a click id issued by this program.")
-        age_days = (ctx.clock.now() - click.at) / 86400
-        if age_days > program.attribution_window_days:
-            raise InvalidInputError(
-                f"This click is older than the program's {program.attribution_window_days}-day "
-                "attribution window."
-            )
-        code = click.code
-    if raw_ref not in (None, ""):
-        ref = normalize_code(raw_ref) if isinstance(raw_ref, str) else None
-        if ref is None:
-            raise InvalidInputError("'ref' is not a referral code (letters and digits only).")
-        if code is not None and ref != code:
-            raise InvalidInputError("'ref' and 'click_id' name different referral codes.")
-        code = ref
-    return code or "", click
