@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .codes import normalize_code
@@ -24,9 +26,20 @@ class ClickId:
 
 
 class Signer:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        visitor_salt_days: int = 0,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        """`visitor_salt_days`: when set, visitor hashes change every that many days (the
+        period's number is part of the hashed text), so a visitor cannot be followed across
+        periods, at the cost of counting them again (docs/privacy.md)."""
         if len(secret) < 16:
             raise ValueError("the server secret must be at least 16 bytes")
+        self._salt_seconds = visitor_salt_days * 86400
+        self._now = now
         self._keys = {
             purpose: hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
             for purpose in (
@@ -81,8 +94,10 @@ class Signer:
 
     def visitor_hash(self, ip: str, user_agent: str) -> str:
         """A pseudonym for one browser on one network. The raw IP and user agent are never
-        stored, only this keyed hash of them."""
-        return self._mac("visitor", f"{ip}\n{user_agent}", 16)
+        stored, only this keyed hash of them (salted with the current period when visitor
+        salts rotate)."""
+        period = f"{int(self._now() // self._salt_seconds)}\n" if self._salt_seconds else ""
+        return self._mac("visitor", f"{period}{ip}\n{user_agent}", 16)
 
     def email_key(self, program: str, email: str) -> str:
         """Lookup key of a normalized email within a program."""
