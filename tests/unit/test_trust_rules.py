@@ -138,3 +138,19 @@ def with_acme_signed() -> dict[str, Any]:
     document = config_document()
     document["programs"][1]["fraud"] = {"signed_conversions": True}
     return document
+
+
+def test_the_documented_signature_snippet_matches_the_check() -> None:
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "fraud.md").read_text()
+    snippet = next(
+        block
+        for block in re.findall(r"```python\n(.*?)```", page, re.S)
+        if "def conversion" in block
+    )
+    scope: dict[str, Any] = {"secret": "shop-identity-secret-0123"}
+    exec(snippet, scope)
+    expected = conversion_signature("shop-identity-secret-0123", "purchase", "1001", "49.90")
+    assert scope["signature"] == expected
