@@ -129,3 +129,12 @@ def test_unknown_review_ids(world: Any, review: str) -> None:
     api, _ = world
     flag(api)
     assert decide(api, review, "approve").status_code in (400, 404)
+
+
+def test_a_conversion_in_review_cannot_be_refunded(world: Any) -> None:
+    api, _ = world
+    referrer = flag(api, "3003")
+    refund = post_json(api, "/v1/programs/shop/conversions/3003/refund", {}, AUTH)
+    assert refund.status_code == 409
+    assert "review" in body_of(refund)["error"]
+    assert stats_of(api, referrer)["purchases"] == 0

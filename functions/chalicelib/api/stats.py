@@ -18,10 +18,12 @@ bp = Blueprint(__name__)
 def get_stats(token: str) -> Response:
     request = bp.current_request
     ctx = context()
-    visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-    # A stats link names no program before the database is read: the first program's
-    # limit applies to every stats view.
-    check_rate(ctx, ctx.catalogue.default, "stats", visitor)
+    if ctx.signer.read_stats_token(token) is not None:
+        # A forged token is refused below without any request; a genuine one is counted.
+        # A stats link names no program before the database is read: the first program's
+        # limit applies to every stats view.
+        visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
+        check_rate(ctx, ctx.catalogue.default, "stats", visitor)
     body = stats_for_token(ctx, token, links(request))
     program = ctx.catalogue.programs.get(body["program"])
     headers = {"Cache-Control": "private, no-store", **cors_headers(request, program)}
