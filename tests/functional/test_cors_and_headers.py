@@ -57,6 +57,15 @@ def test_public_reads_answer_only_the_programs_origins(
         assert "Origin" in response.headers["Vary"]
 
 
+def test_error_answers_are_readable_by_the_programs_pages(api: Any) -> None:
+    """The widget and the site say what went wrong (unknown program, bad link)."""
+    for path in ("/v1/programs/nope", "/v1/stats/abc2345.1.00", "/v1/programs/shop/codes/zz"):
+        answer = api.http.get(path, headers={"origin": SHOP})
+        assert answer.status_code in (400, 404)
+        assert acao(answer) == SHOP
+        assert acao(api.http.get(path, headers={"origin": STRANGER})) is None
+
+
 @pytest.mark.parametrize("origin", [SHOP, LISTED, SITE])
 def test_preflights_of_allowed_origins(api: Any, origin: str) -> None:
     for path, method in (

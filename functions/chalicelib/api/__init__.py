@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 
 from chalice.app import Chalice, Response
 
+from ..domain.errors import RefkitError
 from ..observability import logger, metrics
 from . import (
     conversions,
@@ -73,9 +75,25 @@ def _finish_response(event: Any, get_response: Callable[[Any], Response]) -> Res
     """One middleware (each layer costs time on every click) for two jobs: error bodies in
     one shape, and metrics flushed after every request."""
     try:
-        return _uniform_errors(get_response(event), event)
+        return _readable_errors(_uniform_errors(get_response(event), event), event)
     finally:
         _flush_metrics()
+
+
+def _readable_errors(response: Response, event: Any) -> Response:
+    """An error answer (unknown program, bad token...) is readable by any page of any
+    program's origins, so the widget and the site can say what went wrong; it holds nothing
+    private. Successful answers carry their program's own CORS headers (api/cors.py)."""
+    headers = getattr(event, "headers", None) or {}
+    if (
+        response.status_code >= 400
+        and headers.get("origin")
+        and "Access-Control-Allow-Origin" not in response.headers
+    ):
+        # Without a configuration to read, the answer stays unreadable to pages.
+        with contextlib.suppress(RefkitError):
+            response.headers.update(cors.cors_headers(event, None))
+    return response
 
 
 def _uniform_errors(response: Response, event: Any) -> Response:
