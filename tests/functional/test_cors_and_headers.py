@@ -140,3 +140,23 @@ def test_every_html_page_of_the_api_carries_the_security_headers(api: Any) -> No
         assert page.headers["Content-Type"].startswith("text/html")
         assert set(page.headers) >= EXPECTED_HTML_HEADERS, page.headers
         assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_the_local_static_server_sends_security_headers(tmp_path: Any) -> None:
+    import urllib.request
+
+    from refkit.devstack.static import StaticServer
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>site</title>")
+    server = StaticServer({"/": tmp_path}, "127.0.0.1", 0)
+    server.start()
+    try:
+        with urllib.request.urlopen(f"{server.url}/index.html", timeout=10) as page:
+            headers = page.headers
+    finally:
+        server.stop()
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] and headers["Permissions-Policy"]
