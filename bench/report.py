@@ -19,6 +19,7 @@ from bench import (
     requests_per_operation,
     reward_requests,
     site_transfer,
+    trust_requests,
     widget_size,
 )
 
@@ -53,6 +54,14 @@ def main() -> None:
         "The same counting for the incentive engine (bench/reward_requests.py): conversions "
         "that issue rewards, refunds, and the scheduled function's approvals and deliveries.",
         lambda: requests_per_operation.table(reward_requests.run()),
+    )
+    section(
+        "DynamoDB requests of trust and safety",
+        "Fraud rules, the review queue, rate limits, admin keys and a person's data "
+        "(bench/trust_requests.py): rules ride in the conversion's own transaction, so a clean "
+        "conversion with every rule on is still one request (its write units grow with the "
+        "rule counters it carries); issuance and stats pay one UpdateItem for their rate limit.",
+        lambda: requests_per_operation.table(trust_requests.run()),
     )
     section(
         "Widget size",

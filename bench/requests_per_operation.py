@@ -87,7 +87,9 @@ def run() -> list[Measured]:
                 )
 
             def issue() -> Any:
-                return post("/v1/programs/demo/referrers", {"email": "jane@example.com"})
+                # From the referrer's own browser: conversions below come from others.
+                headers = {"content-type": "application/json", "user-agent": BROWSER + " r"}
+                return post("/v1/programs/demo/referrers", {"email": "jane@example.com"}, headers)
 
             issued = json.loads(record("code issuance, new referrer", issue).body)
             record("code issuance, returning referrer", issue)

@@ -19,11 +19,19 @@ def body_of(response: Any) -> Any:
     return json.loads(response.body)
 
 
+# The referrer asks for their code in their own browser; the friends who convert use others
+# (the same browser on both sides is what the self-referral rule flags).
+REFERRER_BROWSER = BROWSER + " (referrer)"
+
+
 def new_referrer(
     api: Any, email: str = "jane@example.com", program: str = "shop", **extra: Any
 ) -> dict[str, Any]:
     response = post_json(
-        api, f"/v1/programs/{program}/referrers", {"email": email, "name": "Jane Doe", **extra}
+        api,
+        f"/v1/programs/{program}/referrers",
+        {"email": email, "name": "Jane Doe", **extra},
+        {"user-agent": REFERRER_BROWSER},
     )
     assert response.status_code in (200, 201), response.body
     return body_of(response)

@@ -21,6 +21,7 @@ class Settings:
     # Deployed: an SSM SecureString holding the server and identity secrets (see deps.py).
     secrets_parameter: str | None = None
     outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
+    visitor_salt_days: int = 0  # rotate visitor hashes every N days (0: never; privacy.md)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -35,4 +36,9 @@ class Settings:
             site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
             secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
             outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
+            visitor_salt_days=_whole_number(env.get("REFKIT_VISITOR_SALT_DAYS", "")),
         )
+
+
+def _whole_number(raw: str) -> int:
+    return int(raw) if raw.strip().isdigit() else 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -14,30 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from chalicelib.domain.errors import ConfigError, RefkitError
-
 from . import __version__
+from .commands import admin_api, fails_cleanly
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fails_cleanly(command: F) -> F:
-    """Print refkit errors as one clear message (config errors: one line per problem)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo("refkit: the configuration has problems:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  - {problem}", err=True)
-            sys.exit(2)
-        except RefkitError as exc:
-            click.echo(f"refkit: {exc.message}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -377,22 +356,6 @@ def _interruptible(record: Path, command: str) -> Iterator[None]:
         sys.exit(130)
 
 
-def admin_api(command: F) -> F:
-    """The options every command that calls the admin API takes."""
-    command = click.option(
-        "--admin-key",
-        envvar="REFKIT_ADMIN_KEY",
-        required=True,
-        help="An admin key (env: REFKIT_ADMIN_KEY); `refkit dev` prints one.",
-    )(command)
-    command = click.option(
-        "--api",
-        envvar="REFKIT_API_URL",
-        help="The API address (env: REFKIT_API_URL); default: the running `refkit dev`.",
-    )(command)
-    return click.option("--program", required=True, help="The program's id.")(command)
-
-
 @main.group()
 def coupons() -> None:
     """Load coupon codes into a program's pools and see how many are left."""
@@ -542,6 +505,18 @@ def _demo_for_port(document: dict[str, Any], port: int) -> dict[str, Any]:
     demo = copy.deepcopy(document)
     demo["programs"][0]["landing_url"] = f"http://127.0.0.1:{port + 1}/shop/"
     return demo
+
+
+def _register_trust_commands() -> None:
+    """keys, review, forget and export live in trust_commands.py (which uses the helpers
+    above)."""
+    from .trust_commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_trust_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@ the cookie, the cleaned URL, the banner, the conversion beacon, and what is neve
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -153,3 +154,37 @@ def test_a_hostile_customer_name_is_shown_as_text(
 def _purchased(world: WidgetWorld, token: str) -> dict[str, object] | None:
     stats = world.stats(token)
     return stats if stats["purchases"] else None
+
+
+def test_the_site_owners_signature_travels_with_the_conversion(
+    widget_world: WidgetWorld, open_page: OpenPage
+) -> None:
+    """Signed conversions (docs/fraud.md): the beacon's body and the pixel's `sig` carry the
+    signature the shop's server put on its thank-you page."""
+    signature = "ab" * 32
+    sent: list[tuple[str, str | None]] = []
+    for beacon in (True, False):
+        referrer = widget_world.issue(f"sig{int(beacon)}@example.com", "Sig Ned")
+        recorded = open_page()
+        if not beacon:
+            recorded.page.add_init_script("delete Navigator.prototype.sendBeacon;")
+        recorded.page.on(
+            "request",
+            lambda r: (
+                sent.append((r.url, r.post_data))
+                if "/beacon" in r.url or "/p.gif" in r.url
+                else None
+            ),
+        )
+        recorded.page.goto(f"{widget_world.api}/r/{referrer['code']}?to=fixture")
+        recorded.page.get_by_text("Sig sent you").wait_for()
+        query = f"order=sig-{int(beacon)}&amount=10&sig={signature}"
+        recorded.page.goto(widget_world.page("thanks.html", query))
+        before = len(sent)
+        wait_for(lambda: len(sent) > before)  # noqa: B023 - read while `before` is current
+        assert_clean_console(recorded)
+    beacon_url, body = sent[0]
+    assert beacon_url.endswith("/beacon") and body is not None
+    assert json.loads(body)["signature"] == signature
+    pixel_url, _ = sent[1]
+    assert f"sig={signature}" in pixel_url

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from .conftest import RecordedPage, save_screenshot
+from .conftest import BROWSER, RecordedPage, save_screenshot
 from .widget_checks import assert_clean_console, assert_only_known_hosts, wait_for
 from .widget_env import WidgetWorld
 
@@ -26,7 +26,9 @@ def test_demo_shop_referral_loop(
     save_screenshot(shop, "demo-shop-1280")
     token = widget_world.issue("jane@example.com")["stats_token"]  # the shop's customer
 
-    friend = open_page()
+    # The friend is another person, in another browser: the referrer's own browser buying
+    # through their link is a self-referral, held for review (docs/fraud.md).
+    friend = open_page(user_agent=BROWSER.replace("Chrome/", "Chrome/130.0 Friend/"))
     page = friend.page
     page.goto(referral_link + "?ch=copy")
     page.get_by_text("Jane sent you 15% off your first order").wait_for()

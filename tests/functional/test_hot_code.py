@@ -137,7 +137,9 @@ def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
     with Client(app) as api:
         calls = count_requests(store, lambda: api.http.get(f"/v1/stats/{token}"))
         stats = json.loads(api.http.get(f"/v1/stats/{token}").body)
-    assert calls == {"Query": 1}
+    # One Query reads the code's every item, shards included; the one write is the visitor's
+    # rate-limit window (issue 6), which does not depend on the shards.
+    assert calls == {"Query": 1, "UpdateItem": 1}
     assert (stats["clicks"], stats["unique_clicks"]) == (480, 480)
 
 

@@ -21,7 +21,9 @@ def test_program_info_is_public_and_complete(api: Any) -> None:
     assert body["rewards"]["referrer"]["text"] == "EUR 10 credit"
     assert body["share_message"].endswith("{link}")
     assert body["tiers"] == []
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in response.headers  # no Origin: not a browser
+    shop = api.http.get("/v1/programs/shop", headers={"origin": "https://shop.example.com"})
+    assert shop.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
 
 
 def test_unknown_program_is_404_json(api: Any) -> None:

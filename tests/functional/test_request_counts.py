@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench import reward_requests
+from bench import reward_requests, trust_requests
 from bench.requests_per_operation import run
 
 
@@ -18,9 +18,12 @@ def test_each_operation_stays_within_its_dynamodb_request_budget() -> None:
     assert measured["click, returning visitor"] == Counter(UpdateItem=2)
     assert total("click, first of the month for the code") == 4
     assert measured["click, bot or HEAD (not counted)"] == Counter(GetItem=1)
-    assert measured["stats view"] == Counter(Query=1)
-    assert measured["code issuance, returning referrer"] == Counter(GetItem=1)
-    assert measured["code issuance, new referrer"] == Counter(GetItem=1, TransactWriteItems=1)
+    # Issuance and stats are rate-limited per visitor: one UpdateItem on a TTL'd counter.
+    assert measured["stats view"] == Counter(Query=1, UpdateItem=1)
+    assert measured["code issuance, returning referrer"] == Counter(GetItem=1, UpdateItem=1)
+    assert measured["code issuance, new referrer"] == Counter(
+        GetItem=1, TransactWriteItems=1, UpdateItem=1
+    )
     assert measured["conversion, pixel signup"] == Counter(TransactWriteItems=1)
     assert measured["conversion, API purchase (admin key)"] == Counter(
         GetItem=1, TransactWriteItems=1
@@ -49,8 +52,38 @@ def test_reward_operations_stay_within_their_budget() -> None:
     )
     delivery = "scheduled delivery: 3 webhooks and 1 email (the POSTs not counted)"
     assert measured[delivery] == Counter(Query=1, UpdateItem=4, TransactWriteItems=4, GetItem=1)
-    assert measured["stats view with rewards and tier"] == Counter(Query=1)
+    assert measured["stats view with rewards and tier"] == Counter(Query=1, UpdateItem=1)
     # Touchpoints ride on the click's own write; only the 17th click of one visitor on one
     # code (and every 8th after it) pays one more write to compact them.
     compacting = "click 17 of one visitor on one code (compacts the touchpoints)"
     assert measured[compacting] == Counter(UpdateItem=3)
+
+
+def test_trust_operations_stay_within_their_budget() -> None:
+    measured = {name: calls for name, calls, _ in trust_requests.run()}
+    # Every fraud rule on, a clean conversion is still one transaction: the rules' counters,
+    # the self-referral condition and the rate limit ride in it.
+    assert measured["conversion, every fraud rule on, clean (beacon)"] == Counter(
+        TransactWriteItems=1
+    )
+    assert measured["conversion flagged before the write (disposable email)"] == Counter(
+        TransactWriteItems=1
+    )
+    # A self-referral is learnt from the first (cancelled) transaction; the second records
+    # it for review.
+    assert measured[
+        "conversion flagged by the write (self-referral: a second transaction)"
+    ] == Counter(GetItem=1, TransactWriteItems=2)
+    assert measured[
+        "pixel with ref only, require_click on (reads the visitor's touchpoints)"
+    ] == Counter(Query=1, TransactWriteItems=1)
+    assert measured["review: approve (issues 2 rewards)"] == Counter(
+        GetItem=2, TransactWriteItems=1
+    )
+    assert measured["review: reject"] == Counter(GetItem=2, TransactWriteItems=1)
+    assert measured["review queue: list flagged conversions"] == Counter(GetItem=1, Query=1)
+    assert measured["stats view (rate-limited route)"] == Counter(Query=1, UpdateItem=1)
+    assert measured["issuance refused by the rate limit (429)"] == Counter(UpdateItem=1)
+    assert sum(measured["beacon refused by the rate limit (429)"].values()) <= 2
+    assert measured["admin key: create"] == Counter(GetItem=1, PutItem=1)
+    assert measured["admin key: revoke"] == Counter(GetItem=1, Query=1, UpdateItem=1)

@@ -72,6 +72,10 @@ def fuzz() -> Iterator[dict[str, Any]]:
             store = DynamoStore(client, "fuzz")
             document = config_document()
             document["programs"][0]["site"] = {"leaderboard": True}
+            # Thousands of requests from one test client in a few minutes: lift the rate limits
+            # so the examples reach the code behind them (tests/functional covers the limits).
+            for program in document["programs"]:
+                program["rate_limits"] = dict.fromkeys(("issue", "convert", "api", "stats"), 100000)
             ctx = Context(store, parse_programs(document), Signer(SECRET), SystemClock())
             deps.reset()
             deps.use_context(ctx)
@@ -487,9 +491,114 @@ def test_leaderboard(fuzz: dict[str, Any], program: str, token: str | None) -> N
     ),
 )
 def test_other_methods(fuzz: dict[str, Any], method: str, path: str) -> None:
-    # (OPTIONS preflights are answered by API Gateway itself, not by the app.)
     response = send(fuzz, method, path, head={"origin": "https://shop.example.com"})
     assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    program=programs,
+    action=st.sampled_from(["list", "approve", "reject"]),
+    ident=segments,
+    query=st.dictionaries(st.sampled_from(["status", "limit"]) | texts, texts, max_size=2),
+    body=bodies(["note", "reason"]),
+    auth=auths,
+)
+def test_review_queue(
+    fuzz: dict[str, Any],
+    program: str,
+    action: str,
+    ident: str,
+    query: dict[str, str],
+    body: bytes,
+    auth: str | None,
+) -> None:
+    base = f"/v1/programs/{q(program)}/reviews"
+    if action == "list":
+        path = base + (f"?{encode_query(query)}" if query else "")
+        response = send(fuzz, "GET", path, head=headers("", auth, "admin"))
+    else:
+        path = f"{base}/{ident}/{action}"
+        response = send(fuzz, "POST", path, body, headers("application/json", auth, "admin"))
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    program=programs,
+    action=st.sampled_from(["create", "list", "revoke"]),
+    ident=segments | st.text("0123456789abcdef", min_size=8, max_size=64),
+    body=bodies(["name", "scope"]),
+    auth=auths,
+)
+def test_admin_keys(
+    fuzz: dict[str, Any], program: str, action: str, ident: str, body: bytes, auth: str | None
+) -> None:
+    base = f"/v1/programs/{q(program)}/keys"
+    head = headers("application/json", auth, "admin")
+    if action == "list":
+        response = send(fuzz, "GET", base, head=head)
+    else:
+        path = base if action == "create" else f"{base}/{ident}/revoke"
+        response = send(fuzz, "POST", path, body, head)
+    assert_json_error_if_4xx(response)
+    if response.status_code == 201:
+        made = json.loads(response.body)
+        assert made["key"].startswith("rk_") and made["key"] not in json.dumps(
+            json.loads(send(fuzz, "GET", base, head=head).body)
+        )
+
+
+PEOPLE_BODIES = (
+    st.fixed_dictionaries({}, optional={"email": st.emails() | texts | json_values}).map(
+        lambda d: json.dumps(d, default=str).encode()
+    )
+    | json_values.map(lambda v: json.dumps(v).encode())
+    | st.binary(max_size=300)
+)
+
+
+@FUZZ
+@given(
+    program=programs,
+    action=st.sampled_from(["export", "forget"]),
+    body=PEOPLE_BODIES,
+    auth=auths,
+)
+def test_people(
+    fuzz: dict[str, Any], program: str, action: str, body: bytes, auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/people/{action}"
+    response = send(fuzz, "POST", path, body, headers("application/json", auth, "admin"))
+    assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(
+        [
+            "/v1/programs/{p}",
+            "/v1/programs/{p}/referrers",
+            "/v1/programs/{p}/beacon",
+            "/v1/programs/{p}/leaderboard",
+            "/v1/programs/{p}/codes/abc2345",
+            "/v1/stats/x.1.y",
+        ]
+    ),
+    program=programs,
+    origin=st.sampled_from(["https://shop.example.com", "https://refer.example.net", "null", ""])
+    | texts,
+)
+def test_preflights(fuzz: dict[str, Any], path: str, program: str, origin: str) -> None:
+    """Preflights reach the function, which answers per program: permission only for the
+    program's origins, never a 5xx."""
+    head = {"origin": origin, "access-control-request-method": "POST"} if origin else {}
+    response = send(fuzz, "OPTIONS", path.replace("{p}", q(program)), head=head)
+    assert response.status_code < 500
+    granted = response.headers.get("Access-Control-Allow-Origin")
+    assert granted in (None, origin)
+    if granted is not None:
+        assert origin in ("https://shop.example.com", "https://refer.example.net")
 
 
 def test_at_least_5000_requests_were_generated() -> None:

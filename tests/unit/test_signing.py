@@ -80,3 +80,18 @@ def test_visitor_and_email_hashes_are_stable_and_keyed() -> None:
 def test_short_secrets_are_refused() -> None:
     with pytest.raises(ValueError, match="at least 16 bytes"):
         Signer(b"short")
+
+
+def test_visitor_salts_rotate_by_period() -> None:
+    from chalicelib.domain.clock import FixedClock
+
+    clock = FixedClock(1_795_000_000.0 - 1_795_000_000.0 % (30 * 86400))
+    rotating = Signer(b"test-secret-0123456789", visitor_salt_days=30, now=clock.now)
+    first = rotating.visitor_hash("203.0.113.7", "UA")
+    clock.advance(30 * 86400 - 1)
+    assert rotating.visitor_hash("203.0.113.7", "UA") == first  # the same period
+    clock.advance(1)
+    assert rotating.visitor_hash("203.0.113.7", "UA") != first  # a new salt
+    steady = Signer(b"test-secret-0123456789")
+    assert steady.visitor_hash("203.0.113.7", "UA") == steady.visitor_hash("203.0.113.7", "UA")
+    assert steady.visitor_hash("203.0.113.7", "UA") != first

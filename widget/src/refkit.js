@@ -7,7 +7,7 @@
  * Calls made before the script loads wait in a queue:
  *   window.refkit = window.refkit || function () { (refkit.q = refkit.q || []).push(arguments); };
  *   refkit('identify', {email, name, signature}); refkit('convert', {event, orderId, amount,
- *   currency}); refkit('open');
+ *   currency, signature}); refkit('open');
  *
  * Rules this file keeps: it never throws into the host page (failures are a console.warn), it
  * sets every piece of data as text (never HTML), and it draws only inside its shadow roots.
@@ -158,12 +158,14 @@
     }
     var body = {
       event: o.event, order_id: o.orderId, amount: o.amount, currency: o.currency,
-      ref: ref, click_id: click || undefined
+      ref: ref, click_id: click || undefined, signature: o.signature || undefined
     };
     // A beacon survives the page being closed; the pixel is for browsers without one.
     if (navigator.sendBeacon && navigator.sendBeacon(base + '/beacon', JSON.stringify(body))) return;
     var query = new URLSearchParams({ program: program, event: o.event, ref: ref });
-    var extra = { order: o.orderId, amount: o.amount, currency: o.currency, click: click };
+    var extra = {
+      order: o.orderId, amount: o.amount, currency: o.currency, click: click, sig: o.signature
+    };
     Object.keys(extra).forEach(function (k) { if (extra[k]) query.set(k, extra[k]); });
     new Image().src = api + '/p.gif?' + query;
   }

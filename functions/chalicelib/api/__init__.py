@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from chalice.app import Chalice, Response
 
+from ..domain.errors import RefkitError
 from ..observability import flush_metrics, logger
-from . import conversions, leaderboard, programs, redirect, rewards, schedule, stats, widget
+from . import (
+    conversions,
+    cors,
+    leaderboard,
+    programs,
+    redirect,
+    review,
+    rewards,
+    schedule,
+    security,
+    stats,
+    widget,
+)
 
 
 class RefkitChalice(Chalice):
@@ -47,6 +61,9 @@ def create_app() -> Chalice:
         widget.bp,
         rewards.bp,
         schedule.bp,
+        cors.bp,
+        review.bp,
+        security.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")
@@ -57,9 +74,25 @@ def _finish_response(event: Any, get_response: Callable[[Any], Response]) -> Res
     """One middleware (each layer costs time on every click) for two jobs: error bodies in
     one shape, and metrics flushed after every request."""
     try:
-        return _uniform_errors(get_response(event), event)
+        return _readable_errors(_uniform_errors(get_response(event), event), event)
     finally:
         flush_metrics()
+
+
+def _readable_errors(response: Response, event: Any) -> Response:
+    """An error answer (unknown program, bad token...) is readable by any page of any
+    program's origins, so the widget and the site can say what went wrong; it holds nothing
+    private. Successful answers carry their program's own CORS headers (api/cors.py)."""
+    headers = getattr(event, "headers", None) or {}
+    if (
+        response.status_code >= 400
+        and headers.get("origin")
+        and "Access-Control-Allow-Origin" not in response.headers
+    ):
+        # Without a configuration to read, the answer stays unreadable to pages.
+        with contextlib.suppress(RefkitError):
+            response.headers.update(cors.cors_headers(event, None))
+    return response
 
 
 def _uniform_errors(response: Response, event: Any) -> Response:

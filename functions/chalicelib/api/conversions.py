@@ -11,10 +11,12 @@ from ..domain import admin
 from ..domain.conversions import (
     API_FIELDS,
     attribute_conversion,
+    check_conversion_signature,
     conversion_view,
     parse_conversion,
 )
 from ..domain.errors import RefkitError, UnavailableError
+from ..domain.ratelimits import rate_tally
 from ..observability import logger, metrics
 from .deps import context
 from .http import (
@@ -39,6 +41,7 @@ PIXEL_PARAMS = {
     "currency": "currency",
     "ref": "ref",
     "click": "click_id",
+    "sig": "signature",
 }
 
 
@@ -55,8 +58,18 @@ def pixel() -> Response:
             field: params[name] for name, field in PIXEL_PARAMS.items() if name in params
         }
         conversion = parse_conversion(ctx, program, data, referral_optional=True)
-        visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-        recorded, created = attribute_conversion(ctx, program, conversion, visitor=visitor)
+        check_conversion_signature(program, conversion)
+        agent = user_agent(request)
+        visitor = ctx.signer.visitor_hash(client_ip(request), agent)
+        recorded, created = attribute_conversion(
+            ctx,
+            program,
+            conversion,
+            visitor=visitor,
+            source="pixel",
+            user_agent=agent,
+            rate=rate_tally(program, "convert", visitor, ctx.clock.now()),
+        )
         if created:
             track_rewards(recorded)
     except UnavailableError as exc:
@@ -77,10 +90,15 @@ def create_conversion(program: str) -> Response:
     ctx = context()
     request = bp.current_request
     found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
+    key = admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
     body = read_json(request)
     reject_unknown_fields(body, API_FIELDS)
-    conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
+    conversion, created = attribute_conversion(
+        ctx,
+        found,
+        parse_conversion(ctx, found, body),
+        rate=rate_tally(found, "api", key.key_id, ctx.clock.now()),
+    )
     if created:
         track_rewards(conversion)
     return json_response(conversion_view(conversion), 201 if created else 200)

@@ -67,7 +67,7 @@ def _context() -> Context:
     return Context(
         store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
         catalogue=load_catalogue(config, secrets.identity_secrets),
-        signer=Signer(secrets.secret.encode()),
+        signer=Signer(secrets.secret.encode(), visitor_salt_days=config.visitor_salt_days),
         clock=SystemClock(),
     )
 

@@ -17,6 +17,7 @@ from ..domain.errors import (
     InvalidInputError,
     NotFoundError,
     PayloadTooLargeError,
+    RateLimitedError,
     RefkitError,
     UnauthorizedError,
     UnavailableError,
@@ -34,6 +35,7 @@ _STATUS = {
     NotFoundError: 404,
     ConflictError: 409,
     PayloadTooLargeError: 413,
+    RateLimitedError: 429,
     UnavailableError: 503,
 }
 
@@ -46,6 +48,9 @@ HTML_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
@@ -78,6 +83,9 @@ def maps_errors(view: Callable[..., Response]) -> Callable[..., Response]:
                 headers["Retry-After"] = str(exc.retry_after)
                 logger.warning("database unavailable", extra={"view": view.__name__}, exc_info=exc)
                 metrics.add_metric(name="DatabaseFailures", unit="Count", value=1)
+            if isinstance(exc, RateLimitedError):
+                headers["Retry-After"] = str(exc.retry_after)
+                metrics.add_metric(name="RateLimited", unit="Count", value=1)
             return error_response(exc.message, status, headers)
 
     return wrapper

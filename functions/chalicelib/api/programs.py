@@ -5,30 +5,50 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..domain import admin
+from ..domain.ratelimits import check_rate
 from ..domain.referrers import issue_code, referrer_view
+from .cors import check_browser_write, cors_headers
 from .deps import context
-from .http import JSON_TYPES, json_response, links, maps_errors, read_json, reject_unknown_fields
+from .http import (
+    JSON_TYPES,
+    client_ip,
+    json_response,
+    links,
+    maps_errors,
+    read_json,
+    reject_unknown_fields,
+    user_agent,
+)
 
 bp = Blueprint(__name__)
 
 REFERRER_FIELDS = ("email", "name", "signature")
 
 
-@bp.route("/v1/programs/{program}", methods=["GET"], cors=True)
+@bp.route("/v1/programs/{program}", methods=["GET"])
 @maps_errors
 def get_program(program: str) -> Response:
     found = context().catalogue.get(program)
-    return json_response(found.public(), headers={"Cache-Control": "public, max-age=60"})
+    headers = {"Cache-Control": "public, max-age=60", **cors_headers(bp.current_request, found)}
+    return json_response(found.public(), headers=headers)
 
 
-@bp.route("/v1/programs/{program}/referrers", methods=["POST"], cors=True, content_types=JSON_TYPES)
+@bp.route("/v1/programs/{program}/referrers", methods=["POST"], content_types=JSON_TYPES)
 @maps_errors
 def create_referrer(program: str) -> Response:
     ctx = context()
     request = bp.current_request
-    ctx.catalogue.get(program)
+    found = ctx.catalogue.get(program)
+    check_browser_write(request, found)
     body = read_json(request)
     reject_unknown_fields(body, REFERRER_FIELDS)
     is_admin = admin.is_admin(ctx.store, request.headers.get("authorization"), program)
-    referrer, created = issue_code(ctx, program, body, is_admin=is_admin)
-    return json_response(referrer_view(ctx, referrer, links(request)), 201 if created else 200)
+    visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
+    if not is_admin:
+        check_rate(ctx, found, "issue", visitor)
+    referrer, created = issue_code(ctx, program, body, is_admin=is_admin, visitor=visitor)
+    return json_response(
+        referrer_view(ctx, referrer, links(request)),
+        201 if created else 200,
+        headers=cors_headers(request, found),
+    )

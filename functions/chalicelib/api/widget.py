@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions import API_FIELDS, attribute_conversion, conversion_view, parse_conversion
+from ..domain.conversions import (
+    API_FIELDS,
+    attribute_conversion,
+    check_conversion_signature,
+    parse_conversion,
+    public_conversion_view,
+)
+from ..domain.ratelimits import rate_tally
 from ..domain.sharing import public_referrer, qr_svg, share_code
 from ..observability import metrics
+from .cors import check_browser_write, cors_headers
 from .deps import context
 from .http import (
     JSON_TYPES,
@@ -31,24 +39,28 @@ QR_HEADERS = {
 }
 
 
-@bp.route("/v1/programs/{program}/codes/{code}", methods=["GET"], cors=True)
+@bp.route("/v1/programs/{program}/codes/{code}", methods=["GET"])
 @maps_errors
 def get_code(program: str, code: str) -> Response:
-    body = public_referrer(context(), program, code)
-    return json_response(body, headers={"Cache-Control": "public, max-age=300"})
+    ctx = context()
+    body = public_referrer(ctx, program, code)
+    found = ctx.catalogue.get(program)
+    headers = {"Cache-Control": "public, max-age=300", **cors_headers(bp.current_request, found)}
+    return json_response(body, headers=headers)
 
 
-@bp.route("/v1/programs/{program}/codes/{code}/qr.svg", methods=["GET"], cors=True)
+@bp.route("/v1/programs/{program}/codes/{code}/qr.svg", methods=["GET"])
 @maps_errors
 def get_qr_code(program: str, code: str) -> Response:
     """No database request: the QR code encodes the public link, whether or not the code
     exists (an unknown code's link explains itself when followed)."""
-    context().catalogue.get(program)
+    found = context().catalogue.get(program)
     link = links(bp.current_request).referral_link(share_code(code)) + "?ch=qr"
-    return Response(body=qr_svg(link), status_code=200, headers=dict(QR_HEADERS))
+    headers: dict[str, str | list[str]] = {**QR_HEADERS, **cors_headers(bp.current_request, found)}
+    return Response(body=qr_svg(link), status_code=200, headers=headers)
 
 
-@bp.route("/v1/programs/{program}/beacon", methods=["POST"], cors=True, content_types=JSON_TYPES)
+@bp.route("/v1/programs/{program}/beacon", methods=["POST"], content_types=JSON_TYPES)
 @maps_errors
 def conversion_beacon(program: str) -> Response:
     """`navigator.sendBeacon` from a thank-you page: a text/plain JSON body (a "simple"
@@ -56,12 +68,26 @@ def conversion_beacon(program: str) -> Response:
     ctx = context()
     request = bp.current_request
     found = ctx.catalogue.get(program)
+    check_browser_write(request, found)
     body = read_json(request)
     reject_unknown_fields(body, API_FIELDS)
-    visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
+    parsed = parse_conversion(ctx, found, body)
+    check_conversion_signature(found, parsed)
+    agent = user_agent(request)
+    visitor = ctx.signer.visitor_hash(client_ip(request), agent)
     conversion, created = attribute_conversion(
-        ctx, found, parse_conversion(ctx, found, body), visitor=visitor
+        ctx,
+        found,
+        parsed,
+        visitor=visitor,
+        source="beacon",
+        user_agent=agent,
+        rate=rate_tally(found, "convert", visitor, ctx.clock.now()),
     )
     if created:
         metrics.add_metric(name="Conversions", unit="Count", value=1)
-    return json_response(conversion_view(conversion), 201 if created else 200)
+    return json_response(
+        public_conversion_view(conversion),
+        201 if created else 200,
+        headers=cors_headers(request, found),
+    )

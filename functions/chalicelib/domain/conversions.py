@@ -8,113 +8,111 @@ transaction as the counters, see store.dynamo.record_conversion).
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
-from ..store.ledger import Credit, EffectsRejectedError, Touch
-from ..store.records import Conversion, credits_of
+from ..store.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
+from ..store.records import RECORDED, REVIEW, Conversion, credits_of
 from .attribution import Model, assign_credit, split_amount
 from .clock import iso
-from .codes import normalize_code
 from .context import Context
-from .currencies import CURRENCIES, minor_digits
+from .conversion_input import API_FIELDS as API_FIELDS
+from .conversion_input import EVENTS as EVENTS
+from .conversion_input import NO_REFERRAL
+from .conversion_input import ConversionRequest as ConversionRequest
+from .conversion_input import check_conversion_signature as check_conversion_signature
+from .conversion_input import parse_conversion as parse_conversion
+from .currencies import minor_digits
 from .errors import InvalidInputError, UnavailableError, UnknownCodeError
+from .fraud import (
+    Converter,
+    flags_from,
+    identity_guard,
+    needs_touchpoints,
+    screen,
+    tallies,
+)
 from .issuing import ConversionPlan
+from .lookalikes import canonical_email
 from .programs import Program
+from .ratelimits import too_many
 from .rewards import reward_view
-from .signing import ClickId
 
-EVENTS = ("signup", "purchase")
-MAX_AMOUNT = Decimal("1000000000")
-_ORDER_RE = re.compile(r"[\x21-\x7e]{1,128}")
-API_FIELDS = ("event", "order_id", "amount", "currency", "ref", "click_id", "customer_id")
-NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
 _PLAN_ROUNDS = 25
 
 
-@dataclass(frozen=True)
-class ConversionRequest:
-    event: str
-    order_id: str | None
-    amount: Decimal
-    currency: str
-    code: str  # "" when the referral is to be found from the visitor's touchpoints
-    click_id: str
-    click: ClickId | None = None
-    customer_id: str = ""
-
-
-def parse_conversion(
-    ctx: Context, program: Program, data: Mapping[str, Any], *, referral_optional: bool = False
-) -> ConversionRequest:
-    """Validate a conversion (from the API body or the pixel's query); InvalidInputError
-    with a message a developer can act on otherwise. `referral_optional`: the caller knows
-    the visitor, whose touchpoints can name the referrer when neither ref nor click id does."""
-    event = data.get("event")
-    if event not in EVENTS:
-        raise InvalidInputError('\'event\' must be "signup" or "purchase".')
-    order_id = _order_id(data.get("order_id"))
-    if event == "purchase" and order_id is None:
-        raise InvalidInputError("'order_id' is required for purchases (it makes retries safe).")
-    currency = _currency(data.get("currency"), program)
-    amount = _amount(data.get("amount"), currency, required=event == "purchase")
-    if event == "signup" and amount:
-        raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
-    code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
-    if not code and not referral_optional:
-        raise InvalidInputError(NO_REFERRAL)
-    customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
-    click_id = str(data.get("click_id")) if click else ""
-    return ConversionRequest(event, order_id, amount, currency, code, click_id, click, customer_id)
-
-
 def attribute_conversion(
-    ctx: Context, program: Program, request: ConversionRequest, *, visitor: str = ""
+    ctx: Context,
+    program: Program,
+    request: ConversionRequest,
+    *,
+    visitor: str = "",
+    source: str = "api",
+    user_agent: str = "",
+    rate: Tally | None = None,
 ) -> tuple[Conversion, bool]:
     """Record the conversion, credited by the program's attribution model, with the rewards
-    it brings; (conversion, created). A repeat of the same (event, order id) returns the
-    first conversion with created=False, and issues nothing."""
+    it brings, or held for review when a fraud rule flags it; (conversion, created). A repeat
+    of the same (event, order id) returns the first conversion with created=False, and issues
+    nothing. `rate`: the caller's rate-limit counter, written in the same transaction."""
     now = ctx.clock.now()
     order_id = request.order_id or _implicit_order_id(request, visitor)
-    touches = _touchpoints(ctx, program, request, visitor)
-    plan = ConversionPlan(
-        ctx,
-        program,
-        customer_key=_customer_key(ctx, program, request, visitor),
-        view=conversion_view,
+    who = _converter(ctx, program, request, visitor, source, user_agent)
+    clicked = not who.browser or (
+        request.click is not None and request.click.visitor in ("", visitor)
     )
+    touches = _touchpoints(ctx, program, request, visitor, needs_touchpoints(program, who, clicked))
+    customer = _customer_key(ctx, program, request, visitor)
+    plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
+    guard = identity_guard(program, who)
     excluded: set[str] = set()
+    learned: list[str] = []
     for _ in range(_PLAN_ROUNDS):
         credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
         if not credits:
             raise InvalidInputError(NO_REFERRAL)
-        conversion, effects = plan.build(
-            Conversion(
-                program=program.id,
-                event=request.event,
-                order_id=order_id,
-                code=credits[0].code,
-                created_at=now,
-                amount=request.amount,
-                currency=request.currency if request.amount else "",
-                click_id=request.click_id,
-                visitor=visitor,
-                successful=request.event == program.success_event,
-                credits=tuple(credits),
-            )
+        flags = screen(program, who, credits[0].code, clicked, touches, now) + learned
+        base = Conversion(
+            program=program.id,
+            event=request.event,
+            order_id=order_id,
+            code=credits[0].code,
+            created_at=now,
+            amount=request.amount,
+            currency=request.currency if request.amount else "",
+            click_id=request.click_id,
+            visitor=visitor,
+            successful=request.event == program.success_event,
+            credits=tuple(credits),
+            status=REVIEW if flags else RECORDED,
+            flags=tuple(flags),
+            customer=customer,
+            identity=who.identity,
         )
+        counts = tallies(program, who, base.code, base.event, now, flagged=bool(flags))
+        counts += (rate,) if rate else ()
+        if flags:
+            conversion, effects = base, ConversionEffects(tallies=counts)
+        else:
+            conversion, effects = plan.build(base)
+            effects = replace(effects, tallies=counts, identity_guard=guard)
         try:
             return ctx.store.record_conversion(conversion, effects)
         except EffectsRejectedError as exc:
-            if request.code and request.code in exc.rejection.foreign_codes:
+            rejection = exc.rejection
+            if any(rule.startswith("rate_") for rule in rejection.tallies_over):
+                raise too_many(now) from None
+            if request.code and request.code in rejection.foreign_codes:
                 raise UnknownCodeError(
                     f"Referral code '{request.code}' does not exist in program '{program.id}'."
                 ) from None
-            excluded |= exc.rejection.foreign_codes
-            plan.learn(exc.rejection)
+            excluded |= rejection.foreign_codes
+            found = [f for f in flags_from(rejection, guard) if f not in learned]
+            if found and not flags:
+                learned += found
+                continue
+            plan.learn(rejection)
     raise UnavailableError("Too many concurrent updates for this referrer; try again.")
 
 
@@ -138,16 +136,36 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         view["notes"] = list(conversion.notes)
     if conversion.refunded_at:
         view["refunded_at"] = iso(conversion.refunded_at)
+    if conversion.flags:
+        view["flags"] = list(conversion.flags)
+    if conversion.decided_by:
+        view["decided_by"] = conversion.decided_by
+        view["decided_at"] = iso(conversion.decided_at)
+        if conversion.decision_note:
+            view["decision_note"] = conversion.decision_note
     return view
 
 
+def public_conversion_view(conversion: Conversion) -> dict[str, Any]:
+    """What a browser (the beacon) is told: no fraud reasons, which would teach a fraudster
+    which rule caught them."""
+    view = conversion_view(conversion)
+    view.pop("flags", None)
+    return view
+
+
+def review_id(conversion: Conversion) -> str:
+    """How the review queue names a conversion: `{event}:{order id}`."""
+    return f"{conversion.event}:{conversion.order_id}"
+
+
 def _touchpoints(
-    ctx: Context, program: Program, request: ConversionRequest, visitor: str
+    ctx: Context, program: Program, request: ConversionRequest, visitor: str, wanted: bool
 ) -> list[Touch]:
-    """The visitor's clicks, when the model needs them (one query): any model but last_click,
-    or a conversion that names no referrer. The click id's visitor is the one who clicked;
-    the pixel's is whoever loaded it."""
-    if request.code and program.incentives.attribution_model == "last_click":
+    """The visitor's clicks, when the model or a fraud rule (`wanted`) needs them (one query):
+    any model but last_click, or a conversion that names no referrer. The click id's visitor
+    is the one who clicked; the pixel's is whoever loaded it."""
+    if request.code and program.incentives.attribution_model == "last_click" and not wanted:
         return []
     who = (request.click.visitor if request.click else "") or visitor
     return ctx.store.touchpoints(who) if who else []
@@ -179,6 +197,31 @@ def _credits(
     return [replace(c, revenue=part) for c, part in zip(shares, parts, strict=True)]
 
 
+def _converter(
+    ctx: Context,
+    program: Program,
+    request: ConversionRequest,
+    visitor: str,
+    source: str,
+    user_agent: str,
+) -> Converter:
+    """Who converts, hashed: a customer id that is an email counts as their email too."""
+    email = request.email or (request.customer_id if "@" in request.customer_id else "")
+    canonical = canonical_email(email) if email else ""
+    return Converter(
+        source=source,
+        visitor=visitor,
+        identity=ctx.signer.identity_key(program.id, canonical) if canonical else "",
+        customer=(
+            "c" + ctx.signer.customer_key(program.id, request.customer_id)
+            if request.customer_id
+            else ""
+        ),
+        user_agent=user_agent,
+        email=email,
+    )
+
+
 def _customer_key(ctx: Context, program: Program, request: ConversionRequest, visitor: str) -> str:
     """Who bought, for first-purchase-only rules: the shop's customer id, else the visitor
     (the browser that sent the pixel, or the one named by the click id)."""
@@ -200,77 +243,3 @@ def _implicit_order_id(request: ConversionRequest, visitor: str) -> str:
             "account id, so a retried call is not counted twice."
         )
     return "auto-" + hashlib.sha256(basis.encode()).hexdigest()[:32]
-
-
-def _order_id(raw: Any, name: str = "order_id") -> str | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
-        raw = str(raw)
-    if not isinstance(raw, str):
-        raise InvalidInputError(f"'{name}' must be text, e.g. \"1001\".")
-    if not _ORDER_RE.fullmatch(raw):
-        raise InvalidInputError(f"'{name}' must be 1-128 printable characters without spaces.")
-    return raw
-
-
-def _currency(raw: Any, program: Program) -> str:
-    if raw is None or raw == "":
-        return program.currency
-    if not isinstance(raw, str) or raw.strip().upper() not in CURRENCIES:
-        shown = str(raw)[:10]
-        raise InvalidInputError(f"'currency' must be an ISO 4217 code like \"USD\", not '{shown}'.")
-    return raw.strip().upper()
-
-
-def _amount(raw: Any, currency: str, *, required: bool) -> Decimal:
-    if raw is None or raw == "":
-        if required:
-            raise InvalidInputError("'amount' is required for purchases, e.g. 49.90.")
-        return Decimal(0)
-    if (
-        isinstance(raw, bool)
-        or not isinstance(raw, int | float | str)
-        or (isinstance(raw, str) and len(raw) > 32)
-    ):
-        raise InvalidInputError("'amount' must be a number, e.g. 49.90.")
-    try:
-        amount = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise InvalidInputError(f"'amount' must be a number, not '{str(raw)[:20]}'.") from None
-    if not amount.is_finite():
-        raise InvalidInputError("'amount' must be a finite number.")
-    if amount < 0:
-        raise InvalidInputError("'amount' cannot be negative; report refunds separately.")
-    if amount > MAX_AMOUNT:
-        raise InvalidInputError(f"'amount' is larger than {MAX_AMOUNT}.")
-    exponent = Decimal(1).scaleb(-minor_digits(currency))
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
-
-
-def _referral(
-    ctx: Context, program: Program, raw_ref: Any, raw_click: Any
-) -> tuple[str, ClickId | None]:
-    """The referral code the conversion names, from a click id (checked and within the
-    attribution window) or a ref; "" when it names none."""
-    code: str | None = None
-    click: ClickId | None = None
-    if raw_click not in (None, ""):
-        click = ctx.signer.read_click_id(raw_click) if isinstance(raw_click, str) else None
-        if click is None:
-            raise InvalidInputError("'click_id' is not a click id issued by this program.")
-        age_days = (ctx.clock.now() - click.at) / 86400
-        if age_days > program.attribution_window_days:
-            raise InvalidInputError(
-                f"This click is older than the program's {program.attribution_window_days}-day "
-                "attribution window."
-            )
-        code = click.code
-    if raw_ref not in (None, ""):
-        ref = normalize_code(raw_ref) if isinstance(raw_ref, str) else None
-        if ref is None:
-            raise InvalidInputError("'ref' is not a referral code (letters and digits only).")
-        if code is not None and ref != code:
-            raise InvalidInputError("'ref' and 'click_id' name different referral codes.")
-        code = ref
-    return code or "", click

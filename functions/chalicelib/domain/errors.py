@@ -47,6 +47,14 @@ class ThrottledError(UnavailableError):
     """DynamoDB refused the write for throughput (a hot item or partition)."""
 
 
+class RateLimitedError(RefkitError):
+    """Too many requests from one visitor or key in the current window (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ConfigError(RefkitError):
     """refkit.yaml is invalid. `problems` lists every problem found, one line each."""
 

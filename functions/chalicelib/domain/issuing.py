@@ -56,8 +56,12 @@ class ConversionPlan:
         self._candidates: dict[str, list[str]] = {}
         self._tier_of: dict[str, int] = {}
 
-    def build(self, conversion: Conversion) -> tuple[Conversion, ConversionEffects]:
-        now = conversion.created_at
+    def build(
+        self, conversion: Conversion, now: float | None = None
+    ) -> tuple[Conversion, ConversionEffects]:
+        """The rewards and effects of `conversion`, issued at `now` (default: when it was
+        created; an approval after review issues them when it approves)."""
+        now = conversion.created_at if now is None else now
         rewards: list[RewardRecord] = []
         notes: list[str] = []
         for rule in self.program.incentives.rules:

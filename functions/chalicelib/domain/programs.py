@@ -15,13 +15,15 @@ from typing import Any
 
 from .currencies import CURRENCIES
 from .errors import NotFoundError
-from .fields import FieldReader, url_host
+from .fields import FieldReader, url_host, url_problem
+from .fraud_config import FraudRules, RateLimits, parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, RULE_FIELDS, Incentives, parse_incentives
 from .program_site import SiteSettings, parse_site
 from .widget_config import WidgetConfig, parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+ORIGIN_RE = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 # Brand images are local files copied into the site build (never loaded from another host).
 IMAGE_FILE_RE = re.compile(r"[^\x00-\x1f]+\.(svg|png|jpg|jpeg|webp|gif|ico)", re.IGNORECASE)
@@ -46,6 +48,9 @@ _PROGRAM_FIELDS = (
     "brand",
     "site",
     "widget",
+    "fraud",
+    "rate_limits",
+    "origins",
     *PROGRAM_FIELDS,
 )
 _REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
@@ -104,6 +109,9 @@ class Program:
     site: SiteSettings = field(default_factory=lambda: SiteSettings())
     widget: WidgetConfig = field(default_factory=lambda: WidgetConfig())
     incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
+    fraud: FraudRules = field(default_factory=lambda: FraudRules())
+    rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
+    origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -246,7 +254,40 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         site=parse_site(reader, data.get("site"), f"{path}.site"),
         widget=parse_widget(reader, data.get("widget"), f"{path}.widget"),
         incentives=incentives,
+        fraud=_parse_fraud(reader, data, path, secret),
+        rate_limits=parse_rate_limits(reader, data.get("rate_limits"), f"{path}.rate_limits"),
+        origins=_parse_origins(reader, data.get("origins"), f"{path}.origins"),
     )
+
+
+def _parse_fraud(
+    reader: FieldReader, data: Mapping[str, Any], path: str, identity_secret: str | None
+) -> FraudRules:
+    rules = parse_fraud(reader, data.get("fraud"), f"{path}.fraud")
+    if rules.signed_conversions and identity_secret is None:
+        reader.fail(
+            f"{path}.fraud.signed_conversions",
+            "needs identity_secret: conversions are signed with it (see docs/fraud.md)",
+        )
+    return rules
+
+
+def _parse_origins(reader: FieldReader, raw: Any, path: str) -> tuple[str, ...]:
+    """Browser origins (scheme://host[:port]) allowed to call the API besides the program's
+    allowed hosts, e.g. a shop on another domain."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail(path, "must be a list of origins, e.g. [https://shop.example.com]")
+        return ()
+    origins: list[str] = []
+    for index, item in enumerate(raw):
+        origin = item.strip().rstrip("/").lower() if isinstance(item, str) else ""
+        if not ORIGIN_RE.fullmatch(origin) or url_problem(origin):
+            reader.fail(f"{path}[{index}]", f"'{item}' is not an origin like https://shop.example")
+            continue
+        origins.append(origin)
+    return tuple(origins)
 
 
 def _parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:

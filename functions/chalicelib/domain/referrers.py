@@ -9,15 +9,18 @@ from .codes import new_code
 from .context import Context, Links
 from .errors import CodeTakenError, ReferrerExistsError, UnavailableError
 from .identity import check_identity, clean_name, normalize_email
+from .lookalikes import canonical_email
 
 _CODE_ATTEMPTS = 5
 
 
 def issue_code(
-    ctx: Context, program_id: str, body: dict[str, Any], *, is_admin: bool
+    ctx: Context, program_id: str, body: dict[str, Any], *, is_admin: bool, visitor: str = ""
 ) -> tuple[Referrer, bool]:
     """The referrer for `body["email"]` in the program, created if new. Returns
-    (referrer, created)."""
+    (referrer, created). A new referrer keeps the keyed hashes of their canonical email and of
+    the browser that asked (`visitor`; not for an admin key's server call), so the
+    self-referral rule can recognise them converting on their own link."""
     program = ctx.catalogue.get(program_id)
     email = normalize_email(body.get("email"))
     name = clean_name(body.get("name"))
@@ -34,6 +37,8 @@ def issue_code(
             email=email,
             name=name,
             created_at=ctx.clock.now(),
+            identity=ctx.signer.identity_key(program.id, canonical_email(email)),
+            visitor="" if is_admin else visitor,
         )
         try:
             ctx.store.create_referrer(referrer)

@@ -22,10 +22,10 @@ from ..store.ledger import (
     RewardChange,
     RewardRecord,
 )
-from ..store.records import Conversion
+from ..store.records import REJECTED, REVIEW, Conversion
 from .context import Context
 from .conversions import conversion_view
-from .errors import NotFoundError, UnavailableError
+from .errors import ConflictError, NotFoundError, UnavailableError
 from .events import voided_messages, webhook_messages
 from .programs import Program
 
@@ -42,6 +42,11 @@ def refund_conversion(
     if conversion is None:
         raise NotFoundError(
             f"There is no {event} with order_id '{order_id[:128]}' in program '{program.id}'."
+        )
+    if conversion.status in (REVIEW, REJECTED):
+        raise ConflictError(
+            f"This {event} is {conversion.status} (held by a fraud rule): it never counted, so "
+            "there is nothing to refund; reject it in the review queue instead."
         )
     now = ctx.clock.now()
     for _ in range(_ATTEMPTS):

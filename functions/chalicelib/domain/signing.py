@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .codes import normalize_code
@@ -24,12 +26,31 @@ class ClickId:
 
 
 class Signer:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        visitor_salt_days: int = 0,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        """`visitor_salt_days`: when set, visitor hashes change every that many days (the
+        period's number is part of the hashed text), so a visitor cannot be followed across
+        periods, at the cost of counting them again (docs/privacy.md)."""
         if len(secret) < 16:
             raise ValueError("the server secret must be at least 16 bytes")
+        self._salt_seconds = visitor_salt_days * 86400
+        self._now = now
         self._keys = {
             purpose: hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
-            for purpose in ("stats", "click", "visitor", "email", "customer", "unsubscribe")
+            for purpose in (
+                "stats",
+                "click",
+                "visitor",
+                "email",
+                "customer",
+                "unsubscribe",
+                "identity",
+            )
         }
 
     def stats_token(self, code: str, version: int = 1) -> str:
@@ -73,8 +94,10 @@ class Signer:
 
     def visitor_hash(self, ip: str, user_agent: str) -> str:
         """A pseudonym for one browser on one network. The raw IP and user agent are never
-        stored, only this keyed hash of them."""
-        return self._mac("visitor", f"{ip}\n{user_agent}", 16)
+        stored, only this keyed hash of them (salted with the current period when visitor
+        salts rotate)."""
+        period = f"{int(self._now() // self._salt_seconds)}\n" if self._salt_seconds else ""
+        return self._mac("visitor", f"{period}{ip}\n{user_agent}", 16)
 
     def email_key(self, program: str, email: str) -> str:
         """Lookup key of a normalized email within a program."""
@@ -83,6 +106,11 @@ class Signer:
     def customer_key(self, program: str, customer_id: str) -> str:
         """Lookup key of a shop's customer id (it may be an email): never stored in clear."""
         return self._mac("customer", f"{program}\n{customer_id}", 16)
+
+    def identity_key(self, program: str, canonical_email: str) -> str:
+        """Lookup key of a person within a program: their canonical email (look-alikes and
+        sub-addresses folded, see domain/lookalikes.py), keyed so it is never stored in clear."""
+        return self._mac("identity", f"{program}\n{canonical_email}", 16)
 
     def unsubscribe_token(self, code: str) -> str:
         return f"{code}.{self._mac('unsubscribe', code, 16)}"

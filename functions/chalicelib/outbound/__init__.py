@@ -22,3 +22,6 @@ class Outbound:
 
     def send_email(self, message: EmailMessage) -> None:
         self._mailer.send(message)
+
+    def forget(self, address: str) -> int:
+        return self._mailer.forget(address)

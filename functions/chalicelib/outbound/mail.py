@@ -24,6 +24,20 @@ class EmlOutbox:
         partial.write_bytes(message.as_bytes())
         partial.replace(self.folder / f"{name}.eml")
 
+    def forget(self, address: str) -> int:
+        """Delete every stored email to `address` (a person asked to be forgotten)."""
+        from email import message_from_bytes
+
+        wanted = address.strip().lower()
+        deleted = 0
+        for path in sorted(self.folder.glob("*.eml")) if self.folder.exists() else []:
+            message = message_from_bytes(path.read_bytes())
+            recipients = [a.lower() for _, a in getaddresses([str(message.get("To", ""))])]
+            if wanted in recipients:
+                path.unlink(missing_ok=True)
+                deleted += 1
+        return deleted
+
 
 class SesMailer:
     """Sends through SES v2. The client is created on first use, never at import: a cold
@@ -46,6 +60,10 @@ class SesMailer:
             )
         except (ClientError, BotoCoreError) as exc:
             raise DeliveryError(f"SES refused the email ({exc})") from exc
+
+    def forget(self, address: str) -> int:
+        """SES keeps no copy refkit could delete."""
+        return 0
 
     def _ses(self) -> Any:
         with self._lock:

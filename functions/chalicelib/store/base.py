@@ -11,6 +11,7 @@ from .ledger import (
     PoolCounts,
     RewardChange,
     RewardRecord,
+    Tally,
     Touch,
 )
 from .records import AdminKey, BoardEntry, ClickCounted, Conversion, CounterMonth, Referrer
@@ -141,3 +142,48 @@ class Store(Protocol):
     def put_admin_key(self, key: AdminKey) -> None: ...
 
     def delete_admin_key(self, key_hash: str) -> None: ...
+
+    def list_admin_keys(self) -> list[AdminKey]:
+        """Every admin key (one query on GSI1 `KEYS`)."""
+        ...
+
+    def revoke_admin_key(self, key_hash: str, at: float) -> bool:
+        """Mark a key revoked; False when there is no such key."""
+        ...
+
+    def list_reviews(self, program: str, status: str, limit: int = 100) -> list[Conversion]:
+        """Flagged conversions of a program by review status (review, approved, rejected),
+        newest first, from the review queue (one query)."""
+        ...
+
+    def approve_conversion(
+        self, approved: Conversion, effects: ConversionEffects
+    ) -> tuple[Conversion, bool]:
+        """Count a conversion held for review and write its effects, in one transaction, only
+        if it is still in review; (stored conversion, False) when it no longer is."""
+        ...
+
+    def reject_conversion(self, rejected: Conversion) -> bool:
+        """Store the rejection, only if the conversion is still in review."""
+        ...
+
+    def hit_rate(self, tally: Tally) -> int:
+        """Count one request in a rate-limit window; the count including it."""
+        ...
+
+    def person_orders(self, program: str, identity: str) -> list[tuple[str, str]]:
+        """(event, order id) of the conversions that named this customer identity."""
+        ...
+
+    def erase_referrer(self, code: str, program: str, email_key: str) -> None:
+        """Remove a referrer's email, name and hashed identities (and their email index);
+        their code, counters and rewards stay."""
+        ...
+
+    def erase_customer(self, conversion: Conversion) -> None:
+        """Remove the customer's hashed identities from a conversion and its queue copy."""
+        ...
+
+    def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
+        """Delete the tallies and first-purchase marker keyed by a person's hashes."""
+        ...

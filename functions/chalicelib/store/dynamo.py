@@ -22,27 +22,31 @@ from ..domain.errors import (
 )
 from . import keys
 from .attrs import day_of, unavailable_on_failure
+from .conversion_items import conversion_from_item, conversion_item
+from .dynamo_keys import admin_key_from_item, admin_key_item
 from .dynamo_ledger import DynamoLedger, reward_from_item
 from .dynamo_outbox import DynamoOutbox, put_message
+from .dynamo_trust import DynamoTrust
 from .ledger import (
     TOUCH_CAP,
     ConversionEffects,
     CountGuard,
     Credit,
     EffectsRejectedError,
+    IdentityGuard,
     OutboxMessage,
     RewardChange,
     RewardRecord,
     compact_touches,
-    credits_from_text,
-    credits_to_text,
     is_unique,
-    rewards_from_text,
     rewards_to_text,
 )
 from .records import (
     CLICKS,
     CONVERSIONS,
+    FLAGGED,
+    RECORDED,
+    REVIEW,
     AdminKey,
     BoardEntry,
     ClickCounted,
@@ -61,7 +65,7 @@ Item = dict[str, Any]
 _TRANSACTION_ATTEMPTS = 6
 
 
-class DynamoStore(DynamoLedger, DynamoOutbox):
+class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust):
     """`client` serves everything; `click_client` (default: the same) serves the click path
     and should not retry: a click that is not counted costs less than a visitor kept waiting
     through a backoff, and the redirect happens either way."""
@@ -246,6 +250,20 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
     def record_conversion(
         self, conversion: Conversion, effects: ConversionEffects | None = None
     ) -> tuple[Conversion, bool]:
+        return self._write_conversion(
+            conversion, effects, {"ConditionExpression": "attribute_not_exists(PK)"}
+        )
+
+    def _write_conversion(
+        self,
+        conversion: Conversion,
+        effects: ConversionEffects | None,
+        condition: Item,
+        extra: tuple[list[Item], list[tuple[str, str]]] = ([], []),
+    ) -> tuple[Conversion, bool]:
+        """One transaction: the conversion item (under `condition`: new, or still in review),
+        its counters, its referrers' checks, its effects and `extra` items. A failed first
+        condition answers with the stored conversion and created=False."""
         order_key = {
             "PK": _s(keys.order_pk(conversion.program, conversion.event, conversion.order_id)),
             "SK": _s(keys.META),
@@ -254,25 +272,34 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {**order_key, **_conversion_item(conversion)},
-                    "ConditionExpression": "attribute_not_exists(PK)",
+                    "Item": {**order_key, **conversion_item(conversion)},
+                    **condition,
                 }
             }
         ]
         labels = [("conversion", "")]
         guard = effects.count_guard if effects else None
+        identity = effects.identity_guard if effects else None
         credits = credits_of(conversion)
         for credit in credits:
             items.append(self._conversion_counter(conversion, credit, 1))
-            items.append(_referrer_check(self._table, conversion, credit.code, guard))
+            primary = credit.code == conversion.code
+            items.append(
+                _referrer_check(
+                    self._table, conversion, credit.code, guard, identity if primary else None
+                )
+            )
             labels += [("counter", credit.code), ("referrer", credit.code)]
         more, more_labels = self._effect_items(effects or ConversionEffects(), conversion.program)
+        more += self._trust_items(conversion) + extra[0]
+        more_labels += [("queue", "")] * (len(more) - len(more_labels) - len(extra[1]))
+        more_labels += extra[1]
         reasons = self._cancellation_reasons(items + more)
         if reasons[0].get("Code") == "ConditionalCheckFailed":
             first = self._get(order_key["PK"]["S"], keys.META, consistent=True)
             if first is None:  # pragma: no cover - the item that blocked us cannot vanish
                 raise UnavailableError("The conversion could not be read back; try again.")
-            return _conversion_from_item(first), False
+            return conversion_from_item(first), False
         rejection = self._rejection(
             labels + more_labels, reasons, conversion.program, conversion.code
         )
@@ -290,10 +317,12 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
         it on a refund)."""
         day = day_of(conversion.created_at)
         letter = "p" if conversion.event == "purchase" else "s"
+        if conversion.status == REVIEW:
+            letter = FLAGGED  # counted apart until a person approves it
         names = {"#n": counter_name(letter, day)}
         adds = "#n :one"
         values: Item = {":one": _n(sign), ":program": _s(conversion.program)}
-        if credit.revenue > 0:
+        if credit.revenue > 0 and conversion.status != REVIEW:
             names["#r"] = counter_name("r", day, conversion.currency)
             values[":amount"] = _n(credit.revenue * sign)
             adds += ", #r :amount"
@@ -361,7 +390,7 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
     @unavailable_on_failure
     def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None:
         item = self._get(keys.order_pk(program, event, order_id), keys.META, consistent=True)
-        return _conversion_from_item(item) if item else None
+        return conversion_from_item(item) if item else None
 
     @unavailable_on_failure
     def refund_conversion(
@@ -481,32 +510,11 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
     @unavailable_on_failure
     def get_admin_key(self, key_hash: str) -> AdminKey | None:
         item = self._get(keys.key_pk(key_hash), keys.META)
-        if item is None:
-            return None
-        return AdminKey(
-            key_hash=item["key_hash"]["S"],
-            name=item["name"]["S"],
-            programs=tuple(item["programs"]["SS"]),
-            scope=item["scope"]["S"],
-            created_at=float(item["created_at"]["N"]),
-            revoked=item.get("revoked", {}).get("BOOL", False),
-        )
+        return admin_key_from_item(item) if item else None
 
     @unavailable_on_failure
     def put_admin_key(self, key: AdminKey) -> None:
-        self._client.put_item(
-            TableName=self._table,
-            Item={
-                "PK": _s(keys.key_pk(key.key_hash)),
-                "SK": _s(keys.META),
-                "key_hash": _s(key.key_hash),
-                "name": _s(key.name),
-                "programs": {"SS": list(key.programs)},
-                "scope": _s(key.scope),
-                "created_at": _n(key.created_at),
-                "revoked": {"BOOL": key.revoked},
-            },
-        )
+        self._client.put_item(TableName=self._table, Item=admin_key_item(key))
 
     @unavailable_on_failure
     def delete_admin_key(self, key_hash: str) -> None:
@@ -560,37 +568,54 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
 
 
 def _referrer_check(
-    table: str, conversion: Conversion, code: str, guard: CountGuard | None
+    table: str,
+    conversion: Conversion,
+    code: str,
+    guard: CountGuard | None,
+    identity: IdentityGuard | None = None,
 ) -> Item:
     """A credited code must belong to the conversion's program; a successful referral also
     adds one to the primary referrer's count (the leaderboard's GSI2 sort key and the basis
-    of tiers) in the same transaction, under the tier guard when there is one."""
+    of tiers) in the same transaction, under the tier guard when there is one. With an
+    identity guard, the primary referrer must not be the converting customer (self-referral):
+    that costs no request, only a condition, and a failure returns the referrer's item."""
     key = {"PK": _s(keys.code_pk(code)), "SK": _s(keys.META)}
     values: Item = {":program": _s(conversion.program)}
-    if not conversion.successful or code != conversion.code:
-        return {
-            "ConditionCheck": {
-                "TableName": table,
-                "Key": key,
-                "ConditionExpression": "program = :program",
-                "ExpressionAttributeValues": values,
-            }
-        }
     condition = "program = :program"
+    names: Item = {}
+    if identity is not None:
+        for name, value in (("identity", identity.identity), ("visitor", identity.visitor)):
+            if value:
+                condition += f" AND (attribute_not_exists(#{name}) OR #{name} <> :{name})"
+                values[f":{name}"] = _s(value)
+                names[f"#{name}"] = name
+    if not (conversion.successful and conversion.status == RECORDED) or code != conversion.code:
+        check: Item = {
+            "TableName": table,
+            "Key": key,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+        if identity is not None:
+            check["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if names:
+            check["ExpressionAttributeNames"] = names
+        return {"ConditionCheck": check}
     if guard is not None:
         guard_condition, guard_values = _count_guard(guard)
         condition += f" AND {guard_condition}"
         values.update(guard_values)
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": key,
-            "UpdateExpression": "ADD successful_referrals :one",
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": {**values, ":one": _n(1)},
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
+    update: Item = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": "ADD successful_referrals :one",
+        "ConditionExpression": condition,
+        "ExpressionAttributeValues": {**values, ":one": _n(1)},
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
+    if names:
+        update["ExpressionAttributeNames"] = names
+    return {"Update": update}
 
 
 def _count_guard(guard: CountGuard) -> tuple[str, Item]:
@@ -649,6 +674,11 @@ def _referrer_item(referrer: Referrer) -> Item:
         "name": _s(referrer.name),
         "created_at": _n(referrer.created_at),
         "token_version": _n(referrer.token_version),
+        **{
+            name: _s(getattr(referrer, name))
+            for name in ("identity", "visitor")
+            if getattr(referrer, name)
+        },
     }
 
 
@@ -656,53 +686,13 @@ def _referrer_from_item(item: Item) -> Referrer:
     return Referrer(
         code=item["code"]["S"],
         program=item["program"]["S"],
-        email_key=item["email_key"]["S"],
-        email=item["email"]["S"],
-        name=item["name"]["S"],
+        email_key=item.get("email_key", {}).get("S", ""),
+        email=item.get("email", {}).get("S", ""),
+        name=item.get("name", {}).get("S", ""),
         created_at=float(item["created_at"]["N"]),
         token_version=int(item["token_version"]["N"]),
         successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
         email_opt_out=item.get("email_opt_out", {}).get("BOOL", False),
-    )
-
-
-def _conversion_item(conversion: Conversion) -> Item:
-    return {
-        "GSI1PK": _s(keys.program_conversions_gsi(conversion.program)),
-        "GSI1SK": _s(f"{iso(conversion.created_at)}#{conversion.event}#{conversion.order_id}"),
-        "program": _s(conversion.program),
-        "event": _s(conversion.event),
-        "order_id": _s(conversion.order_id),
-        "code": _s(conversion.code),
-        "created_at": _n(conversion.created_at),
-        "amount": _n(conversion.amount),
-        "currency": _s(conversion.currency),
-        "click_id": _s(conversion.click_id),
-        "visitor": _s(conversion.visitor),
-        "successful": {"BOOL": conversion.successful},
-        "credits": _s(credits_to_text(conversion.credits)),
-        "rewards": _s(rewards_to_text(conversion.rewards)),
-        "notes": {"L": [_s(note) for note in conversion.notes]},
-        "status": _s(conversion.status),
-        "refunded_at": _n(conversion.refunded_at),
-    }
-
-
-def _conversion_from_item(item: Item) -> Conversion:
-    return Conversion(
-        program=item["program"]["S"],
-        event=item["event"]["S"],
-        order_id=item["order_id"]["S"],
-        code=item["code"]["S"],
-        created_at=float(item["created_at"]["N"]),
-        amount=Decimal(item["amount"]["N"]),
-        currency=item["currency"]["S"],
-        click_id=item["click_id"]["S"],
-        visitor=item["visitor"]["S"],
-        successful=item.get("successful", {}).get("BOOL", False),
-        credits=credits_from_text(item.get("credits", {}).get("S", "")),
-        rewards=rewards_from_text(item.get("rewards", {}).get("S", "")),
-        notes=tuple(note["S"] for note in item.get("notes", {}).get("L", [])),
-        status=item.get("status", {}).get("S", "recorded"),
-        refunded_at=float(item.get("refunded_at", {}).get("N", 0)),
+        identity=item.get("identity", {}).get("S", ""),
+        visitor=item.get("visitor", {}).get("S", ""),
     )

@@ -26,6 +26,7 @@ from .ledger import (
     Rejection,
     RewardChange,
     RewardRecord,
+    Tally,
     Touch,
 )
 
@@ -196,6 +197,9 @@ class DynamoLedger:
             labels.append(("first_purchase", ""))
         items += [put_message(self._table, message) for message in effects.messages]
         labels += [("message", "")] * len(effects.messages)
+        for tally in effects.tallies:
+            items.append(tally_update(self._table, tally))
+            labels.append(("tally", tally.rule))
         return items, labels
 
     def _change_items(
@@ -231,8 +235,11 @@ class DynamoLedger:
                 old = reason.get("Item") or {}
                 if ref == primary and text(old, "program") == program:
                     rejection.count = int(old.get("successful_referrals", {}).get("N", 0))
+                    rejection.primary_identity = (text(old, "identity"), text(old, "visitor"))
                 else:
                     rejection.foreign_codes.add(ref)
+            elif kind == "tally":
+                rejection.tallies_over.add(ref)
             elif kind == "reward":
                 rejection.rewards_taken.add(ref)
             elif kind == "coupon":
@@ -242,6 +249,24 @@ class DynamoLedger:
             elif kind == "first_purchase":
                 rejection.not_first_purchase = True
         return rejection if failed else None
+
+
+def tally_update(table: str, tally: Tally) -> Item:
+    """Count one more in a tally's window (conditional on its limit, if it has one)."""
+    update: Item = {
+        "TableName": table,
+        "Key": {
+            "PK": s(keys.tally_pk(tally.program, tally.rule, tally.subject)),
+            "SK": s(tally.window),
+        },
+        "UpdateExpression": "SET expires_at = :expires ADD #n :one",
+        "ExpressionAttributeNames": {"#n": "count"},
+        "ExpressionAttributeValues": {":one": n(1), ":expires": n(tally.expires_at)},
+    }
+    if tally.limit is not None:
+        update["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :limit"
+        update["ExpressionAttributeValues"][":limit"] = n(tally.limit)
+    return {"Update": update}
 
 
 def reward_from_item(item: Item) -> RewardRecord:

@@ -111,3 +111,29 @@ def outbox_sk(target: str) -> str:
 def delivery_log_pk(program: str) -> str:
     """A program's delivery attempts, newest last (expire by TTL)."""
     return f"LOG#{program}"
+
+
+KEYS_GSI = "KEYS"  # GSI1 partition listing every admin key (sort key: the key's hash)
+
+
+def tally_pk(program: str, rule: str, subject: str) -> str:
+    """Counts of one fraud rule or rate limit for one subject (expire by TTL)."""
+    return f"TALLY#{program}#{rule}#{subject}"
+
+
+def review_pk(program: str) -> str:
+    """A program's review queue: one item per flagged conversion, sorted by status."""
+    return f"REVIEW#{program}"
+
+
+def review_sk(status: str, created: str, event: str, order_id: str) -> str:
+    return f"{status}#{created}#{event}#{order_id}"
+
+
+def person_pk(program: str, identity: str) -> str:
+    """A customer's conversions by their (hashed) canonical email: export and forget."""
+    return f"PERSON#{program}#{identity}"
+
+
+def person_sk(event: str, order_id: str) -> str:
+    return f"ORDER#{event}#{order_id}"

@@ -171,6 +171,28 @@ class CountGuard:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """One more event counted towards a limit over a window (fraud rules and rate limits): a
+    counter item per (program, rule, subject, window) that expires by TTL. With a `limit`, the
+    write fails once the count has reached it; without, it only counts."""
+
+    program: str
+    rule: str  # e.g. velocity_referrer, duplicate_visitor, rate_convert
+    subject: str  # a code, a visitor hash, an identity key, an admin key's hash
+    window: str  # e.g. 2026-11-18T09 (an hour), 2026-11-18 (a day), m29916666 (a minute)
+    limit: int | None
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class IdentityGuard:
+    """Who is converting (hashed): the primary referrer must not be the same person."""
+
+    identity: str = ""  # the customer's canonical email key
+    visitor: str = ""
+
+
+@dataclass(frozen=True)
 class ConversionEffects:
     rewards: tuple[RewardRecord, ...] = ()
     coupons: tuple[CouponClaim, ...] = ()
@@ -178,6 +200,8 @@ class ConversionEffects:
     first_purchase: str = ""  # the customer's key: written only by their first purchase
     count_guard: CountGuard | None = None
     messages: tuple[OutboxMessage, ...] = ()
+    tallies: tuple[Tally, ...] = ()
+    identity_guard: IdentityGuard | None = None
 
 
 @dataclass
@@ -190,6 +214,10 @@ class Rejection:
     limit_reached: bool = False
     not_first_purchase: bool = False
     count: int | None = None
+    tallies_over: set[str] = field(default_factory=set)  # rules whose tally is at its limit
+    # The primary referrer's (identity, visitor) when their condition failed: the domain
+    # tells a self-referral from a tier guard with it.
+    primary_identity: tuple[str, str] | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -199,6 +227,8 @@ class Rejection:
             or self.limit_reached
             or self.not_first_purchase
             or self.count is not None
+            or self.tallies_over
+            or self.primary_identity is not None
         )
 
 

@@ -25,9 +25,13 @@ from .ledger import (
     is_unique,
 )
 from .memory_ledger import MemoryLedger
+from .memory_trust import MemoryTrust
 from .records import (
     CLICKS,
     CONVERSIONS,
+    FLAGGED,
+    RECORDED,
+    REVIEW,
     AdminKey,
     BoardEntry,
     ClickCounted,
@@ -40,7 +44,7 @@ from .records import (
 )
 
 
-class MemoryStore(MemoryLedger):
+class MemoryStore(MemoryLedger, MemoryTrust):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._referrers: dict[str, Referrer] = {}
@@ -51,6 +55,7 @@ class MemoryStore(MemoryLedger):
         self._keys: dict[str, AdminKey] = {}
         self.requests = 0  # what DynamoStore would have sent, for benchmarks
         self._init_ledger()
+        self._init_trust()
 
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False
@@ -124,11 +129,16 @@ class MemoryStore(MemoryLedger):
                 )
             if rejection:
                 raise EffectsRejectedError(rejection)
-            self._orders[key] = conversion
-            self._count_conversion(conversion, 1)
-            if effects is not None:
-                self._apply_effects(conversion.program, effects)
+            self._commit(conversion, effects)
         return conversion, True
+
+    def _commit(self, conversion: Conversion, effects: ConversionEffects | None) -> None:
+        key = (conversion.program, conversion.event, conversion.order_id)
+        self._orders[key] = conversion
+        self._count_conversion(conversion, 1)
+        if effects is not None:
+            self._apply_effects(conversion.program, effects)
+        self._apply_trust(conversion, effects)
 
     def _check_conversion(
         self, conversion: Conversion, effects: ConversionEffects | None
@@ -139,23 +149,33 @@ class MemoryStore(MemoryLedger):
             if referrer is None or referrer.program != conversion.program:
                 rejection.foreign_codes.add(credit.code)
         guard = effects.count_guard if effects else None
-        if conversion.successful and guard and conversion.code not in rejection.foreign_codes:
+        counted = conversion.status == RECORDED
+        if (
+            counted
+            and conversion.successful
+            and guard
+            and conversion.code not in rejection.foreign_codes
+        ):
             count = self._referrers[conversion.code].successful_referrals
             if count in guard.avoid or guard.expected not in (None, count):
                 rejection.count = count
         if effects is not None:
             self._check_effects(conversion.program, effects, rejection)
+            self._check_trust(conversion, effects, rejection)
         return rejection
 
     def _count_conversion(self, conversion: Conversion, sign: int) -> None:
         day = time.strftime("%d", time.gmtime(conversion.created_at))
         letter = "p" if conversion.event == "purchase" else "s"
+        counted = conversion.status != REVIEW
+        if not counted:
+            letter = FLAGGED
         for credit in credits_of(conversion):
             values = self._counters[(credit.code, CONVERSIONS, _month(conversion.created_at))]
             _add(values, counter_name(letter, day), Decimal(sign))
-            if credit.revenue > 0:
+            if credit.revenue > 0 and counted:
                 _add(values, counter_name("r", day, conversion.currency), credit.revenue * sign)
-        if conversion.successful:
+        if conversion.successful and counted:
             referrer = self._referrers[conversion.code]
             self._referrers[referrer.code] = replace(
                 referrer, successful_referrals=referrer.successful_referrals + sign

@@ -10,6 +10,10 @@ from .ledger import Credit, RewardRecord
 
 CLICKS = "clicks"
 CONVERSIONS = "conversions"
+RECORDED = "recorded"
+REVIEW = "review"  # flagged by a fraud rule: counted apart, no reward until approved
+REJECTED = "rejected"
+FLAGGED = "x"  # the counter letter of conversions held for review, by day
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class Referrer:
     token_version: int = 1
     successful_referrals: int = 0
     email_opt_out: bool = False  # the referrer unsubscribed from reward emails
+    identity: str = ""  # keyed hash of the canonical email (domain/lookalikes.py)
+    visitor: str = ""  # the visitor hash of the browser that asked for the code
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,13 @@ class Conversion:
     notes: tuple[str, ...] = ()
     status: str = "recorded"
     refunded_at: float = 0.0
+    # Fraud screening and review: why it was flagged, who decided and why.
+    flags: tuple[str, ...] = ()
+    customer: str = ""  # the customer key of first-purchase rules (hashed)
+    identity: str = ""  # the customer's canonical email key (hashed), when one was sent
+    decided_by: str = ""
+    decided_at: float = 0.0
+    decision_note: str = ""
 
 
 def credits_of(conversion: Conversion) -> tuple[Credit, ...]:
@@ -68,6 +81,13 @@ class AdminKey:
     scope: str  # "write" or "read"
     created_at: float
     revoked: bool = False
+    created_by: str = ""  # the name of the key that created this one
+    revoked_at: float = 0.0
+
+    @property
+    def key_id(self) -> str:
+        """The key's public id: the start of its hash (the key itself is never shown again)."""
+        return self.key_hash[:16]
 
     def allows(self, program: str, *, write: bool) -> bool:
         if self.revoked or (write and self.scope != "write"):
