@@ -34,7 +34,10 @@ def test_cdn_deploy_serves_a_private_bucket_through_cloudfront(
     assert oac["Name"] == NAMES.oac
     # moto does not store an origin's OriginAccessControlId, so the link between origin and
     # OAC is not checked here; test_cdn.py checks the config refkit sends.
-    assert distribution["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    behavior = distribution["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    # AWS's managed SecurityHeadersPolicy: HSTS, nosniff, frame and referrer policies.
+    assert behavior["ResponseHeadersPolicyId"] == "67f7725c-6f97-4210-82d7-5512b31e9d03"
 
     s3 = client("s3", fresh_aws)
     block = s3.get_public_access_block(Bucket=NAMES.bucket)["PublicAccessBlockConfiguration"]

@@ -14,6 +14,10 @@ from .state import Outcome
 
 # AWS managed cache policy "CachingOptimized": honours the Cache-Control we upload with.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# AWS managed response headers policy "SecurityHeadersPolicy": Strict-Transport-Security,
+# X-Content-Type-Options, X-Frame-Options, Referrer-Policy on every response (S3 cannot set
+# these; the pages also carry their own CSP and referrer policy as <meta>).
+SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 ORIGIN_ID = "site"
 
 
@@ -90,6 +94,7 @@ def distribution_config(names: Names, oac_id: str) -> dict[str, Any]:
             "TargetOriginId": ORIGIN_ID,
             "ViewerProtocolPolicy": "redirect-to-https",
             "CachePolicyId": CACHING_OPTIMIZED,
+            "ResponseHeadersPolicyId": SECURITY_HEADERS,
             "Compress": True,
             "AllowedMethods": {
                 "Quantity": 2,
