@@ -21,6 +21,8 @@ class Settings:
     # Deployed: an SSM SecureString holding the server and identity secrets (see deps.py).
     secrets_parameter: str | None = None
     outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
+    # The table's stream (deployed): its records feed the program rollups (api/rollups.py).
+    stream_arn: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -35,4 +37,5 @@ class Settings:
             site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
             secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
             outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
+            stream_arn=env.get("REFKIT_STREAM_ARN") or None,
         )

@@ -10,7 +10,18 @@ from typing import Any
 from chalice.app import Chalice, Response
 
 from ..observability import logger, metrics
-from . import conversions, leaderboard, programs, redirect, rewards, schedule, stats, widget
+from . import (
+    analytics,
+    conversions,
+    leaderboard,
+    programs,
+    redirect,
+    rewards,
+    rollups,
+    schedule,
+    stats,
+    widget,
+)
 
 
 class RefkitChalice(Chalice):
@@ -48,6 +59,8 @@ def create_app() -> Chalice:
         widget.bp,
         rewards.bp,
         schedule.bp,
+        analytics.bp,
+        rollups.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

@@ -80,7 +80,8 @@ def create_conversion(program: str) -> Response:
     admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
     body = read_json(request)
     reject_unknown_fields(body, API_FIELDS)
-    conversion, created = attribute_conversion(ctx, found, parse_conversion(ctx, found, body))
+    parsed = parse_conversion(ctx, found, body, by_customer=True)
+    conversion, created = attribute_conversion(ctx, found, parsed)
     if created:
         track_rewards(conversion)
     return json_response(conversion_view(conversion), 201 if created else 200)

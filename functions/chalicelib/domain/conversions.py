@@ -21,6 +21,7 @@ from .clock import iso
 from .codes import normalize_code
 from .context import Context
 from .currencies import CURRENCIES, minor_digits
+from .customers import CustomerPurchases, referred_customer
 from .errors import InvalidInputError, UnavailableError, UnknownCodeError
 from .issuing import ConversionPlan
 from .programs import Program
@@ -32,6 +33,7 @@ MAX_AMOUNT = Decimal("1000000000")
 _ORDER_RE = re.compile(r"[\x21-\x7e]{1,128}")
 API_FIELDS = ("event", "order_id", "amount", "currency", "ref", "click_id", "customer_id")
 NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
+CUSTOMER_MODEL = "customer"  # credited to whoever referred the customer (a later purchase)
 _PLAN_ROUNDS = 25
 
 
@@ -45,14 +47,22 @@ class ConversionRequest:
     click_id: str
     click: ClickId | None = None
     customer_id: str = ""
+    by_customer: bool = False  # no ref nor click id: the customer's referral is on record
 
 
 def parse_conversion(
-    ctx: Context, program: Program, data: Mapping[str, Any], *, referral_optional: bool = False
+    ctx: Context,
+    program: Program,
+    data: Mapping[str, Any],
+    *,
+    referral_optional: bool = False,
+    by_customer: bool = False,
 ) -> ConversionRequest:
     """Validate a conversion (from the API body or the pixel's query); InvalidInputError
     with a message a developer can act on otherwise. `referral_optional`: the caller knows
-    the visitor, whose touchpoints can name the referrer when neither ref nor click id does."""
+    the visitor, whose touchpoints can name the referrer when neither ref nor click id does.
+    `by_customer` (the keyed API only, as it answers with the referrer): a later purchase may
+    name only its `customer_id`, and is credited to whoever referred that customer."""
     event = data.get("event")
     if event not in EVENTS:
         raise InvalidInputError('\'event\' must be "signup" or "purchase".')
@@ -64,11 +74,14 @@ def parse_conversion(
     if event == "signup" and amount:
         raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
     code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
-    if not code and not referral_optional:
-        raise InvalidInputError(NO_REFERRAL)
     customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
+    known_customer = by_customer and bool(customer_id) and not code
+    if not code and not referral_optional and not known_customer:
+        raise InvalidInputError(NO_REFERRAL)
     click_id = str(data.get("click_id")) if click else ""
-    return ConversionRequest(event, order_id, amount, currency, code, click_id, click, customer_id)
+    return ConversionRequest(
+        event, order_id, amount, currency, code, click_id, click, customer_id, known_customer
+    )
 
 
 def attribute_conversion(
@@ -78,13 +91,15 @@ def attribute_conversion(
     it brings; (conversion, created). A repeat of the same (event, order id) returns the
     first conversion with created=False, and issues nothing."""
     now = ctx.clock.now()
+    customer = _customer_key(ctx, program, request, visitor)
+    profile = referred_customer(ctx, program, customer) if request.by_customer else None
+    if profile is not None:
+        request = replace(request, code=profile.code)
     order_id = request.order_id or _implicit_order_id(request, visitor)
-    touches = _touchpoints(ctx, program, request, visitor)
-    plan = ConversionPlan(
-        ctx,
-        program,
-        customer_key=_customer_key(ctx, program, request, visitor),
-        view=conversion_view,
+    touches = [] if request.by_customer else _touchpoints(ctx, program, request, visitor)
+    plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
+    purchases = CustomerPurchases(
+        ctx, program, customer, wanted=request.event == "purchase", profile=profile
     )
     excluded: set[str] = set()
     for _ in range(_PLAN_ROUNDS):
@@ -104,8 +119,14 @@ def attribute_conversion(
                 visitor=visitor,
                 successful=request.event == program.success_event,
                 credits=tuple(credits),
+                channel=request.click.channel if request.click else "",
+                page=request.click.page if request.click else "",
+                model=CUSTOMER_MODEL
+                if request.by_customer
+                else program.incentives.attribution_model,
             )
         )
+        conversion, effects = purchases.count(conversion, effects)
         try:
             return ctx.store.record_conversion(conversion, effects)
         except EffectsRejectedError as exc:
@@ -115,6 +136,7 @@ def attribute_conversion(
                 ) from None
             excluded |= exc.rejection.foreign_codes
             plan.learn(exc.rejection)
+            purchases.learn(exc.rejection)
     raise UnavailableError("Too many concurrent updates for this referrer; try again.")
 
 
@@ -163,7 +185,7 @@ def _credits(
     model = Model(
         incentives.attribution_model, program.attribution_window_days, incentives.half_life_days
     )
-    if request.code and model.name == "last_click":
+    if request.code and (model.name == "last_click" or request.by_customer):
         shares = [Credit(request.code, Decimal(1))]
     else:
         pool = list(touches)

@@ -22,8 +22,13 @@ from ..domain.errors import (
 )
 from . import keys
 from .attrs import day_of, unavailable_on_failure
+from .dynamo_analytics import DynamoAnalytics
 from .dynamo_ledger import DynamoLedger, reward_from_item
 from .dynamo_outbox import DynamoOutbox, put_message
+from .items import conversion_from_item as _conversion_from_item
+from .items import conversion_item as _conversion_item
+from .items import referrer_from_item as _referrer_from_item
+from .items import referrer_item as _referrer_item
 from .ledger import (
     TOUCH_CAP,
     ConversionEffects,
@@ -34,10 +39,7 @@ from .ledger import (
     RewardChange,
     RewardRecord,
     compact_touches,
-    credits_from_text,
-    credits_to_text,
     is_unique,
-    rewards_from_text,
     rewards_to_text,
 )
 from .records import (
@@ -51,6 +53,7 @@ from .records import (
     channel_name,
     counter_name,
     credits_of,
+    page_name,
 )
 from .table import GSI2
 
@@ -60,7 +63,7 @@ Item = dict[str, Any]
 _TRANSACTION_ATTEMPTS = 6
 
 
-class DynamoStore(DynamoLedger, DynamoOutbox):
+class DynamoStore(DynamoLedger, DynamoOutbox, DynamoAnalytics):
     """`client` serves everything; `click_client` (default: the same) serves the click path
     and should not retry: a click that is not counted costs less than a visitor kept waiting
     through a backoff, and the redirect happens either way."""
@@ -199,7 +202,9 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
         return unique
 
     @unavailable_on_failure
-    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None, page: str | None = None
+    ) -> str | None:
         stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
         month, day = stamp[:7], stamp[8:]
         names = [counter_name("c", day)]
@@ -207,6 +212,8 @@ class DynamoStore(DynamoLedger, DynamoOutbox):
             names.append(counter_name("u", day))
         if channel:
             names.append(channel_name(channel))
+        if page:
+            names.append(page_name(page))
         adds = ", ".join(f"#a{i} :one" for i in range(len(names)))
         request: Item = {
             "TableName": self._table,
@@ -633,71 +640,3 @@ def _error_code(exc: ClientError) -> str:
 
 def _numbers(item: Item) -> dict[str, Decimal]:
     return {name: Decimal(value["N"]) for name, value in item.items() if "N" in value}
-
-
-def _referrer_item(referrer: Referrer) -> Item:
-    return {
-        "code": _s(referrer.code),
-        "program": _s(referrer.program),
-        "email_key": _s(referrer.email_key),
-        "email": _s(referrer.email),
-        "name": _s(referrer.name),
-        "created_at": _n(referrer.created_at),
-        "token_version": _n(referrer.token_version),
-    }
-
-
-def _referrer_from_item(item: Item) -> Referrer:
-    return Referrer(
-        code=item["code"]["S"],
-        program=item["program"]["S"],
-        email_key=item["email_key"]["S"],
-        email=item["email"]["S"],
-        name=item["name"]["S"],
-        created_at=float(item["created_at"]["N"]),
-        token_version=int(item["token_version"]["N"]),
-        successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
-        email_opt_out=item.get("email_opt_out", {}).get("BOOL", False),
-    )
-
-
-def _conversion_item(conversion: Conversion) -> Item:
-    return {
-        "GSI1PK": _s(keys.program_conversions_gsi(conversion.program)),
-        "GSI1SK": _s(f"{iso(conversion.created_at)}#{conversion.event}#{conversion.order_id}"),
-        "program": _s(conversion.program),
-        "event": _s(conversion.event),
-        "order_id": _s(conversion.order_id),
-        "code": _s(conversion.code),
-        "created_at": _n(conversion.created_at),
-        "amount": _n(conversion.amount),
-        "currency": _s(conversion.currency),
-        "click_id": _s(conversion.click_id),
-        "visitor": _s(conversion.visitor),
-        "successful": {"BOOL": conversion.successful},
-        "credits": _s(credits_to_text(conversion.credits)),
-        "rewards": _s(rewards_to_text(conversion.rewards)),
-        "notes": {"L": [_s(note) for note in conversion.notes]},
-        "status": _s(conversion.status),
-        "refunded_at": _n(conversion.refunded_at),
-    }
-
-
-def _conversion_from_item(item: Item) -> Conversion:
-    return Conversion(
-        program=item["program"]["S"],
-        event=item["event"]["S"],
-        order_id=item["order_id"]["S"],
-        code=item["code"]["S"],
-        created_at=float(item["created_at"]["N"]),
-        amount=Decimal(item["amount"]["N"]),
-        currency=item["currency"]["S"],
-        click_id=item["click_id"]["S"],
-        visitor=item["visitor"]["S"],
-        successful=item.get("successful", {}).get("BOOL", False),
-        credits=credits_from_text(item.get("credits", {}).get("S", "")),
-        rewards=rewards_from_text(item.get("rewards", {}).get("S", "")),
-        notes=tuple(note["S"] for note in item.get("notes", {}).get("L", [])),
-        status=item.get("status", {}).get("S", "recorded"),
-        refunded_at=float(item.get("refunded_at", {}).get("N", 0)),
-    )

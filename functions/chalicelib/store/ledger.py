@@ -171,6 +171,18 @@ class CountGuard:
 
 
 @dataclass(frozen=True)
+class CustomerBump:
+    """One more purchase of a referred customer: a new customer is created with the code
+    that referred them and the time of this first purchase; a known one is counted on
+    condition that they still have `before` purchases (a concurrent purchase changes that)."""
+
+    customer: str
+    code: str
+    first_at: float
+    before: int  # purchases already counted (0: a new customer)
+
+
+@dataclass(frozen=True)
 class ConversionEffects:
     rewards: tuple[RewardRecord, ...] = ()
     coupons: tuple[CouponClaim, ...] = ()
@@ -178,6 +190,7 @@ class ConversionEffects:
     first_purchase: str = ""  # the customer's key: written only by their first purchase
     count_guard: CountGuard | None = None
     messages: tuple[OutboxMessage, ...] = ()
+    customer: CustomerBump | None = None
 
 
 @dataclass
@@ -190,6 +203,8 @@ class Rejection:
     limit_reached: bool = False
     not_first_purchase: bool = False
     count: int | None = None
+    customer_moved: bool = False  # the customer's purchase count is not what was assumed
+    customer: tuple[str, float, int] | None = None  # what it is: (code, first_at, purchases)
 
     def __bool__(self) -> bool:
         return bool(
@@ -199,6 +214,7 @@ class Rejection:
             or self.limit_reached
             or self.not_first_purchase
             or self.count is not None
+            or self.customer_moved
         )
 
 

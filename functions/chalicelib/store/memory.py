@@ -24,6 +24,7 @@ from .ledger import (
     compact_touches,
     is_unique,
 )
+from .memory_analytics import MemoryAnalytics
 from .memory_ledger import MemoryLedger
 from .records import (
     CLICKS,
@@ -36,10 +37,11 @@ from .records import (
     channel_name,
     counter_name,
     credits_of,
+    page_name,
 )
 
 
-class MemoryStore(MemoryLedger):
+class MemoryStore(MemoryLedger, MemoryAnalytics):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._referrers: dict[str, Referrer] = {}
@@ -50,6 +52,7 @@ class MemoryStore(MemoryLedger):
         self._keys: dict[str, AdminKey] = {}
         self.requests = 0  # what DynamoStore would have sent, for benchmarks
         self._init_ledger()
+        self._init_analytics()
 
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False
@@ -87,7 +90,9 @@ class MemoryStore(MemoryLedger):
             self._visit_touches[(visitor, code)] = (anchor, [*touches, float(int(now))])
             return unique
 
-    def count_click(self, code: str, at: float, *, unique: bool, channel: str | None) -> str | None:
+    def count_click(
+        self, code: str, at: float, *, unique: bool, channel: str | None, page: str | None = None
+    ) -> str | None:
         self.requests += 1
         referrer = self._referrers.get(code)
         if referrer is None:
@@ -100,6 +105,8 @@ class MemoryStore(MemoryLedger):
                 _add(values, counter_name("u", day), Decimal(1))
             if channel:
                 _add(values, channel_name(channel), Decimal(1))
+            if page:
+                _add(values, page_name(page), Decimal(1))
         return referrer.program
 
     def record_conversion(
