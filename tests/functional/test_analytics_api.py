@@ -32,7 +32,7 @@ def beans(dynamo_client: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
     catalogue = parse_programs({"programs": [dict(scenario.PROGRAM)]})
     store = DynamoStore(dynamo_client, "refkit-test")
     ctx = Context(store, catalogue, Signer(SECRET), FixedClock(NOW))
-    reader = stream_reader(dynamo_client)
+    reader = stream_reader()
     deps.reset()
     deps.use_context(ctx)
     install_keys(store)
