@@ -157,7 +157,7 @@ def copy_tables_once_per_transaction() -> None:
         finally:
             copies.taken = None
 
-    models.copy = _OncePerTransaction  # type: ignore[attr-defined]
+    models.copy = _OncePerTransaction  # type: ignore[assignment,attr-defined]
     backend.transact_write_items = transact_once  # type: ignore[method-assign]
     backend._refkit_copies_once = True  # type: ignore[attr-defined]
 

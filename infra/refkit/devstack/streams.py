@@ -70,7 +70,7 @@ class StreamReader:
                 shard.starting_sequence_number += drop
 
     def _shard(self) -> Any:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
         table = dynamodb_backends[DEFAULT_ACCOUNT_ID][self._region].tables[self._table]
