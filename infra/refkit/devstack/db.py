@@ -47,6 +47,7 @@ class EmbeddedDynamo:
         self.table = table
         self.snapshot = data_dir / "dynamodb.json"
         self._lock = threading.Lock()
+        self.lock = self._lock  # held by every request; the stream reader holds it too
         self._dirty_at: float | None = None
         self._stopping = threading.Event()
         self._server: BaseWSGIServer = make_server(host, port, self._wsgi, threaded=True)
