@@ -70,7 +70,8 @@ def export(program: str, export: str) -> Response:
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{found.id}-{export}.csv"',
     }
-    return Response(body=to_csv(page.columns, page.rows), status_code=200, headers=csv_headers)
+    body = to_csv(page.columns, page.rows).encode()
+    return Response(body=body, status_code=200, headers=csv_headers)
 
 
 def _authorized(program: str, known: tuple[str, ...]) -> tuple[Program, dict[str, str]]:
