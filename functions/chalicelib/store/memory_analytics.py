@@ -51,9 +51,11 @@ class MemoryAnalytics:
                 raise RollupConflictError(write.batch_id)
             self._markers[write.batch_id] = write.last
             for (program, day), adds in write.days.items():
-                _add_all(self._rollup_days[(program, day)], adds)
+                if any(adds.values()):  # as in DynamoDB: no additions, no item
+                    _add_all(self._rollup_days[(program, day)], adds)
             for program, adds in write.totals.items():
-                _add_all(self._rollup_totals[program], adds)
+                if any(adds.values()):
+                    _add_all(self._rollup_totals[program], adds)
             for move in write.active:
                 self._active[move.code] = move.day
 
