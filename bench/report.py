@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import (
+    analytics_requests,
     cold_start,
     cost,
     handler_cost,
@@ -53,6 +54,14 @@ def main() -> None:
         "The same counting for the incentive engine (bench/reward_requests.py): conversions "
         "that issue rewards, refunds, and the scheduled function's approvals and deliveries.",
         lambda: requests_per_operation.table(reward_requests.run()),
+    )
+    section(
+        "DynamoDB requests of program analytics",
+        "The same counting for program analytics (bench/analytics_requests.py): a click with a "
+        "channel and a landing page, the rollup function's work for a batch of stream records "
+        "(and for the same batch delivered again), and reports over a month and a year of "
+        "daily activity: one rollup item per day, not one per event.",
+        lambda: requests_per_operation.table(analytics_requests.run()),
     )
     section(
         "Widget size",
