@@ -15,6 +15,7 @@ from chalice.app import Blueprint, DynamoDBEvent
 from ..domain.context import Context
 from ..domain.rollups import roll_up
 from ..observability import logger, metrics
+from ..settings import Settings
 from ..store.stream import change_batch
 from .deps import context
 
@@ -38,9 +39,14 @@ def rollup_stream(event: DynamoDBEvent) -> None:
     second delivery add only what the first did not."""
     applied = roll_up_records(context(), event.to_dict()["Records"])
     metrics.add_metric(name="RecordsRolledUp", unit="Count", value=applied)
+    # The app's middleware flushes metrics after HTTP requests; this is not one.
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        metrics.clear_metrics()
+    else:
+        metrics.flush_metrics()
 
 
-_STREAM_ARN = os.environ.get("REFKIT_STREAM_ARN")
+_STREAM_ARN = Settings.from_env().stream_arn
 if _STREAM_ARN:
     bp.on_dynamodb_record(
         stream_arn=_STREAM_ARN,

@@ -90,7 +90,46 @@ def _secrets(names: Names) -> Statement:
     }
 
 
-_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (_table, _indexes, _logs, _secrets)
+def _rollups(names: Names) -> Statement:
+    # The rollup function (api/rollups.py): Lambda reads the table's stream with the
+    # function's role; the function reads codes' last active days and referrers in batches.
+    return {
+        "Sid": "Rollups",
+        "Effect": "Allow",
+        "Action": [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+            "dynamodb:BatchGetItem",
+        ],
+        "Resource": [f"{names.table_arn}/stream/*", names.table_arn],
+    }
+
+
+def _rollup_logs(names: Names) -> Statement:
+    group = names.arn("logs", f"log-group:/aws/lambda/{rollup_function(names)}")
+    return {
+        "Sid": "RollupLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [group, f"{group}:log-stream:*"],
+    }
+
+
+def rollup_function(names: Names) -> str:
+    """Chalice's name for the stream-fed function `rollups` of this stage."""
+    return f"{names.function}-rollups"
+
+
+_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
+    _table,
+    _indexes,
+    _logs,
+    _secrets,
+    _rollups,
+    _rollup_logs,
+)
 
 
 def _for_template(statement: Statement) -> Statement:
