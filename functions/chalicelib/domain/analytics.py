@@ -118,6 +118,6 @@ def _lifetime_notes(period: Period, today: date, figures: dict[str, Any]) -> lis
         return []
     listed = ", ".join(str(days) for days in open_windows)
     return [
-        f"Some customers of this period first bought less than {open_windows[-1]} days ago: "
-        f"their {listed}-day repeat purchases and revenue can still grow."
+        f"Customers first acquired in this period can still buy again within their {listed}-day "
+        "windows: those repeat purchase rates and revenues per customer may still grow."
     ]
