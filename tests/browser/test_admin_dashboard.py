@@ -229,3 +229,38 @@ def table_rows(page: Any, kind: str) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+@pytest.mark.browser
+def test_a_purchase_the_widget_reports_is_split_by_its_click_channel_and_page(
+    widget_world: Any, open_page: Any
+) -> None:
+    """The click id carries the share channel and landing page through the widget's cookie and
+    beacon, so the conversion lands in the right rows of the analytics."""
+    from tests.e2e.stack import request
+
+    from .widget_checks import wait_for
+    from .widget_env import ADMIN_KEY, PROGRAM
+
+    referrer = widget_world.issue("sam.channels@example.com", "Sam Split")
+    page = open_page().page
+    page.goto(f"{widget_world.api}/r/{referrer['code']}?ch=telegram&to=fixture")
+    page.get_by_text("Sam sent you").wait_for()
+    page.goto(widget_world.page("thanks.html", "order=split-1&amount=30"))
+
+    def telegram() -> Any:
+        reply = request(
+            "GET",
+            f"{widget_world.api}/v1/programs/{PROGRAM}/analytics?since=1d",
+            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+        )
+        report = reply.json()
+        rows = [row for row in report["channels"] if row["name"] == "telegram"]
+        return rows and rows[0]["purchases"] and (rows[0], report)
+
+    found = wait_for(telegram, timeout=20)
+    assert found, "the purchase did not reach the analytics"
+    row, report = found
+    assert (row["clicks"], row["purchases"], row["revenue"]) == (1, 1, 30)
+    fixture = next(r for r in report["landing_pages"] if r["name"] == "fixture")
+    assert fixture["purchases"] >= 1
