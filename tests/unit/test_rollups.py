@@ -281,3 +281,11 @@ def test_landing_pages_put_the_rest_of_the_clicks_on_the_main_page() -> None:
         {"name": "main", "clicks": 6, "signups": 0, "purchases": 2, "revenue": 0},
         {"name": "sale", "clicks": 4, "signups": 0, "purchases": 0, "revenue": 0},
     ]
+
+
+def test_a_conversion_held_back_counts_when_it_is_recorded(memory_ctx: Context) -> None:
+    held = purchase(status="review")
+    assert contribution(ConversionChange(None, held), memory_ctx) == {}
+    released = contribution(ConversionChange(held, purchase()), memory_ctx)[("shop", DAY)]
+    assert released["purchases"] == 1 and released["customers"] == 1
+    assert contribution(ConversionChange(held, purchase(status="rejected")), memory_ctx) == {}

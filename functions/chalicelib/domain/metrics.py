@@ -53,6 +53,7 @@ LIFETIME_DAYS = (30, 90, 365)
 DAY_SECONDS = 86400
 UNKNOWN = "unknown"  # a conversion whose click did not say (no click id, or an older one)
 MAIN_PAGE = "main"  # the program's landing_url, as opposed to its named landing pages
+RECORDED, REFUNDED = "recorded", "refunded"
 
 
 def revenue(currency: str) -> str:
@@ -153,11 +154,14 @@ def _deltas(change: CounterChange) -> Iterator[tuple[str, Decimal]]:
 
 
 def _conversion(found: Contribution, change: ConversionChange) -> None:
+    """A conversion counts from when it is recorded (at once, or when a status that held it
+    back, such as a review, gives way) until it is refunded."""
     old, new = change.old, change.new
-    if old is None and new.status == "recorded":
+    before = old.status if old is not None else None
+    if new.status == RECORDED and before not in (RECORDED, REFUNDED):
         _count_conversion(found, new, 1)
         _count_customer(found, new)
-    elif old is not None and old.status == "recorded" and new.status == "refunded":
+    elif old is not None and before == RECORDED and new.status == REFUNDED:
         _count_conversion(found, old, -1)
         day = utc_day(old.created_at)
         found.add(old.program, day, REFUNDS, 1)
