@@ -244,6 +244,7 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     say(f"  API          {stack.api_url}")
     say(f"  Site         {stack.site_url}/")
     say(f"  Demo shop    {stack.site_url}/shop/")
+    say(f"  Analytics    {stack.site_url}/admin/  (sign in with the admin key)")
     say(
         f"  Admin key    {stack.admin_key}"
         + ("  (generated for this run)" if stack.generated_key else "")
