@@ -111,6 +111,11 @@ def test_bad_periods_and_keys_get_a_clear_message(world: AnalyticsStack) -> None
     assert "Cannot read the period '30x'" in run.stderr and "30d, 12w, 6m or 1y" in run.stderr
     bad = refkit(world, "--from", "2026-02-30")
     assert bad.returncode == 1 and "'from' must be a date like 2026-11-01" in bad.stderr
+    command = [sys.executable, "-m", "refkit.cli", "report", "--program", "nope"]
+    command += ["--api", world.stack.api, "--admin-key", READ_KEY]
+    nope = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert nope.returncode == 1
+    assert nope.stderr.strip() == "refkit: 404: There is no referral program 'nope'."
     tea = world.report(key=TEA_KEY)
     assert tea.status == 403 and "may not read program 'beans'" in tea.json()["error"]
     empty = world.report("from=2020-01-01&to=2020-01-31")
