@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import (
+    analytics_requests,
     cold_start,
     cost,
     handler_cost,
@@ -62,6 +63,14 @@ def main() -> None:
         "conversion with every rule on is still one request (its write units grow with the "
         "rule counters it carries); issuance and stats pay one UpdateItem for their rate limit.",
         lambda: requests_per_operation.table(trust_requests.run()),
+    )
+    section(
+        "DynamoDB requests of program analytics",
+        "The same counting for program analytics (bench/analytics_requests.py): a click with a "
+        "channel and a landing page, the rollup function's work for a batch of stream records "
+        "(and for the same batch delivered again), and reports over a month and a year of "
+        "daily activity: one rollup item per day, not one per event.",
+        lambda: requests_per_operation.table(analytics_requests.run()),
     )
     section(
         "Widget size",

@@ -22,6 +22,8 @@ class Settings:
     secrets_parameter: str | None = None
     outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
     visitor_salt_days: int = 0  # rotate visitor hashes every N days (0: never; privacy.md)
+    # The table's stream (deployed): its records feed the program rollups (api/rollups.py).
+    stream_arn: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,6 +39,7 @@ class Settings:
             secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
             outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
             visitor_salt_days=_whole_number(env.get("REFKIT_VISITOR_SALT_DAYS", "")),
+            stream_arn=env.get("REFKIT_STREAM_ARN") or None,
         )
 
 

@@ -31,7 +31,15 @@ from .site_theme import brand_css, copy_brand_files, derive_palette, theme_palet
 
 SITE_SOURCE = KIT_ROOT / "site"
 MKDOCS_FILE = KIT_ROOT / "mkdocs.yml"
-SCRIPTS = ("theme.js", "common.js", "chart.js", "stats.js", "leaderboard.js", "program.js")
+SCRIPTS = (
+    "theme.js",
+    "common.js",
+    "chart.js",
+    "stats.js",
+    "leaderboard.js",
+    "program.js",
+    "admin.js",
+)
 # mkdocs-material's own scripts are left out of the build: the site's pages need none of
 # their features, and they carry loaders for other hosts (GitHub, unpkg) that a private site
 # must not ship. theme.js and the overridden partials do the little the pages need.

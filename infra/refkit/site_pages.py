@@ -51,7 +51,7 @@ def render_pages(
         "page_data": json.dumps(_page_data(program, public, places)),
         "success_phrase": "signs up" if program.success_event == "signup" else "buys",
     }
-    sources = ["index.md", "stats/index.md"]
+    sources = ["index.md", "stats/index.md", "admin/index.md"]
     if program.site.leaderboard:
         sources.append("leaderboard/index.md")
     for source in sources:
@@ -61,7 +61,7 @@ def render_pages(
     nav = [{html.escape(texts.title): "index.md"}]
     if program.site.leaderboard:
         nav.append({"Leaderboard": "leaderboard/index.md"})
-    pages = ["index.html", "stats/index.html", "404.html"]
+    pages = ["index.html", "stats/index.html", "admin/index.html", "404.html"]
     if program.site.leaderboard:
         pages.append("leaderboard/index.html")
     return RenderedPages(pages=pages, nav=nav, defaults=texts.defaults)

@@ -42,6 +42,7 @@ def test_old_table_is_brought_up_to_date_and_keeps_its_data(aws: None) -> None:
     ddb = boto3.client("dynamodb", region_name="us-east-1")
     old = table_definition("refkit-prod")
     old["GlobalSecondaryIndexes"] = old["GlobalSecondaryIndexes"][:1]  # before GSI2 existed
+    del old["StreamSpecification"]  # before program analytics
     old["AttributeDefinitions"] = [
         a
         for a in old["AttributeDefinitions"]
@@ -57,8 +58,10 @@ def test_old_table_is_brought_up_to_date_and_keeps_its_data(aws: None) -> None:
     assert "index GSI2 added" in outcome.detail
     assert "deletion protection on" in outcome.detail
     assert "point-in-time recovery on" in outcome.detail
+    assert "stream of old and new images on" in outcome.detail
     table = ddb.describe_table(TableName="refkit-prod")["Table"]
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert (
         ddb.get_item(TableName="refkit-prod", Key={k: item[k] for k in ("PK", "SK")})["Item"]
         == item

@@ -148,11 +148,18 @@ class ThrottlingStore(MemoryStore):
     item past its throughput."""
 
     def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+        self,
+        code: str,
+        at: float,
+        *,
+        unique: bool,
+        channel: str | None,
+        page: str | None = None,
+        shard: int = 0,
     ) -> ClickCounted | None:
         if shard == 0:
             raise ThrottledError("The database is busy (ThrottlingException); try again.")
-        return super().count_click(code, at, unique=unique, channel=channel, shard=shard)
+        return super().count_click(code, at, unique=unique, channel=channel, page=page, shard=shard)
 
 
 def test_a_throttled_counter_makes_the_code_hot_and_the_click_lands_on_a_shard(

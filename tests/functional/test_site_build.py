@@ -37,10 +37,12 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert result.pages == [
         "index.html",
         "stats/index.html",
+        "admin/index.html",
         "404.html",
         "leaderboard/index.html",
         "programs/acme/index.html",
         "programs/acme/stats/index.html",
+        "programs/acme/admin/index.html",
         "programs/acme/404.html",
     ]
     for page in result.pages:
@@ -58,6 +60,7 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert "Bean &lt;b&gt;There&lt;/b&gt; &amp;" in pages["index.html"]
     assert "&lt;i&gt;Bring&lt;/i&gt; a friend" in pages["index.html"]
     assert 'name="robots" content="noindex, nofollow"' in pages["stats/index.html"]
+    assert 'name="robots" content="noindex, nofollow"' in pages["admin/index.html"]
     assert "--md-primary-bg-color: #000000" in (out / "assets/refkit/brand.css").read_text()
     stats = foreign_references(out, set())
     assert stats and all(API in line for line in stats)  # the API is really referenced
@@ -103,7 +106,7 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
         "site.pitch, site.terms; using defaults" in result.output
     )
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
-    assert f"Built 7 pages and the widget into {out} (API: {API})" in result.output
+    assert f"Built 9 pages and the widget into {out} (API: {API})" in result.output
     assert (out / "widget" / "refkit.js").stat().st_size > 1000
     from refkit.site_audit import foreign_references, missing_files
 

@@ -476,6 +476,51 @@ def test_leaderboard(fuzz: dict[str, Any], program: str, token: str | None) -> N
         assert "@" not in response.body.decode()
 
 
+PERIOD_VALUES = (
+    st.sampled_from(["30d", "1y", "12w", "6m", "0d", "9999y", "99999d", "2026-11-01", "x", ""])
+    | st.dates().map(str)
+    | texts
+)
+
+
+@FUZZ
+@given(
+    program=programs,
+    query=st.dictionaries(
+        st.sampled_from(["since", "from", "to", "top"]) | texts, PERIOD_VALUES, max_size=3
+    ),
+    auth=auths,
+)
+def test_analytics_report(
+    fuzz: dict[str, Any], program: str, query: dict[str, str], auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/analytics" + (f"?{encode_query(query)}" if query else "")
+    response = send(fuzz, "GET", path, head=headers("", auth, "admin"))
+    assert_json_error_if_4xx(response)
+    if response.status_code == 200:
+        assert json.loads(response.body)["period"]["days"] <= 1096
+
+
+@FUZZ
+@given(
+    program=programs,
+    export=st.sampled_from(["referrers", "conversions", "rewards"]) | segments,
+    query=st.dictionaries(
+        st.sampled_from(["format", "status", "limit", "cursor", "since", "from", "to"]) | texts,
+        st.sampled_from(["csv", "json", "approved", "2", "1000", "0"]) | PERIOD_VALUES,
+        max_size=4,
+    ),
+    auth=auths,
+)
+def test_analytics_exports(
+    fuzz: dict[str, Any], program: str, export: str, query: dict[str, str], auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/analytics/{export}"
+    path += f"?{encode_query(query)}" if query else ""
+    response = send(fuzz, "GET", path, head=headers("", auth, "admin"))
+    assert_json_error_if_4xx(response)
+
+
 @FUZZ
 @given(
     method=st.sampled_from(["PUT", "PATCH", "DELETE"]),

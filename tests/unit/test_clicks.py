@@ -143,3 +143,32 @@ def test_known_codes_is_bounded() -> None:
     for code in ("a", "b", "c"):
         known.remember(code, "shop")
     assert known.program_of("a") is None and known.program_of("c") == "shop"
+
+
+def test_a_click_counts_its_channel_and_configured_landing_page_in_one_write(
+    memory_ctx: Context,
+) -> None:
+    make_referrer(memory_ctx)
+    known = KnownCodes()
+    store = memory_ctx.store
+    before = store.requests
+    for page, channel in (("sale", "email"), ("made-up", "x"), (None, "carrier-pigeon")):
+        redirect = record_click(
+            memory_ctx,
+            known,
+            "abc2345",
+            ip=f"10.0.0.{len(channel)}",
+            user_agent=BROWSER,
+            counted=True,
+            channel=channel,
+            page=page,
+        )
+        assert redirect is not None
+    assert store.requests - before == 6  # a visit and a counter update per click
+    _, months = store.read_code("abc2345")
+    clicks = next(month for month in months if month.kind == "clicks")
+    assert clicks.pages() == {"sale": 1}  # a name no program configures is not counted
+    assert clicks.channels() == {"email": 1, "x": 1, "other": 1}
+    query = parse_qs(urlsplit(redirect.location).query)
+    last = memory_ctx.signer.read_click_id(query["click"][0])
+    assert last is not None and (last.channel, last.page) == ("other", "")

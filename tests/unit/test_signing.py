@@ -95,3 +95,28 @@ def test_visitor_salts_rotate_by_period() -> None:
     steady = Signer(b"test-secret-0123456789")
     assert steady.visitor_hash("203.0.113.7", "UA") == steady.visitor_hash("203.0.113.7", "UA")
     assert steady.visitor_hash("203.0.113.7", "UA") != first
+
+
+def test_click_ids_carry_the_channel_and_landing_page_and_old_ones_still_read() -> None:
+    visitor = "v" * 32
+    click = signer.read_click_id(signer.click_id("abc2345", NOW, visitor, "whatsapp", "sale"))
+    assert click is not None
+    assert (click.code, click.visitor, click.channel, click.page) == (
+        "abc2345",
+        visitor,
+        "whatsapp",
+        "sale",
+    )
+    plain = signer.read_click_id(signer.click_id("abc2345", NOW, visitor))
+    assert plain is not None and (plain.channel, plain.page) == ("", "")
+    forged = signer.click_id("abc2345", NOW, visitor, "email", "").replace(".email.", ".qr.")
+    assert signer.read_click_id(forged) is None
+    assert signer.read_click_id("abc2345.x.y.é.z") is None
+
+
+def test_cursors_are_signed() -> None:
+    signed = signer.sign_cursor("eyJhIjoxfQ")
+    assert signer.read_cursor(signed) == "eyJhIjoxfQ"
+    assert signer.read_cursor(signed[:-1] + "x") is None
+    assert signer.read_cursor("eyJhIjoxfQ") is None
+    assert signer.read_cursor("é.é") is None

@@ -50,8 +50,9 @@
   };
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
   // Click ids are opaque to the widget (the API checks their signature): a code, then
-  // three to five dot-separated parts of lower-case letters and digits.
-  var CLICK = /^([a-z0-9][a-z0-9-]{2,31})(\.[0-9a-z]{1,64}){3,5}$/;
+  // three to six dot-separated parts, code.time.nonce[.visitor[.channel.page]].mac
+  // (lower-case letters, digits, - and _; the landing page name may be empty).
+  var CLICK = /^([a-z0-9][a-z0-9-]{2,31})(\.[0-9a-z_-]{0,64}){3,6}$/;
 
   var cfg = (me && me.dataset) || {};
   var api = (cfg.api || '').replace(/\/+$/, '');

@@ -12,6 +12,7 @@ from chalice.app import Chalice, Response
 from ..domain.errors import RefkitError
 from ..observability import flush_metrics, logger
 from . import (
+    analytics,
     conversions,
     cors,
     leaderboard,
@@ -19,6 +20,7 @@ from . import (
     redirect,
     review,
     rewards,
+    rollups,
     schedule,
     security,
     stats,
@@ -64,6 +66,8 @@ def create_app() -> Chalice:
         cors.bp,
         review.bp,
         security.bp,
+        analytics.bp,
+        rollups.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

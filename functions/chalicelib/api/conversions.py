@@ -96,7 +96,7 @@ def create_conversion(program: str) -> Response:
     conversion, created = attribute_conversion(
         ctx,
         found,
-        parse_conversion(ctx, found, body),
+        parse_conversion(ctx, found, body, by_customer=True),
         rate=rate_tally(found, "api", key.key_id, ctx.clock.now()),
     )
     if created:

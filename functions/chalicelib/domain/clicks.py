@@ -123,6 +123,7 @@ def record_click(
         return None
     now = ctx.clock.now()
     visitor = ctx.signer.visitor_hash(ip, user_agent)
+    named = page if page and ctx.catalogue.has_page(page) else None
     try:
         if counted:
             # The same write keeps the click as a touchpoint for attribution models.
@@ -133,28 +134,36 @@ def record_click(
                 UNIQUE_WINDOW_SECONDS,
                 keep=ctx.catalogue.longest_window_seconds,
             )
-            counted_click = _count(ctx, known, code, now, unique, channel_of(channel))
+            counted_click = _count(ctx, known, code, now, unique, channel_of(channel), named)
             program_id = counted_click.program if counted_click else None
         else:
             referrer = ctx.store.get_referrer(code)
             program_id = referrer.program if referrer else None
     except UnavailableError:
         program = _fallback_program(ctx, known, code)
-        location = _target(ctx, program, code, now, page, visitor)
+        location = _target(ctx, program, code, now, page, visitor, channel)
         return Redirect(location, code, False, degraded=True)
     if program_id is None or program_id not in ctx.catalogue.programs:
         return None
     known.remember(code, program_id)
     program = ctx.catalogue.programs[program_id]
-    return Redirect(_target(ctx, program, code, now, page, visitor), code, counted)
+    return Redirect(_target(ctx, program, code, now, page, visitor, channel), code, counted)
 
 
 def _count(
-    ctx: Context, known: KnownCodes, code: str, now: float, unique: bool, channel: str
+    ctx: Context,
+    known: KnownCodes,
+    code: str,
+    now: float,
+    unique: bool,
+    channel: str,
+    page: str | None,
 ) -> ClickCounted | None:
     shard = known.shard_for(code)
     try:
-        counted = ctx.store.count_click(code, now, unique=unique, channel=channel, shard=shard)
+        counted = ctx.store.count_click(
+            code, now, unique=unique, channel=channel, page=page, shard=shard
+        )
     except ThrottledError:
         # This counter item is too hot: spread the code's clicks from now on, and put this
         # one on another item (a second throttle makes the redirect go on uncounted).
@@ -162,7 +171,9 @@ def _count(
         other = known.shard_for(code)
         if other == shard:
             other = (shard + 1) % HOT_SHARDS
-        counted = ctx.store.count_click(code, now, unique=unique, channel=channel, shard=other)
+        counted = ctx.store.count_click(
+            code, now, unique=unique, channel=channel, page=page, shard=other
+        )
     if counted is not None:
         known.observe(code, counted)
     return counted
@@ -185,15 +196,24 @@ def add_query(url: str, params: dict[str, str]) -> str:
 
 
 def _target(
-    ctx: Context, program: Program, code: str, now: float, page: str | None, visitor: str
+    ctx: Context,
+    program: Program,
+    code: str,
+    now: float,
+    page: str | None,
+    visitor: str,
+    channel: str | None = None,
 ) -> str:
     """The landing URL with `ref` and a click id that also names the visitor, so a
-    server-side conversion carrying it can still find the visitor's other touchpoints.
+    server-side conversion carrying it can still find the visitor's other touchpoints, and
+    the click's channel and landing page, so conversions can be split by them.
 
-    Codes and click ids are made of [a-z0-9.] only, so they need no escaping, and the
+    Codes and click ids are made of [a-z0-9._-] only, so they need no escaping, and the
     landing URL (from config) is split once per container rather than once per click."""
     before, after = _landing_template(program.landing_for(page))
-    return f"{before}ref={code}&click={ctx.signer.click_id(code, now, visitor)}{after}"
+    named = page if page and page in program.landing_pages else ""
+    click = ctx.signer.click_id(code, now, visitor, channel_of(channel), named)
+    return f"{before}ref={code}&click={click}{after}"
 
 
 @functools.lru_cache(maxsize=256)

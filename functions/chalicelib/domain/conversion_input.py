@@ -48,14 +48,22 @@ class ConversionRequest:
     customer_id: str = ""
     email: str = ""  # the customer's email, for fraud rules: only its keyed hash is stored
     signature: str = ""  # signed conversions (docs/fraud.md)
+    by_customer: bool = False  # no ref nor click id: the customer's referral is on record
 
 
 def parse_conversion(
-    ctx: Context, program: Program, data: Mapping[str, Any], *, referral_optional: bool = False
+    ctx: Context,
+    program: Program,
+    data: Mapping[str, Any],
+    *,
+    referral_optional: bool = False,
+    by_customer: bool = False,
 ) -> ConversionRequest:
     """Validate a conversion (from the API body or the pixel's query); InvalidInputError
     with a message a developer can act on otherwise. `referral_optional`: the caller knows
-    the visitor, whose touchpoints can name the referrer when neither ref nor click id does."""
+    the visitor, whose touchpoints can name the referrer when neither ref nor click id does.
+    `by_customer` (the keyed API only, as it answers with the referrer): a later purchase may
+    name only its `customer_id`, and is credited to whoever referred that customer."""
     event = data.get("event")
     if event not in EVENTS:
         raise InvalidInputError('\'event\' must be "signup" or "purchase".')
@@ -67,9 +75,10 @@ def parse_conversion(
     if event == "signup" and amount:
         raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
     code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
-    if not code and not referral_optional:
-        raise InvalidInputError(NO_REFERRAL)
     customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
+    known_customer = by_customer and bool(customer_id) and not code
+    if not code and not referral_optional and not known_customer:
+        raise InvalidInputError(NO_REFERRAL)
     click_id = str(data.get("click_id")) if click else ""
     return ConversionRequest(
         event,
@@ -82,6 +91,7 @@ def parse_conversion(
         customer_id,
         _customer_email(data.get("email")),
         _signature(data.get("signature")),
+        known_customer,
     )
 
 

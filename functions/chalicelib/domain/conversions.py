@@ -24,6 +24,7 @@ from .conversion_input import ConversionRequest as ConversionRequest
 from .conversion_input import check_conversion_signature as check_conversion_signature
 from .conversion_input import parse_conversion as parse_conversion
 from .currencies import minor_digits
+from .customers import CustomerPurchases, referred_customer
 from .errors import InvalidInputError, UnavailableError, UnknownCodeError
 from .fraud import (
     Converter,
@@ -39,6 +40,7 @@ from .programs import Program
 from .ratelimits import too_many
 from .rewards import reward_view
 
+CUSTOMER_MODEL = "customer"  # credited to whoever referred the customer (a later purchase)
 _PLAN_ROUNDS = 25
 
 
@@ -58,13 +60,23 @@ def attribute_conversion(
     nothing. `rate`: the caller's rate-limit counter, written in the same transaction."""
     now = ctx.clock.now()
     order_id = request.order_id or _implicit_order_id(request, visitor)
+    customer = _customer_key(ctx, program, request, visitor)
+    profile = referred_customer(ctx, program, customer) if request.by_customer else None
+    if profile is not None:
+        request = replace(request, code=profile.code)
     who = _converter(ctx, program, request, visitor, source, user_agent)
     clicked = not who.browser or (
         request.click is not None and request.click.visitor in ("", visitor)
     )
-    touches = _touchpoints(ctx, program, request, visitor, needs_touchpoints(program, who, clicked))
-    customer = _customer_key(ctx, program, request, visitor)
+    touches = (
+        []
+        if request.by_customer
+        else _touchpoints(ctx, program, request, visitor, needs_touchpoints(program, who, clicked))
+    )
     plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
+    purchases = CustomerPurchases(
+        ctx, program, customer, wanted=request.event == "purchase", profile=profile
+    )
     guard = identity_guard(program, who)
     excluded: set[str] = set()
     learned: list[str] = []
@@ -89,6 +101,9 @@ def attribute_conversion(
             flags=tuple(flags),
             customer=customer,
             identity=who.identity,
+            channel=request.click.channel if request.click else "",
+            page=request.click.page if request.click else "",
+            model=CUSTOMER_MODEL if request.by_customer else program.incentives.attribution_model,
         )
         counts = tallies(program, who, base.code, base.event, now, flagged=bool(flags))
         counts += (rate,) if rate else ()
@@ -97,6 +112,7 @@ def attribute_conversion(
         else:
             conversion, effects = plan.build(base)
             effects = replace(effects, tallies=counts, identity_guard=guard)
+            conversion, effects = purchases.count(conversion, effects)
         try:
             return ctx.store.record_conversion(conversion, effects)
         except EffectsRejectedError as exc:
@@ -113,6 +129,7 @@ def attribute_conversion(
                 learned += found
                 continue
             plan.learn(rejection)
+            purchases.learn(rejection)
     raise UnavailableError("Too many concurrent updates for this referrer; try again.")
 
 
@@ -181,7 +198,7 @@ def _credits(
     model = Model(
         incentives.attribution_model, program.attribution_window_days, incentives.half_life_days
     )
-    if request.code and model.name == "last_click":
+    if request.code and (model.name == "last_click" or request.by_customer):
         shares = [Credit(request.code, Decimal(1))]
     else:
         pool = list(touches)

@@ -162,6 +162,11 @@ class Catalogue:
         """The first program declared: where a visitor goes when nothing better is known."""
         return next(iter(self.programs.values()))
 
+    def has_page(self, page: str) -> bool:
+        """Whether any program names a landing page `page`: only such names are counted on
+        a click (before its program is known), so a request cannot invent counters."""
+        return any(page in program.landing_pages for program in self.programs.values())
+
 
 def parse_programs(document: Any) -> Catalogue:
     """Validate a whole config document (`{"programs": [...]}`); raise ConfigError listing

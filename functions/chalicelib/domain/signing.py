@@ -17,12 +17,16 @@ from dataclasses import dataclass
 
 from .codes import normalize_code
 
+MAX_CLICK_ID = 200
+
 
 @dataclass(frozen=True)
 class ClickId:
     code: str
     at: float
     visitor: str = ""  # who clicked (the visitor hash), so a conversion can find their clicks
+    channel: str = ""  # the share channel (`?ch=`) and named landing page (`?to=`) of the
+    page: str = ""  # click, so conversions can be split by them without a database read
 
 
 class Signer:
@@ -50,6 +54,7 @@ class Signer:
                 "customer",
                 "unsubscribe",
                 "identity",
+                "cursor",
             )
         }
 
@@ -69,20 +74,27 @@ class Signer:
             return None
         return code, int(parts[1])
 
-    def click_id(self, code: str, at: float, visitor: str = "") -> str:
+    def click_id(
+        self, code: str, at: float, visitor: str = "", channel: str = "", page: str = ""
+    ) -> str:
+        """`code.time.nonce[.visitor[.channel.page]].mac`; channel and page names are made of
+        [a-z0-9_-], so the id needs no escaping in a URL."""
         body = f"{code}.{_base36(int(at))}.{secrets.token_hex(3)}"
         if visitor:
             body += f".{visitor}"
+            if channel or page:
+                body += f".{channel}.{page}"
         return f"{body}.{self._mac('click', body, 10)}"
 
     def read_click_id(self, click_id: str) -> ClickId | None:
         parts = click_id.split(".")
-        if len(parts) not in (4, 5) or len(click_id) > 120:
+        if len(parts) not in (4, 5, 7) or len(click_id) > MAX_CLICK_ID or not click_id.isascii():
             return None
         body = ".".join(parts[:-1])
         if not hmac.compare_digest(self._mac("click", body, 10), parts[-1]):
             return None
-        visitor = parts[3] if len(parts) == 5 else ""
+        visitor = parts[3] if len(parts) >= 5 else ""
+        channel, page = (parts[4], parts[5]) if len(parts) == 7 else ("", "")
         code = normalize_code(parts[0])
         if code is None:
             return None
@@ -90,7 +102,19 @@ class Signer:
             at = int(parts[1], 36)
         except ValueError:
             return None
-        return ClickId(code=code, at=float(at), visitor=visitor)
+        return ClickId(code=code, at=float(at), visitor=visitor, channel=channel, page=page)
+
+    def sign_cursor(self, cursor: str) -> str:
+        """A listing's position, signed so a client can hand it back but not forge one."""
+        return f"{cursor}.{self._mac('cursor', cursor, 12)}"
+
+    def read_cursor(self, signed: str) -> str | None:
+        cursor, _, mac = signed.rpartition(".")
+        if not cursor or not signed.isascii():
+            return None
+        if not hmac.compare_digest(self._mac("cursor", cursor, 12), mac):
+            return None
+        return cursor
 
     def visitor_hash(self, ip: str, user_agent: str) -> str:
         """A pseudonym for one browser on one network. The raw IP and user agent are never

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .analytics import Page, ProgramRollups, RollupWrite
 from .ledger import (
     ConversionEffects,
     DeliveryAttempt,
@@ -14,7 +15,15 @@ from .ledger import (
     Tally,
     Touch,
 )
-from .records import AdminKey, BoardEntry, ClickCounted, Conversion, CounterMonth, Referrer
+from .records import (
+    AdminKey,
+    BoardEntry,
+    ClickCounted,
+    Conversion,
+    CounterMonth,
+    CustomerProfile,
+    Referrer,
+)
 
 
 class Store(Protocol):
@@ -44,12 +53,20 @@ class Store(Protocol):
         ...
 
     def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+        self,
+        code: str,
+        at: float,
+        *,
+        unique: bool,
+        channel: str | None,
+        page: str | None = None,
+        shard: int = 0,
     ) -> ClickCounted | None:
         """Add one click (and one unique click) to the code's counters for the day of `at`,
-        in counter item `shard` of the month (0: the code's usual item; a hot code spreads its
-        clicks over several). Returns the code's program and that item's clicks today, or None
-        when the code does not exist."""
+        and to its channel's and named landing page's month counts, in the same write, in
+        counter item `shard` of the month (0: the code's usual item; a hot code spreads its
+        clicks over several). Returns the code's program and that item's clicks today, or
+        None when the code does not exist."""
         ...
 
     def record_conversion(
@@ -64,6 +81,10 @@ class Store(Protocol):
         ...
 
     def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None: ...
+
+    def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
+        """A referred customer (by keyed hash), as their purchases left them (consistent)."""
+        ...
 
     def refund_conversion(
         self,
@@ -135,6 +156,47 @@ class Store(Protocol):
     def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
         """How many referrers of the program have more successful referrals than this,
         counting no further than `bound` (a return of `bound` means "bound or more")."""
+        ...
+
+    def rollup_marker(self, batch_id: str) -> str | None:
+        """The sequence number of the last record of a stream batch that the rollups hold."""
+        ...
+
+    def active_days(self, codes: list[str]) -> dict[str, str]:
+        """Each code's last day (YYYY-MM-DD) with a click as rolled up; absent: never."""
+        ...
+
+    def apply_rollup(self, write: RollupWrite) -> None:
+        """Add to program days and totals, move codes' active days and the batch's marker,
+        atomically; RollupConflictError if the marker or an active day was not as expected."""
+        ...
+
+    def read_rollups(self, program: str, since_day: str) -> ProgramRollups:
+        """A program's daily rollups from `since_day` on, and its totals (one query)."""
+        ...
+
+    def read_counters(self, code: str, first_month: str, last_month: str) -> list[CounterMonth]:
+        """A code's counter months in a range (one query; not its rewards)."""
+        ...
+
+    def get_referrers(self, codes: list[str]) -> dict[str, Referrer]:
+        """Referrers by code (unknown ones left out)."""
+        ...
+
+    def list_referrers(self, program: str, limit: int, after: str | None) -> Page[Referrer]:
+        """A program's referrers, oldest first, a page at a time."""
+        ...
+
+    def list_conversions(
+        self, program: str, since: float, until: float, limit: int, after: str | None
+    ) -> Page[Conversion]:
+        """A program's conversions created in [since, until], oldest first."""
+        ...
+
+    def page_rewards(
+        self, program: str, status: str, limit: int, after: str | None
+    ) -> Page[RewardRecord]:
+        """A program's rewards in one status, in the order of list_rewards, a page at a time."""
         ...
 
     def get_admin_key(self, key_hash: str) -> AdminKey | None: ...

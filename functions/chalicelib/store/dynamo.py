@@ -22,11 +22,14 @@ from ..domain.errors import (
 )
 from . import keys
 from .attrs import day_of, unavailable_on_failure
-from .conversion_items import conversion_from_item, conversion_item
+from .dynamo_analytics import DynamoAnalytics
 from .dynamo_keys import admin_key_from_item, admin_key_item
 from .dynamo_ledger import DynamoLedger, reward_from_item
 from .dynamo_outbox import DynamoOutbox, put_message
 from .dynamo_trust import DynamoTrust
+from .items import conversion_from_item, conversion_item
+from .items import referrer_from_item as _referrer_from_item
+from .items import referrer_item as _referrer_item
 from .ledger import (
     TOUCH_CAP,
     ConversionEffects,
@@ -56,6 +59,7 @@ from .records import (
     channel_name,
     counter_name,
     credits_of,
+    page_name,
 )
 from .table import GSI2
 
@@ -65,7 +69,7 @@ Item = dict[str, Any]
 _TRANSACTION_ATTEMPTS = 6
 
 
-class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust):
+class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust, DynamoAnalytics):
     """`client` serves everything; `click_client` (default: the same) serves the click path
     and should not retry: a click that is not counted costs less than a visitor kept waiting
     through a backoff, and the redirect happens either way."""
@@ -205,7 +209,14 @@ class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust):
 
     @unavailable_on_failure
     def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+        self,
+        code: str,
+        at: float,
+        *,
+        unique: bool,
+        channel: str | None,
+        page: str | None = None,
+        shard: int = 0,
     ) -> ClickCounted | None:
         stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
         month, day = stamp[:7], stamp[8:]
@@ -214,6 +225,8 @@ class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust):
             names.append(counter_name("u", day))
         if channel:
             names.append(channel_name(channel))
+        if page:
+            names.append(page_name(page))
         adds = ", ".join(f"#a{i} :one" for i in range(len(names)))
         request: Item = {
             "TableName": self._table,
@@ -663,36 +676,3 @@ def _error_code(exc: ClientError) -> str:
 
 def _numbers(item: Item) -> dict[str, Decimal]:
     return {name: Decimal(value["N"]) for name, value in item.items() if "N" in value}
-
-
-def _referrer_item(referrer: Referrer) -> Item:
-    return {
-        "code": _s(referrer.code),
-        "program": _s(referrer.program),
-        "email_key": _s(referrer.email_key),
-        "email": _s(referrer.email),
-        "name": _s(referrer.name),
-        "created_at": _n(referrer.created_at),
-        "token_version": _n(referrer.token_version),
-        **{
-            name: _s(getattr(referrer, name))
-            for name in ("identity", "visitor")
-            if getattr(referrer, name)
-        },
-    }
-
-
-def _referrer_from_item(item: Item) -> Referrer:
-    return Referrer(
-        code=item["code"]["S"],
-        program=item["program"]["S"],
-        email_key=item.get("email_key", {}).get("S", ""),
-        email=item.get("email", {}).get("S", ""),
-        name=item.get("name", {}).get("S", ""),
-        created_at=float(item["created_at"]["N"]),
-        token_version=int(item["token_version"]["N"]),
-        successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
-        email_opt_out=item.get("email_opt_out", {}).get("BOOL", False),
-        identity=item.get("identity", {}).get("S", ""),
-        visitor=item.get("visitor", {}).get("S", ""),
-    )

@@ -14,12 +14,13 @@ from typing import Any
 from ..domain.clock import iso
 from ..domain.errors import UnavailableError
 from . import keys
-from .attrs import Item, n, query_all, s, text, unavailable_on_failure
+from .attrs import Item, n, number, query_all, s, text, unavailable_on_failure
 from .dynamo_outbox import put_message
 from .ledger import (
     PENDING,
     ConversionEffects,
     CouponClaim,
+    CustomerBump,
     EffectsRejectedError,
     OutboxMessage,
     PoolCounts,
@@ -29,6 +30,7 @@ from .ledger import (
     Tally,
     Touch,
 )
+from .records import CustomerProfile
 
 _COUPON_BATCH = 50  # two transaction items per coupon
 
@@ -195,12 +197,29 @@ class DynamoLedger:
             put["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
             items.append(put)
             labels.append(("first_purchase", ""))
+        if effects.customer is not None:
+            items.append(_customer_item(self._table, program, effects.customer))
+            labels.append(("customer", ""))
         items += [put_message(self._table, message) for message in effects.messages]
         labels += [("message", "")] * len(effects.messages)
         for tally in effects.tallies:
             items.append(tally_update(self._table, tally))
             labels.append(("tally", tally.rule))
         return items, labels
+
+    @unavailable_on_failure
+    def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
+        pk = keys.customer_pk(program, customer)
+        item = self._get(pk, keys.CUSTOMER_PROFILE, consistent=True)
+        if item is None or "purchases" not in item:
+            return None
+        return CustomerProfile(
+            program=program,
+            customer=customer,
+            code=text(item, "code"),
+            first_at=number(item, "first_at"),
+            purchases=int(number(item, "purchases")),
+        )
 
     def _change_items(
         self, changes: list[RewardChange]
@@ -248,6 +267,15 @@ class DynamoLedger:
                 rejection.limit_reached = True
             elif kind == "first_purchase":
                 rejection.not_first_purchase = True
+            elif kind == "customer":
+                rejection.customer_moved = True
+                old = reason.get("Item") or {}
+                if "purchases" in old:
+                    rejection.customer = (
+                        text(old, "code"),
+                        number(old, "first_at"),
+                        int(number(old, "purchases")),
+                    )
         return rejection if failed else None
 
 
@@ -334,6 +362,38 @@ def _new_coupon_items(table: str, program: str, pool: str, coupon: str) -> list[
             }
         },
     ]
+
+
+def _customer_item(table: str, program: str, bump: CustomerBump) -> Item:
+    key = {"PK": s(keys.customer_pk(program, bump.customer)), "SK": s(keys.CUSTOMER_PROFILE)}
+    if bump.before == 0:
+        return {
+            "Update": {
+                "TableName": table,
+                "Key": key,
+                "UpdateExpression": (
+                    "SET program = :program, code = :code, first_at = :first ADD purchases :one"
+                ),
+                "ConditionExpression": "attribute_not_exists(purchases)",
+                "ExpressionAttributeValues": {
+                    ":program": s(program),
+                    ":code": s(bump.code),
+                    ":first": n(bump.first_at),
+                    ":one": n(1),
+                },
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": "ADD purchases :one",
+            "ConditionExpression": "purchases = :before",
+            "ExpressionAttributeValues": {":before": n(bump.before), ":one": n(1)},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
 
 
 def _limit_item(table: str, effects: ConversionEffects) -> Item:

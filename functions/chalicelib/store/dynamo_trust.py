@@ -10,9 +10,9 @@ from botocore.exceptions import ClientError
 from ..domain.clock import iso
 from . import keys
 from .attrs import Item, error_code, n, query_all, s, unavailable_on_failure
-from .conversion_items import conversion_from_item, conversion_item
 from .dynamo_keys import admin_key_from_item
 from .dynamo_ledger import tally_update
+from .items import conversion_from_item, conversion_item
 from .ledger import ConversionEffects, Tally
 from .records import REVIEW, AdminKey, Conversion
 

@@ -67,6 +67,7 @@ def program_conversions_gsi(program: str) -> str:
 
 LIMITS = "LIMITS"
 FIRST_PURCHASE = "FIRST_PURCHASE"
+CUSTOMER_PROFILE = "PROFILE"
 OUTBOX_DUE = "OUTBOX#DUE"
 
 
@@ -137,3 +138,21 @@ def person_pk(program: str, identity: str) -> str:
 
 def person_sk(event: str, order_id: str) -> str:
     return f"ORDER#{event}#{order_id}"
+
+
+ROLLUP_TOTAL = "TOTAL"
+ACTIVE = "ACTIVE"
+
+
+def rollup_pk(program: str) -> str:
+    """A program's rollups: one item per day (`DAY#{YYYY-MM-DD}`) and its totals (TOTAL)."""
+    return f"ROLLUP#{program}"
+
+
+def rollup_day_sk(day: str) -> str:
+    return f"DAY#{day}"
+
+
+def stream_batch_pk(batch_id: str) -> str:
+    """How far the rollups got through one batch of stream records (expires by TTL)."""
+    return f"STREAM#{batch_id}"

@@ -193,6 +193,18 @@ class IdentityGuard:
 
 
 @dataclass(frozen=True)
+class CustomerBump:
+    """One more purchase of a referred customer: a new customer is created with the code
+    that referred them and the time of this first purchase; a known one is counted on
+    condition that they still have `before` purchases (a concurrent purchase changes that)."""
+
+    customer: str
+    code: str
+    first_at: float
+    before: int  # purchases already counted (0: a new customer)
+
+
+@dataclass(frozen=True)
 class ConversionEffects:
     rewards: tuple[RewardRecord, ...] = ()
     coupons: tuple[CouponClaim, ...] = ()
@@ -202,6 +214,7 @@ class ConversionEffects:
     messages: tuple[OutboxMessage, ...] = ()
     tallies: tuple[Tally, ...] = ()
     identity_guard: IdentityGuard | None = None
+    customer: CustomerBump | None = None
 
 
 @dataclass
@@ -218,6 +231,8 @@ class Rejection:
     # The primary referrer's (identity, visitor) when their condition failed: the domain
     # tells a self-referral from a tier guard with it.
     primary_identity: tuple[str, str] | None = None
+    customer_moved: bool = False  # the customer's purchase count is not what was assumed
+    customer: tuple[str, float, int] | None = None  # what it is: (code, first_at, purchases)
 
     def __bool__(self) -> bool:
         return bool(
@@ -229,6 +244,7 @@ class Rejection:
             or self.count is not None
             or self.tallies_over
             or self.primary_identity is not None
+            or self.customer_moved
         )
 
 

@@ -24,6 +24,7 @@ from .ledger import (
     compact_touches,
     is_unique,
 )
+from .memory_analytics import MemoryAnalytics
 from .memory_ledger import MemoryLedger
 from .memory_trust import MemoryTrust
 from .records import (
@@ -41,10 +42,11 @@ from .records import (
     channel_name,
     counter_name,
     credits_of,
+    page_name,
 )
 
 
-class MemoryStore(MemoryLedger, MemoryTrust):
+class MemoryStore(MemoryLedger, MemoryTrust, MemoryAnalytics):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._referrers: dict[str, Referrer] = {}
@@ -56,6 +58,7 @@ class MemoryStore(MemoryLedger, MemoryTrust):
         self.requests = 0  # what DynamoStore would have sent, for benchmarks
         self._init_ledger()
         self._init_trust()
+        self._init_analytics()
 
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False
@@ -94,7 +97,14 @@ class MemoryStore(MemoryLedger, MemoryTrust):
             return unique
 
     def count_click(
-        self, code: str, at: float, *, unique: bool, channel: str | None, shard: int = 0
+        self,
+        code: str,
+        at: float,
+        *,
+        unique: bool,
+        channel: str | None,
+        page: str | None = None,
+        shard: int = 0,
     ) -> ClickCounted | None:
         self.requests += 1
         referrer = self._referrers.get(code)
@@ -110,6 +120,8 @@ class MemoryStore(MemoryLedger, MemoryTrust):
                 _add(values, counter_name("u", day), Decimal(1))
             if channel:
                 _add(values, channel_name(channel), Decimal(1))
+            if page:
+                _add(values, page_name(page), Decimal(1))
             day_clicks = int(values[counter_name("c", day)])
         return ClickCounted(referrer.program, day_clicks)
 

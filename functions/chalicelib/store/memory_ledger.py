@@ -22,6 +22,7 @@ from .ledger import (
     RewardRecord,
     Touch,
 )
+from .records import CustomerProfile
 
 
 class MemoryLedger:
@@ -35,6 +36,7 @@ class MemoryLedger:
         self._used: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self._limits: dict[str, dict[str, int]] = defaultdict(dict)
         self._customers: set[tuple[str, str]] = set()
+        self._profiles: dict[tuple[str, str], CustomerProfile] = {}
         self._outbox: dict[tuple[str, str], OutboxMessage] = {}
         self._leases: dict[tuple[str, str], float] = {}
         self._log: dict[str, list[DeliveryAttempt]] = defaultdict(list)
@@ -48,6 +50,11 @@ class MemoryLedger:
                 if who == visitor
                 for at in touches
             ]
+
+    def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
+        self.requests += 1
+        with self._lock:
+            return self._profiles.get((program, customer))
 
     def get_rewards(self, refs: list[tuple[str, str]]) -> list[RewardRecord]:
         self.requests += 1
@@ -155,6 +162,13 @@ class MemoryLedger:
                 rejection.limit_reached = True
         if effects.first_purchase and (program, effects.first_purchase) in self._customers:
             rejection.not_first_purchase = True
+        bump = effects.customer
+        if bump is not None:
+            profile = self._profiles.get((program, bump.customer))
+            if (profile.purchases if profile else 0) != bump.before:
+                rejection.customer_moved = True
+                if profile is not None:
+                    rejection.customer = (profile.code, profile.first_at, profile.purchases)
 
     def _apply_effects(self, program: str, effects: ConversionEffects) -> None:
         for reward in effects.rewards:
@@ -167,6 +181,14 @@ class MemoryLedger:
             counts[effects.limit.month] = counts.get(effects.limit.month, 0) + 1
         if effects.first_purchase:
             self._customers.add((program, effects.first_purchase))
+        bump = effects.customer
+        if bump is not None:
+            known = self._profiles.get((program, bump.customer))
+            self._profiles[(program, bump.customer)] = (
+                replace(known, purchases=known.purchases + 1)
+                if known
+                else CustomerProfile(program, bump.customer, bump.code, bump.first_at, 1)
+            )
         self._enqueue(effects.messages)
 
     def _check_changes(self, changes: list[RewardChange]) -> Rejection | None:

@@ -66,6 +66,15 @@ class Conversion:
     decided_by: str = ""
     decided_at: float = 0.0
     decision_note: str = ""
+    # For program analytics: the share channel and landing page of the converting click
+    # (from its click id; "" when unknown), the attribution model that credited it, and the
+    # customer (keyed hash), when they first bought through a referral and which of their
+    # purchases this is (1 = the first; 0 for signups).
+    channel: str = ""
+    page: str = ""
+    model: str = ""
+    customer_first_at: float = 0.0
+    customer_seq: int = 0
 
 
 def credits_of(conversion: Conversion) -> tuple[Credit, ...]:
@@ -151,6 +160,12 @@ class CounterMonth:
             name[3:]: int(value) for name, value in self.values.items() if name.startswith("ch_")
         }
 
+    def pages(self) -> dict[str, int]:
+        """Clicks by named landing page (`?to=`); the main landing page is not named."""
+        return {
+            name[3:]: int(value) for name, value in self.values.items() if name.startswith("pg_")
+        }
+
 
 def counter_name(letter: str, day: str, currency: str = "") -> str:
     """c/u (clicks, unique clicks), s/p (signups, purchases) or r (revenue, with currency)
@@ -160,6 +175,22 @@ def counter_name(letter: str, day: str, currency: str = "") -> str:
 
 def channel_name(channel: str) -> str:
     return f"ch_{channel}"
+
+
+def page_name(page: str) -> str:
+    return f"pg_{page}"
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    """A referred customer: the code that referred them, when they first bought, and how many
+    purchases they made since (kept by the conversion transaction)."""
+
+    program: str
+    customer: str
+    code: str
+    first_at: float
+    purchases: int
 
 
 def parse_counter_name(name: str) -> tuple[str, str, str] | None:

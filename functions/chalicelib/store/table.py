@@ -8,14 +8,18 @@ TTL_ATTRIBUTE = "expires_at"
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 SUCCESS_COUNT = "successful_referrals"
+# Every write reaches the rollup function with the item before and after it (api/rollups.py).
+STREAM = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 def table_definition(name: str) -> dict[str, Any]:
-    """CreateTable arguments: on-demand, PK/SK, an overloaded GSI1 for listings and GSI2
-    ranking referrers by their number of successful referrals."""
+    """CreateTable arguments: on-demand, PK/SK, an overloaded GSI1 for listings, GSI2
+    ranking referrers by their number of successful referrals, and a stream of every write's
+    old and new item for the program rollups."""
     return {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": dict(STREAM),
         "AttributeDefinitions": [
             *(
                 {"AttributeName": attr, "AttributeType": "S"}

@@ -23,7 +23,7 @@ from .keys import ensure_admin_key, ensure_secrets, public_programs
 from .names import SCHEDULED, Names, check_bucket_name, check_stage
 from .policy import function_policies, log_groups
 from .state import DEFAULT_STATE_DIR, Outcome, StateFile
-from .table import ensure_table
+from .table import ensure_table, stream_arn
 
 
 @dataclass
@@ -192,6 +192,8 @@ class _Run:
             "REFKIT_SITE_URL": self.result.site_url,
             # Pinned to a version, so new secrets reach new containers only via a deploy.
             "REFKIT_SECRETS_PARAMETER": f"{self.names.secrets_parameter}:{self.secrets_version}",
+            # Read when Chalice loads the app: it subscribes the rollup function to the stream.
+            "REFKIT_STREAM_ARN": stream_arn(self.aws.client("dynamodb"), self.names.table),
         }
         settings = StageSettings(
             environment,

@@ -154,6 +154,9 @@ def _table_properties(names: Names) -> dict[str, Any]:
         "AttributeDefinitions": definition["AttributeDefinitions"],
         "KeySchema": definition["KeySchema"],
         "GlobalSecondaryIndexes": definition["GlobalSecondaryIndexes"],
+        "StreamSpecification": {
+            "StreamViewType": definition["StreamSpecification"]["StreamViewType"]
+        },
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
         "DeletionProtectionEnabled": True,

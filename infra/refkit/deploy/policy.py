@@ -59,6 +59,12 @@ def scheduled_policy(names: Names, senders: tuple[str, ...]) -> dict[str, Any]:
     return _document(statements)
 
 
+def rollup_policy(names: Names) -> dict[str, Any]:
+    """The stream-fed rollup function's policy: the table and its indexes, reading the
+    table's stream, its own log group and the secrets."""
+    return _document([build(names) for build in _ROLLUP_STATEMENTS])
+
+
 def email_senders(document: Mapping[str, Any]) -> tuple[str, ...]:
     """The bare addresses of every program's `emails.from`, sorted, without duplicates."""
     addresses = set()
@@ -147,6 +153,38 @@ def _secrets(names: Names) -> Statement:
     }
 
 
+def _rollups(names: Names) -> Statement:
+    # The rollup function (api/rollups.py): Lambda reads the table's stream with the
+    # function's role; the function reads codes' last active days and referrers in batches.
+    return {
+        "Sid": "Rollups",
+        "Effect": "Allow",
+        "Action": [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+            "dynamodb:BatchGetItem",
+        ],
+        "Resource": [f"{names.table_arn}/stream/*", names.table_arn],
+    }
+
+
+def _rollup_logs(names: Names) -> Statement:
+    group = names.arn("logs", f"log-group:/aws/lambda/{rollup_function(names)}")
+    return {
+        "Sid": "RollupLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [group, f"{group}:log-stream:*"],
+    }
+
+
+def rollup_function(names: Names) -> str:
+    """Chalice's name for the stream-fed function `rollups` of this stage."""
+    return f"{names.function}-rollups"
+
+
 def _sending(names: Names, senders: tuple[str, ...]) -> Statement:
     return {
         "Sid": "SendEmail",
@@ -161,6 +199,14 @@ _SCHEDULED_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
     _table,
     _indexes,
     _scheduled_logs,
+    _secrets,
+)
+# The stream-fed rollup function (api/rollups.py).
+_ROLLUP_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
+    _table,
+    _indexes,
+    _rollups,
+    _rollup_logs,
     _secrets,
 )
 

@@ -73,7 +73,29 @@ def _update_table(client: Any, definition: dict[str, Any], described: dict[str, 
         client.update_table(TableName=name, DeletionProtectionEnabled=True)
         _wait_active(client, name)
         changes.append("deletion protection on")
+    changes += _ensure_stream(client, definition, described)
     return changes
+
+
+def stream_arn(client: Any, name: str) -> str:
+    """The ARN of the table's stream, which feeds the rollup function."""
+    described = describe_table(client, name) or {}
+    return str(described.get("LatestStreamArn", ""))
+
+
+def _ensure_stream(client: Any, definition: dict[str, Any], described: dict[str, Any]) -> list[str]:
+    """Turn on the stream of old and new images (a table from before program analytics)."""
+    wanted = definition["StreamSpecification"]
+    current = described.get("StreamSpecification") or {}
+    if current.get("StreamEnabled") and current.get("StreamViewType") == wanted["StreamViewType"]:
+        return []
+    name = definition["TableName"]
+    if current.get("StreamEnabled"):  # another view type: a stream is replaced, not changed
+        client.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        _wait_active(client, name)
+    client.update_table(TableName=name, StreamSpecification=wanted)
+    _wait_active(client, name)
+    return ["stream of old and new images on"]
 
 
 def _ensure_ttl(client: Any, name: str) -> list[str]:

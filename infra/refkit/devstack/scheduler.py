@@ -1,6 +1,8 @@
-"""`refkit dev`'s stand-in for the scheduled Lambda function (moto cannot run Lambda): a
-thread that runs the same `run_due_work` every few seconds, against the local database, so
-rewards get approved and webhooks and emails go out (emails as .eml files in the outbox)."""
+"""`refkit dev`'s stand-in for the scheduled Lambda function and the stream-fed rollup function
+(moto cannot run Lambda): a thread that runs the same `run_due_work` every few seconds, against
+the local database, so rewards get approved and webhooks and emails go out (emails as .eml
+files in the outbox), and hands the table stream's new records to the same
+`roll_up_records` twice a second, so program analytics stay current."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from chalicelib.api.rollups import roll_up_records
 from chalicelib.domain.clock import SystemClock
 from chalicelib.domain.context import Context, Links
 from chalicelib.domain.programs import parse_programs
@@ -17,7 +20,11 @@ from chalicelib.domain.signing import Signer
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
 
+from .streams import StreamReader
+
 logger = logging.getLogger(__name__)
+
+STREAM_INTERVAL = 0.5  # seconds between reads of the table stream
 
 
 class DueWorkLoop:
@@ -30,6 +37,7 @@ class DueWorkLoop:
         links: Links,
         outbox: Path,
         interval: float = 2.0,
+        stream: StreamReader | None = None,
     ) -> None:
         self._ctx = Context(
             store=DynamoStore(client, table),
@@ -40,6 +48,7 @@ class DueWorkLoop:
         self._outbound = Outbound(outbox_dir=outbox, region="us-east-1")
         self._links = links
         self._interval = interval
+        self._stream = stream
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="refkit-due-work", daemon=True)
 
@@ -51,9 +60,25 @@ class DueWorkLoop:
         self._thread.join(timeout=15)
 
     def _run(self) -> None:
-        while not self._stopping.wait(self._interval):
+        tick = min(self._interval, STREAM_INTERVAL) if self._stream else self._interval
+        due_in = self._interval
+        while not self._stopping.wait(tick):
+            due_in -= tick
+            if self._stream is not None:
+                self._roll_up()
+            if due_in > 1e-6:
+                continue
+            due_in = self._interval
             try:
                 run_due_work(self._ctx, self._outbound, self._links)
             except Exception:
                 # The stack keeps running: the next round retries what failed.
                 logger.exception("refkit dev: the scheduled work failed")
+
+    def _roll_up(self) -> None:
+        assert self._stream is not None
+        try:
+            self._stream.drain(lambda records: roll_up_records(self._ctx, records))
+        except Exception:
+            # Like Lambda, the batch that failed is delivered again on the next round.
+            logger.exception("refkit dev: rolling up the table stream failed")

@@ -33,6 +33,7 @@ from .db import EmbeddedDynamo
 from .scheduler import DueWorkLoop
 from .shop import write_shop
 from .static import StaticServer
+from .streams import StreamReader
 
 TABLE = "refkit-dev"
 HOST = "127.0.0.1"
@@ -70,6 +71,8 @@ def start(options: DevOptions) -> RunningStack:
 
     db = EmbeddedDynamo(state / "data", TABLE)
     db.start()
+    # Rollups of the restored data were saved with it: read only what is written from now.
+    stream = StreamReader(TABLE, start="LATEST", lock=db.lock)
     admin_key, generated = _install_admin_key(db, state, options.admin_key)
 
     programs_file = state / "programs.json"
@@ -119,6 +122,7 @@ def start(options: DevOptions) -> RunningStack:
         Links(api_base=api_url, site_base=site_url),
         state / "outbox",
         options.due_work_interval,
+        stream,
     )
     stack.due_work.start()
     (state / "api.json").write_text(json.dumps({"api": api_url}))
@@ -240,6 +244,7 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     say(f"  API          {stack.api_url}")
     say(f"  Site         {stack.site_url}/")
     say(f"  Demo shop    {stack.site_url}/shop/")
+    say(f"  Analytics    {stack.site_url}/admin/  (sign in with the admin key)")
     say(
         f"  Admin key    {stack.admin_key}"
         + ("  (generated for this run)" if stack.generated_key else "")

@@ -12,10 +12,11 @@
     this.message = message;
   }
 
-  function getJson(url) {
+  function getJson(url, headers) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     var options = { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' };
+    if (headers) options.headers = headers;
     if (controller) options.signal = controller.signal;
     return fetch(url, options).then(function (response) {
       clearTimeout(timer);
@@ -89,12 +90,17 @@
       timer = setInterval(tick, 1000);
     }
 
-    var buttons = this.root.querySelectorAll('[data-action="retry"]');
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].addEventListener('click', function () {
-        attempt = 0;
-        go();
-      });
+    /* A page may run several loads (the dashboard's periods): "Try again" retries the last. */
+    this.retry = function () {
+      attempt = 0;
+      go();
+    };
+    if (!this.retryBound) {
+      this.retryBound = true;
+      var buttons = this.root.querySelectorAll('[data-action="retry"]');
+      for (var i = 0; i < buttons.length; i++) {
+        buttons[i].addEventListener('click', function () { page.retry(); });
+      }
     }
     go();
   };

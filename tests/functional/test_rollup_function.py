@@ -1,0 +1,74 @@
+"""The deployed rollup function: Chalice subscribes it to the table's stream when the stage
+names the stream, it takes Lambda's stream events, and its role may read the stream."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalice.app import DynamoDBEvent
+
+from chalicelib.api.rollups import rollup_stream
+from chalicelib.domain.context import Context
+from refkit.deploy.names import Names
+from refkit.deploy.policy import rollup_policy
+from tests.helpers import click, new_referrer
+from tests.rollups import stream_reader
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/2026-11-01T00:00:00.000"
+SHOW = (
+    "import json; from app import app; "
+    "print(json.dumps([[s.name, getattr(s, 'stream_arn', None), getattr(s, 'batch_size', None), "
+    "getattr(s, 'starting_position', None)] for s in app.event_sources]))"
+)
+
+
+def event_sources(stream_arn: str | None) -> list[list[Any]]:
+    env = {k: v for k, v in os.environ.items() if k != "REFKIT_STREAM_ARN"}
+    if stream_arn:
+        env["REFKIT_STREAM_ARN"] = stream_arn
+    run = subprocess.run(
+        [sys.executable, "-c", SHOW], cwd=FUNCTIONS, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    found: list[list[Any]] = json.loads(run.stdout)
+    return found
+
+
+def test_the_app_subscribes_the_rollups_to_the_stage_stream() -> None:
+    assert ["rollups", ARN, 1000, "TRIM_HORIZON"] in event_sources(ARN)
+    assert not [source for source in event_sources(None) if source[0] == "rollups"]
+
+
+def test_the_function_rolls_up_a_lambda_stream_event(api: Any, dynamo_ctx: Context) -> None:
+    reader = stream_reader()
+    code = new_referrer(api)["code"]
+    click(api, code, query="?ch=email")
+    records = reader.read(1000)
+    assert records
+    rollup_stream(DynamoDBEvent({"Records": records}, context=None))
+    rollup_stream(DynamoDBEvent({"Records": records}, context=None))  # delivered again
+    day = next(iter(dynamo_ctx.store.read_rollups("shop", "2026-11-01").days.values()))
+    assert (day["participants"], day["clicks"], day["ch.email.clicks"]) == (1, 1, 1)
+
+
+def test_the_role_may_read_the_stream_of_its_own_table_only() -> None:
+    names = Names("prod", "eu-west-1", "123456789012")
+    statements = {s["Sid"]: s for s in rollup_policy(names)["Statement"]}
+    rollups = statements["Rollups"]
+    assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"} <= set(
+        rollups["Action"]
+    )
+    assert rollups["Resource"] == [
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/*",
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod",
+    ]
+    assert statements["RollupLogs"]["Resource"][0].endswith(
+        "log-group:/aws/lambda/refkit-prod-rollups"
+    )
+    assert all(r != "*" for s in statements.values() for r in s["Resource"])
