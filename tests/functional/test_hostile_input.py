@@ -114,3 +114,19 @@ def test_hostile_emails_are_refused(api: Any, email: str) -> None:
     response = post_json(api, "/v1/programs/shop/referrers", {"email": email})
     assert response.status_code == 400
     assert "'email'" in body_of(response)["error"]
+
+
+@pytest.mark.parametrize("route", ["rewards", "webhooks/log"])
+@pytest.mark.parametrize("limit", ["\u00b2", "\u0661\u0662", "\uff11", "1e3", "-1"])
+def test_limits_in_other_scripts_digits_are_a_clear_400(api: Any, route: str, limit: str) -> None:
+    """str.isdigit accepts "\u00b2" and friends, which int() refuses."""
+    from urllib.parse import quote
+
+    from tests.conftest import ADMIN_KEY
+
+    response = api.http.get(
+        f"/v1/programs/shop/{route}?limit={quote(limit)}",
+        headers={"authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    assert response.status_code == 400
+    assert "'limit'" in body_of(response)["error"]

@@ -183,7 +183,8 @@ def unsubscribe(token: str) -> Response:
 def _limit(raw: str | None, default: int, high: int) -> int:
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
+    # isascii: str.isdigit also accepts digits like "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
         raise InvalidInputError(f"'limit' must be a whole number from 1 to {high}.")
     return int(raw)
 

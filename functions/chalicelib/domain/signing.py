@@ -64,7 +64,7 @@ class Signer:
     def read_stats_token(self, token: str) -> tuple[str, int] | None:
         """(code, version) of a genuine token, else None. Constant-time comparison."""
         parts = token.split(".")
-        if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 6:
+        if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()) or len(parts[1]) > 6:
             return None
         code = normalize_code(parts[0])
         if code is None or code != parts[0]:

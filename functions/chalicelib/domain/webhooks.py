@@ -41,6 +41,9 @@ def signed_headers(
 def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float) -> bool:
     """What a receiver does (refkit uses it in its own tests): the signature must match, in
     constant time, and the timestamp must be within five minutes of `now`."""
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+    if (
+        not (timestamp.isascii() and timestamp.isdigit())
+        or abs(now - int(timestamp)) > TOLERANCE_SECONDS
+    ):
         return False
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
