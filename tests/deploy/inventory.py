@@ -13,6 +13,7 @@ def inventory(endpoint: str) -> dict[str, Any]:
         "tables": _tables(endpoint),
         "roles": _roles(endpoint),
         "functions": _functions(endpoint),
+        "event_source_mappings": _event_source_mappings(endpoint),
         "rules": _rules(endpoint),
         "rest_apis": _rest_apis(endpoint),
         "buckets": _buckets(endpoint),
@@ -60,6 +61,16 @@ def _functions(endpoint: str) -> dict[str, Any]:
             policy = {}
         functions[name] = {"config": function, "policy": policy}
     return functions
+
+
+def _event_source_mappings(endpoint: str) -> dict[str, Any]:
+    """By function name (the last part of the mapping's function ARN)."""
+    lam = client("lambda", endpoint)
+    mappings: dict[str, Any] = {}
+    for mapping in lam.list_event_source_mappings()["EventSourceMappings"]:
+        function = mapping["FunctionArn"].rsplit(":", 1)[-1]
+        mappings.setdefault(function, []).append(mapping)
+    return mappings
 
 
 def _rules(endpoint: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The deploy lifecycle the tests in test_deploy_lifecycle.py inspect: `refkit deploy`,
 re-deploy, config change, `destroy`, `destroy --delete-data`, with every AWS call recorded
 and, after each phase, everything moto holds read back; after the redeploy, the uploaded
-package is run as each of the two functions."""
+package is run as each of the three functions."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import botocore.client
+from moto.awslambda.models import LambdaBackend
 
 from chalicelib.domain.admin import hash_key
 from chalicelib.store.dynamo import DynamoStore
@@ -22,7 +24,13 @@ from refkit.deploy.names import Names
 
 from .conftest import CONFIG, IDENTITY_SECRET, Refkit
 from .inventory import inventory
-from .lambda_run import Invocation, body_of, invoke_package, proxy_event, scheduled_event
+from .lambda_run import (
+    Invocation,
+    body_of,
+    invoke_package,
+    proxy_event,
+    scheduled_event,
+)
 from .moto_aws import ACCOUNT, REGION, client
 
 STAGE = "test"
@@ -40,6 +48,10 @@ class Lifecycle:
     admin_key_record: AdminKey | None = None
     runs: dict[str, Invocation] = field(default_factory=dict)
     sent_emails: list[str] = field(default_factory=list)
+    # The records each event source mapping would have delivered, by eventID, in order.
+    stream_records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # After each rollup run: the program's rollups, summed over its days.
+    rollup_totals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
@@ -55,7 +67,7 @@ def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
         ("wrong-confirmation", ["destroy", "--stage", STAGE, "--delete-data"], "prod\n"),
         ("delete-data", ["destroy", "--stage", STAGE, "--delete-data"], f"{STAGE}\n"),
     ]
-    with recording(run.calls):
+    with recording(run.calls), delivering(run.stream_records):
         for phase, args, answer in phases:
             if phase == "changed":
                 (workdir / "refkit.yaml").write_text(CONFIG.replace("Bean There", "Bean Here"))
@@ -77,7 +89,8 @@ def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
 def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocation], list[str]]:
     """The API handler: program info, referrer sign-up (unsigned, then signed), a purchase
     that earns Jane a reward (and queues her email); the scheduled function, which sends
-    it; then the purchase's refund."""
+    it; the rollup function, given the table's stream as Lambda's event source mapping
+    delivers it (twice: a redelivered batch); then the purchase's refund."""
     (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
         "*.zip"
     )
@@ -128,6 +141,34 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
 
     runs["due_work"] = run_schedule()
     runs["due_work_idle"] = run_schedule()  # a minute later: nothing left to do
+    rollups = lam.get_function(FunctionName=NAMES.rollup_function)["Configuration"]
+    (mapping,) = lam.list_event_source_mappings(FunctionName=rollups["FunctionArn"])[
+        "EventSourceMappings"
+    ]
+    records = [
+        record
+        for record in run.stream_records.values()
+        if record["function_arn"] == rollups["FunctionArn"]
+        and record["eventSourceARN"] == mapping["EventSourceArn"]
+    ]
+    stream = {"Records": [{k: v for k, v in r.items() if k != "function_arn"} for r in records]}
+    assert len(records) <= mapping["BatchSize"]
+    store = DynamoStore(client("dynamodb", endpoint), NAMES.table)
+    for run_name in ("rollups", "rollups_again"):
+        runs[run_name] = invoke_package(
+            package,
+            run.workdir,
+            rollups["Environment"]["Variables"],
+            stream,
+            rollups["Handler"],
+            metrics=True,
+        )
+        rolled = store.read_rollups("beans", "2000-01-01")
+        summed: dict[str, Any] = {}
+        for values in rolled.days.values():
+            for metric, value in values.items():
+                summed[metric] = summed.get(metric, 0) + value
+        run.rollup_totals.append(summed)
     runs["refund"] = call_api(
         proxy_event(
             "POST",
@@ -219,6 +260,51 @@ class recording:
     def __exit__(self, *exc: object) -> None:
         recording.active = False
         botocore.client.BaseClient._make_api_call = self.original  # type: ignore[method-assign]
+
+
+class delivering:
+    """moto runs an event source mapping by invoking the function with the stream's records
+    after every table write, which it cannot do (no Docker). While active, the records it
+    would deliver are kept instead (with the function they were for), to be given to the
+    uploaded package as Lambda would deliver them. moto's server runs in this process."""
+
+    def __init__(self, records: dict[str, dict[str, Any]]) -> None:
+        self.records = records
+        self.original = LambdaBackend.send_dynamodb_items
+
+    def __enter__(self) -> None:
+        kept = self.records
+
+        def deliver(backend: Any, function_arn: str, items: list[Any], source: str) -> str:
+            for item in items:
+                record = _lambda_record(item.to_json(), backend.region_name, source)
+                kept.setdefault(record["eventID"], {**record, "function_arn": function_arn})
+            # Nothing returned: moto keeps the records on its stream (as DynamoDB does, for
+            # 24 hours) and numbers the next one after them.
+            return ""
+
+        LambdaBackend.send_dynamodb_items = deliver  # type: ignore[method-assign]
+
+    def __exit__(self, *exc: object) -> None:
+        LambdaBackend.send_dynamodb_items = self.original  # type: ignore[method-assign]
+
+
+def _lambda_record(record: dict[str, Any], region: str, source: str) -> dict[str, Any]:
+    """A stream record as Lambda delivers it: creation time in epoch seconds, the stream's
+    ARN and region added (what moto's own delivery does)."""
+    dynamodb = dict(record["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": record["eventVersion"],
+        "eventSource": record["eventSource"],
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": source,
+    }
 
 
 class paused:

@@ -123,8 +123,13 @@ def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
     state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
     assert "incomplete_step" not in state
     made = inventory(refkit.endpoint)
-    assert sorted(made["functions"]) == ["refkit-ctrlc", "refkit-ctrlc-due_work"]
+    assert sorted(made["functions"]) == [
+        "refkit-ctrlc",
+        "refkit-ctrlc-due_work",
+        "refkit-ctrlc-rollups",
+    ]
     assert list(made["rules"]) == ["refkit-ctrlc-due_work-event"]
+    assert list(made["event_source_mappings"]) == ["refkit-ctrlc-rollups"]
     assert len(made["rest_apis"]) == 1
 
 
@@ -164,7 +169,12 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
     recorded = {r["resource_type"] for r in state["app"]["chalice"]["resources"]}
     assert {"iam_role", "lambda_function", "rest_api"} <= recorded
     made = inventory(refkit.endpoint)
-    assert sorted(made["functions"]) == ["refkit-half", "refkit-half-due_work"]
+    # Chalice makes the REST API last: the functions and the stream's mapping came first.
+    assert sorted(made["functions"]) == [
+        "refkit-half",
+        "refkit-half-due_work",
+        "refkit-half-rollups",
+    ]
     (rest_api_id,) = made["rest_apis"]
     assert made["rest_apis"][rest_api_id]["routes"] == {}  # reserved, not yet filled in
     assert rest_api_id in json.dumps(state["app"]["chalice"])
@@ -173,9 +183,18 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
     again = refkit("deploy", "--region", REGION, "--stage", "half")
     assert again.exit_code == 0, again.output
     made = inventory(refkit.endpoint)
-    assert sorted(made["functions"]) == ["refkit-half", "refkit-half-due_work"]
-    assert sorted(made["roles"]) == ["refkit-half-api_handler", "refkit-half-due_work"]
+    assert sorted(made["functions"]) == [
+        "refkit-half",
+        "refkit-half-due_work",
+        "refkit-half-rollups",
+    ]
+    assert sorted(made["roles"]) == [
+        "refkit-half-api_handler",
+        "refkit-half-due_work",
+        "refkit-half-rollups",
+    ]
     assert list(made["rules"]) == ["refkit-half-due_work-event"]
+    assert len(made["event_source_mappings"]["refkit-half-rollups"]) == 1  # not made twice
     assert list(made["rest_apis"]) == [rest_api_id]
     assert made["rest_apis"][rest_api_id]["routes"]
 

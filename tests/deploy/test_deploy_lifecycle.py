@@ -1,8 +1,9 @@
 """`refkit deploy`, re-deploy, config change, `destroy`, `destroy --delete-data`, run against
 moto in server mode; after each phase everything moto holds is read back and checked.
 
-Two functions are deployed: the API handler and the scheduled function (`due_work`, every
-minute, through an EventBridge rule). After the redeploy, the uploaded package is run as
+Three functions are deployed: the API handler, the scheduled function (`due_work`, every
+minute, through an EventBridge rule) and the rollup function (fed by the table's stream
+through an event source mapping). After the redeploy, the uploaded package is run as
 each function (tests/deploy/lambda_run.py: moto cannot run Lambda code), with each
 function's environment as deployed; every AWS call it makes is checked against its role's
 deployed policy (tests/deploy/iam_check.py: moto does not evaluate IAM policies).
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.admin import hash_key
-from refkit.deploy.policy import lambda_policy, scheduled_policy
+from refkit.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
 from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
 from .conftest import IDENTITY_SECRET, SENDER, make_workdir
@@ -76,18 +77,21 @@ def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_reso
     lifecycle: Lifecycle,
 ) -> None:
     roles = lifecycle.after["deploy"]["roles"]
-    assert sorted(roles) == sorted([NAMES.role, NAMES.scheduled_role])
+    assert sorted(roles) == sorted([NAMES.role, NAMES.scheduled_role, NAMES.rollup_role])
     expected = {
         NAMES.role: (lambda_policy(NAMES), NAMES.function),
         NAMES.scheduled_role: (scheduled_policy(NAMES, (SENDER,)), NAMES.scheduled_function),
+        NAMES.rollup_role: (rollup_policy(NAMES), NAMES.rollup_function),
     }
     for role, (policy, function) in expected.items():
         assert list(roles[role]["policies"].values()) == [policy], role
         statements = {statement["Sid"]: statement for statement in policy["Statement"]}
         for statement in policy["Statement"]:
             for resource in statement["Resource"]:
-                # The one wildcard: log stream names, which Lambda chooses.
-                assert "*" not in resource.removesuffix(":log-stream:*"), resource
+                # The wildcards: names that Lambda (log streams) or DynamoDB (the stream's
+                # label, a timestamp) choose.
+                chosen = resource.removesuffix(":log-stream:*").removesuffix("/stream/*")
+                assert "*" not in chosen, resource
                 assert f":{ACCOUNT}:" in resource
         assert statements["Table"]["Resource"] == [
             f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}"
@@ -110,23 +114,37 @@ def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_reso
     ]
     api_actions = [a for s in lambda_policy(NAMES)["Statement"] for a in s["Action"]]
     assert not [action for action in api_actions if action.startswith("ses:")]
+    stream = {s["Sid"]: s for s in rollup_policy(NAMES)["Statement"]}["Stream"]
+    assert stream["Resource"] == [
+        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}/stream/*"
+    ]
+    for policy, _ in list(expected.values())[:2]:  # only the rollup function reads the stream
+        assert not [s for s in policy["Statement"] if "dynamodb:GetRecords" in s["Action"]]
 
 
 def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -> None:
     deployed = lifecycle.after["deploy"]
     functions = deployed["functions"]
-    assert sorted(functions) == sorted([NAMES.function, NAMES.scheduled_function])
+    assert sorted(functions) == sorted(
+        [NAMES.function, NAMES.scheduled_function, NAMES.rollup_function]
+    )
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
+    stream_arn = deployed["tables"][NAMES.table]["table"]["LatestStreamArn"]
     secrets = json.loads(deployed["parameters"][NAMES.secrets_parameter]["Value"])
     assert secrets["identity_secrets"] == {"beans": IDENTITY_SECRET}
     assert len(secrets["secret"]) >= 32
-    roles = {NAMES.function: NAMES.role, NAMES.scheduled_function: NAMES.scheduled_role}
+    roles = {
+        NAMES.function: NAMES.role,
+        NAMES.scheduled_function: NAMES.scheduled_role,
+        NAMES.rollup_function: NAMES.rollup_role,
+    }
     for name, function in functions.items():
         config = function["config"]
         variables = config["Environment"]["Variables"]
         assert variables["REFKIT_TABLE"] == NAMES.table
         assert variables["REFKIT_SITE_URL"] == site_url
         assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
+        assert variables["REFKIT_STREAM_ARN"] == stream_arn
         assert config["Role"] == deployed["roles"][roles[name]]["arn"]
         assert config["MemorySize"] == 256
         assert IDENTITY_SECRET not in json.dumps(config)
@@ -139,6 +157,45 @@ def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -
     api_url = lifecycle.state["deploy"]["app"]["api_url"]
     assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == api_url
     assert (scheduled["Handler"], scheduled["Timeout"]) == ("chalicelib.api.schedule.due_work", 60)
+    rollups = functions[NAMES.rollup_function]["config"]
+    assert (rollups["Handler"], rollups["Timeout"]) == ("chalicelib.api.rollups.rollup_stream", 60)
+
+
+def test_the_tables_stream_feeds_the_rollup_function_and_nothing_else(
+    lifecycle: Lifecycle,
+) -> None:
+    deployed = lifecycle.after["deploy"]
+    table = deployed["tables"][NAMES.table]["table"]
+    assert table["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    mappings = deployed["event_source_mappings"]
+    assert list(mappings) == [NAMES.rollup_function]
+    (mapping,) = mappings[NAMES.rollup_function]
+    assert mapping["EventSourceArn"] == table["LatestStreamArn"]
+    assert (
+        mapping["FunctionArn"]
+        == (deployed["functions"][NAMES.rollup_function]["config"]["FunctionArn"])
+    )
+    assert (mapping["BatchSize"], mapping["StartingPosition"]) == (1000, "TRIM_HORIZON")
+    assert mapping["MaximumBatchingWindowInSeconds"] == 60
+    assert lifecycle.after["redeploy"]["event_source_mappings"] == mappings
+
+
+def test_the_rollup_function_rolls_the_stream_up_once_however_often_it_is_delivered(
+    lifecycle: Lifecycle,
+) -> None:
+    first, again = lifecycle.runs["rollups"], lifecycle.runs["rollups_again"]
+    assert (first.reply, again.reply) == (None, None)
+    assert _rolled_up(first) > 0
+    assert _rolled_up(again) == 0  # a redelivered batch adds nothing
+    total, total_again = lifecycle.rollup_totals
+    assert total_again == total
+    # Jane joined; her friend bought for 40 and Jane's reward was approved (hold_days 0).
+    assert total["participants"] == 1, total
+    assert (total["purchases"], total["revenue.USD"], total["customers"]) == (1, 40, 1), total
+    assert total["rewards.approved.count"] >= 1, total
 
 
 def test_schedule_rule_invokes_the_scheduled_function_every_minute(lifecycle: Lifecycle) -> None:
@@ -247,7 +304,16 @@ def test_destroy_leaves_only_the_table_and_its_secrets(lifecycle: Lifecycle) -> 
     left = lifecycle.after["destroy"]
     assert list(left["tables"]) == [NAMES.table]
     assert list(left["parameters"]) == [NAMES.secrets_parameter]
-    kinds = ("roles", "functions", "rules", "rest_apis", "buckets", "log_groups", "distributions")
+    kinds = (
+        "roles",
+        "functions",
+        "event_source_mappings",
+        "rules",
+        "rest_apis",
+        "buckets",
+        "log_groups",
+        "distributions",
+    )
     for kind in kinds:
         assert left[kind] == {}, kind
     assert "kept" in lifecycle.outputs["destroy"]
@@ -347,10 +413,21 @@ def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifec
     api_policy, *_ = roles[NAMES.role]["policies"].values()
     scheduled_policy_doc, *_ = roles[NAMES.scheduled_role]["policies"].values()
     runs = lifecycle.runs
-    api_calls = [c for name, run in runs.items() if not name.startswith("due_") for c in run.calls]
+    rollup_policy_doc, *_ = roles[NAMES.rollup_role]["policies"].values()
+    api_calls = [
+        c
+        for name, run in runs.items()
+        if not name.startswith(("due_", "rollups"))
+        for c in run.calls
+    ]
     scheduled_calls = runs["due_work"].calls + runs["due_work_idle"].calls
+    rollup_calls = runs["rollups"].calls + runs["rollups_again"].calls
     assert denied(api_policy, api_calls, NAMES) == []
     assert denied(scheduled_policy_doc, scheduled_calls, NAMES) == []
+    assert denied(rollup_policy_doc, rollup_calls, NAMES) == []
+    assert {("dynamodb", "TransactWriteItems"), ("ssm", "GetParameter")} <= {
+        (service, operation) for service, operation, _ in rollup_calls
+    }
     # What was exercised: secrets, items, both indexes, a batch read (the refund), a
     # transaction, and the email through SES.
     api_operations = {(service, operation) for service, operation, _ in api_calls}
@@ -382,3 +459,9 @@ def _without_action(policy: dict[str, Any], action: str) -> dict[str, Any]:
         for s in policy["Statement"]
     ]
     return {**policy, "Statement": statements}
+
+
+def _rolled_up(run: Any) -> float:
+    """The RecordsRolledUp metric the run flushed."""
+    (line,) = [line for line in run.stdout.splitlines() if "RecordsRolledUp" in line]
+    return float(json.loads(line)["RecordsRolledUp"][0])

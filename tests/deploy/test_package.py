@@ -15,7 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from refkit.cli import main
-from refkit.deploy.policy import cloudformation_names, lambda_policy, scheduled_policy
+from refkit.deploy.packaging import STREAM_PLACEHOLDER
+from refkit.deploy.policy import (
+    cloudformation_names,
+    lambda_policy,
+    rollup_policy,
+    scheduled_policy,
+)
 
 from .conftest import IDENTITY_SECRET, SENDER, make_workdir
 
@@ -77,6 +83,7 @@ def test_each_function_has_its_deploy_policy_on_the_stack_account(packaged: Path
     expected = {
         "ApiHandlerRole": lambda_policy(names),
         "DueWorkRole": scheduled_policy(names, (SENDER,)),
+        "RollupsRole": rollup_policy(names),
     }
     for role, document in expected.items():
         (policy,) = resources[role]["Properties"]["Policies"]
@@ -89,14 +96,20 @@ def test_each_function_has_its_deploy_policy_on_the_stack_account(packaged: Path
         "Fn::GetAtt": ["ApiHandlerRole", "Arn"]
     }
     assert resources["DueWork"]["Properties"]["Role"] == {"Fn::GetAtt": ["DueWorkRole", "Arn"]}
+    assert resources["Rollups"]["Properties"]["Role"] == {"Fn::GetAtt": ["RollupsRole", "Arn"]}
 
 
-def test_both_functions_with_their_environment_log_groups_and_the_schedule(
+def test_each_function_with_its_environment_log_group_and_event(
     packaged: Path,
 ) -> None:
     resources = template_of(packaged)["Resources"]
     site_url = {"Fn::GetAtt": ["SiteBucket", "WebsiteURL"]}
-    functions = {"APIHandler": "refkit-prod", "DueWork": "refkit-prod-due_work"}
+    stream_arn = {"Fn::GetAtt": ["RefkitTable", "StreamArn"]}
+    functions = {
+        "APIHandler": "refkit-prod",
+        "DueWork": "refkit-prod-due_work",
+        "Rollups": "refkit-prod-rollups",
+    }
     for resource, name in functions.items():
         function = resources[resource]
         properties = function["Properties"]
@@ -105,6 +118,7 @@ def test_both_functions_with_their_environment_log_groups_and_the_schedule(
         assert variables["REFKIT_TABLE"] == "refkit-prod"
         assert variables["REFKIT_SECRETS_PARAMETER"] == "/refkit/prod/secrets"
         assert variables["REFKIT_SITE_URL"] == site_url
+        assert variables["REFKIT_STREAM_ARN"] == stream_arn
         group = resources[f"{resource}LogGroup"]["Properties"]
         assert group == {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30}
         assert f"{resource}LogGroup" in function["DependsOn"]
@@ -119,6 +133,21 @@ def test_both_functions_with_their_environment_log_groups_and_the_schedule(
     assert scheduled["Events"] == {
         "DueWorkEvent": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 minute)"}}
     }
+    rollups = resources["Rollups"]["Properties"]
+    assert rollups["Handler"] == "chalicelib.api.rollups.rollup_stream"
+    assert rollups["Timeout"] == 60
+    assert rollups["Events"] == {
+        "RollupsDynamodbEventSource": {
+            "Type": "DynamoDB",
+            "Properties": {
+                "Stream": stream_arn,
+                "BatchSize": 1000,
+                "StartingPosition": "TRIM_HORIZON",
+                "MaximumBatchingWindowInSeconds": 60,
+            },
+        }
+    }
+    assert STREAM_PLACEHOLDER not in json.dumps(resources)
     assert (
         resources["SiteBucket"]["Properties"]["WebsiteConfiguration"]["IndexDocument"]
         == "index.html"

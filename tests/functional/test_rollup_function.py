@@ -1,5 +1,6 @@
 """The deployed rollup function: Chalice subscribes it to the table's stream when the stage
-names the stream, it takes Lambda's stream events, and its role may read the stream."""
+names the stream (or deploy subscribes the app it loaded), it takes Lambda's stream events
+by its handler's name, and its role may read the stream."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chalice.app import DynamoDBEvent
+from chalice.app import Chalice
 
-from chalicelib.api.rollups import rollup_stream
+from chalicelib.api.rollups import rollup_stream, subscribe
 from chalicelib.domain.context import Context
 from refkit.deploy.names import Names
 from refkit.deploy.policy import rollup_policy
@@ -51,24 +52,37 @@ def test_the_function_rolls_up_a_lambda_stream_event(api: Any, dynamo_ctx: Conte
     click(api, code, query="?ch=email")
     records = reader.read(1000)
     assert records
-    rollup_stream(DynamoDBEvent({"Records": records}, context=None))
-    rollup_stream(DynamoDBEvent({"Records": records}, context=None))  # delivered again
+    # As Lambda calls it: the handler's name finds Chalice's wrapper, given (event, context).
+    rollup_stream({"Records": records}, None)
+    rollup_stream({"Records": records}, None)  # delivered again
     day = next(iter(dynamo_ctx.store.read_rollups("shop", "2026-11-01").days.values()))
     assert (day["participants"], day["clicks"], day["ch.email.clicks"]) == (1, 1, 1)
+
+
+def test_subscribing_an_app_again_points_its_one_rollup_function_at_the_new_stream() -> None:
+    app = Chalice(app_name="refkit")
+    other = ARN.replace("refkit-prod", "refkit-staging")
+    subscribe(app, ARN)
+    subscribe(app, other)
+    (source,) = app.event_sources
+    assert (source.name, source.stream_arn) == ("rollups", other)  # type: ignore[attr-defined]
+    assert source.handler_string == "chalicelib.api.rollups.rollup_stream"
 
 
 def test_the_role_may_read_the_stream_of_its_own_table_only() -> None:
     names = Names("prod", "eu-west-1", "123456789012")
     statements = {s["Sid"]: s for s in rollup_policy(names)["Statement"]}
-    rollups = statements["Rollups"]
-    assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"} <= set(
-        rollups["Action"]
-    )
-    assert rollups["Resource"] == [
-        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/*",
-        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod",
+    stream = statements["Stream"]
+    assert sorted(stream["Action"]) == [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
     ]
-    assert statements["RollupLogs"]["Resource"][0].endswith(
-        "log-group:/aws/lambda/refkit-prod-rollups"
-    )
+    assert stream["Resource"] == [
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/*"
+    ]
+    assert statements["Logs"]["Resource"] == [
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/refkit-prod-rollups:log-stream:*"
+    ]
     assert all(r != "*" for s in statements.values() for r in s["Resource"])

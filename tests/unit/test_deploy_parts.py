@@ -4,22 +4,32 @@ the CloudFront config comparison."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import botocore.session
 import pytest
 from botocore import xform_name
-from chalice.app import ScheduledEventConfig
 
 from refkit.deploy import cdn
 from refkit.deploy.errors import DeployError
 from refkit.deploy.keys import public_programs
-from refkit.deploy.names import SCHEDULED, Names, check_bucket_name, check_stage
+from refkit.deploy.names import (
+    API_HANDLER,
+    ROLLUPS,
+    SCHEDULED,
+    Names,
+    check_bucket_name,
+    check_stage,
+)
 from refkit.deploy.policy import (
     cloudformation_names,
     email_senders,
+    function_policies,
     lambda_policy,
     scheduled_policy,
 )
@@ -33,6 +43,18 @@ from refkit.deploy.upload import (
 )
 
 NAMES = Names("prod", "eu-central-1", "111122223333")
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+REWARD = {"text": "$10 credit", "kind": "credit", "amount": 10}
+DOCUMENT = {
+    "programs": [
+        {
+            "id": "shop",
+            "name": "Shop",
+            "landing_url": "https://shop.example/",
+            "rewards": {"referrer": REWARD, "friend": REWARD},
+        }
+    ]
+}
 
 
 @pytest.mark.parametrize("stage", ["prod", "p", "staging-2", "a" * 16])
@@ -63,10 +85,15 @@ def test_names_derive_from_stage_account_and_region() -> None:
         ".s3-website-eu-west-1.amazonaws.com"
     )
     assert Names("prod", "eu-west-1", "1", "mine").bucket == "mine"
-    assert NAMES.functions == {"api_handler": "refkit-prod", "due_work": "refkit-prod-due_work"}
+    assert NAMES.functions == {
+        "api_handler": "refkit-prod",
+        "due_work": "refkit-prod-due_work",
+        "rollups": "refkit-prod-rollups",
+    }
     assert NAMES.roles == {
         "api_handler": "refkit-prod-api_handler",
         "due_work": "refkit-prod-due_work",
+        "rollups": "refkit-prod-rollups",
     }
     assert NAMES.schedule_rule == "refkit-prod-due_work-event"
     assert NAMES.api_url("abc") == "https://abc.execute-api.eu-central-1.amazonaws.com/api"
@@ -74,13 +101,28 @@ def test_names_derive_from_stage_account_and_region() -> None:
     assert china == "https://abc.execute-api.cn-north-1.amazonaws.com.cn/api"
 
 
-def test_the_app_has_exactly_the_scheduled_function_deploy_knows() -> None:
-    # A new schedule needs its own role, policy and log group in deploy: fail until it has.
-    from app import app
-
-    scheduled = [e for e in app.event_sources if isinstance(e, ScheduledEventConfig)]
-    assert [e.name for e in scheduled] == [SCHEDULED]
-    assert len(app.event_sources) == 1
+def test_the_app_has_exactly_the_functions_deploy_knows() -> None:
+    # A new event source needs its own role, policy and log group in deploy: fail until it
+    # has. Loaded as Lambda loads it (a fresh process, the stage's stream in the environment).
+    show = (
+        "import importlib, json; from app import app; "
+        "print(json.dumps([[s.name, s.handler_string, type(getattr(importlib.import_module("
+        "s.handler_string.rpartition('.')[0]), s.handler_string.rpartition('.')[2])).__name__]"
+        " for s in app.event_sources]))"
+    )
+    arn = "arn:aws:dynamodb:eu-central-1:111122223333:table/refkit-prod/stream/2026-11-01"
+    env = {**os.environ, "REFKIT_STREAM_ARN": arn}
+    run = subprocess.run(
+        [sys.executable, "-c", show], cwd=FUNCTIONS, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    sources = {name: (handler, kind) for name, handler, kind in json.loads(run.stdout)}
+    assert sorted(sources) == sorted([SCHEDULED, ROLLUPS])
+    assert sorted([API_HANDLER, *sources]) == sorted(NAMES.functions)
+    assert sorted(NAMES.functions) == sorted(function_policies(NAMES, DOCUMENT))
+    # What Lambda calls by the handler's name takes (event, context): Chalice's wrapper.
+    assert {kind for _, kind in sources.values()} == {"EventSourceHandler"}
+    assert sources[ROLLUPS][0] == "chalicelib.api.rollups.rollup_stream"
 
 
 def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> None:

@@ -11,6 +11,7 @@ from chalice.app import Chalice, Response
 
 from ..domain.errors import RefkitError
 from ..observability import flush_metrics, logger
+from ..settings import Settings
 from . import (
     analytics,
     conversions,
@@ -67,10 +68,12 @@ def create_app() -> Chalice:
         review.bp,
         security.bp,
         analytics.bp,
-        rollups.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")
+    stream_arn = Settings.from_env().stream_arn
+    if stream_arn:
+        rollups.subscribe(app, stream_arn)
     return app
 
 

@@ -1,8 +1,12 @@
 """The rollup function: every write to the table reaches it through the table's stream
 (DynamoDB Streams, NEW_AND_OLD_IMAGES), in batches, and it adds them to the programs' daily
-rollups (domain/rollups.py), off the request path. Deployed, the stream's ARN comes from
-REFKIT_STREAM_ARN when the app is loaded; `refkit dev` feeds the same `roll_up_records` from
-a poller of its embedded database's stream."""
+rollups (domain/rollups.py), off the request path. `refkit dev` feeds the same
+`roll_up_records` from a poller of its embedded database's stream.
+
+Chalice deploys a function for every event source the app has, so the function exists where
+the app is subscribed to a stream: `create_app` subscribes it when REFKIT_STREAM_ARN is set
+(in Lambda), and `refkit deploy`/`refkit package` subscribe the app they load to the stage's
+stream, whatever the process imported before."""
 
 from __future__ import annotations
 
@@ -10,19 +14,22 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chalice.app import Blueprint, DynamoDBEvent
+from chalice.app import Blueprint, Chalice, DynamoDBEvent, EventSourceHandler
 
 from ..domain.context import Context
 from ..domain.rollups import roll_up
 from ..observability import logger, metrics
-from ..settings import Settings
 from ..store.stream import change_batch
 from .deps import context
 
-bp = Blueprint(__name__)
-
+FUNCTION = "rollups"  # Chalice's name for the function; it deploys as "<app>-<stage>-rollups"
 BATCH_SIZE = 1000
-BATCHING_WINDOW_SECONDS = 1
+# Lambda waits up to this long to fill a batch. Every batch costs an invocation, a marker
+# read and a transaction (docs/data-model.md), so waiting bounds the rollups' cost at quiet
+# times to about one batch a minute per stream shard, whatever the clicks; at busy times
+# batches fill to 1,000 records first. The price: the numbers are up to a minute behind.
+BATCHING_WINDOW_SECONDS = 60
+STARTING_POSITION = "TRIM_HORIZON"
 
 
 def roll_up_records(ctx: Context, records: Sequence[Mapping[str, Any]]) -> int:
@@ -34,7 +41,7 @@ def roll_up_records(ctx: Context, records: Sequence[Mapping[str, Any]]) -> int:
     return applied
 
 
-def rollup_stream(event: DynamoDBEvent) -> None:
+def _roll_up_stream(event: DynamoDBEvent) -> None:
     """A failure raises: Lambda delivers the same batch again, and its marker makes the
     second delivery add only what the first did not."""
     applied = roll_up_records(context(), event.to_dict()["Records"])
@@ -46,12 +53,24 @@ def rollup_stream(event: DynamoDBEvent) -> None:
         metrics.flush_metrics()
 
 
-_STREAM_ARN = Settings.from_env().stream_arn
-if _STREAM_ARN:
-    bp.on_dynamodb_record(
-        stream_arn=_STREAM_ARN,
+# Chalice names the function's Lambda handler "<module>.<name of the decorated function>";
+# that name must find the wrapper below, which Lambda calls with (event, context).
+_roll_up_stream.__name__ = _roll_up_stream.__qualname__ = "rollup_stream"
+rollup_stream = EventSourceHandler(_roll_up_stream, DynamoDBEvent)
+
+
+def subscribe(app: Chalice, stream_arn: str) -> None:
+    """Make `app` deploy the rollup function fed by `stream_arn` (replacing any earlier
+    subscription, so an app loaded once and deployed to two stages gets each its own)."""
+    if not stream_arn:
+        raise ValueError("the rollup function needs the table's stream ARN")
+    app.event_sources[:] = [s for s in app.event_sources if s.name != FUNCTION]
+    stream = Blueprint(__name__)
+    stream.on_dynamodb_record(
+        stream_arn=stream_arn,
         batch_size=BATCH_SIZE,
-        starting_position="TRIM_HORIZON",
+        starting_position=STARTING_POSITION,
         maximum_batching_window_in_seconds=BATCHING_WINDOW_SECONDS,
-        name="rollups",
-    )(rollup_stream)
+        name=FUNCTION,
+    )(_roll_up_stream)
+    app.register_blueprint(stream)

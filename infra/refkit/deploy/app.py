@@ -1,7 +1,8 @@
 """The API: the Chalice project staged into a build folder with this stage's settings, then
-deployed with Chalice's own deployer: two Lambda functions (the API handler and the
-scheduled function), a role and policy for each, the API Gateway REST API, and the
-EventBridge rule that invokes the scheduled function every minute.
+deployed with Chalice's own deployer: three Lambda functions (the API handler, the
+scheduled function and the rollup function), a role and policy for each, the API Gateway
+REST API, the EventBridge rule that invokes the scheduled function every minute, and the
+event source mapping that feeds the table's stream to the rollup function.
 
 The staged copy keeps the checkout clean and makes the deploy reproducible: its content
 (code, config, policies, programs) is fingerprinted, and an unchanged fingerprint with the
@@ -34,10 +35,12 @@ from chalice.deploy.swagger import TemplatedSwaggerGenerator
 from chalice.deploy.sweeper import ResourceSweeper
 from chalice.utils import UI, OSUtils
 
+from chalicelib.api import rollups
+
 from .. import FUNCTIONS_DIR
 from .aws import Aws
 from .errors import DeployError
-from .names import API_GATEWAY_STAGE, APP_NAME, SCHEDULED, Names
+from .names import API_GATEWAY_STAGE, APP_NAME, ROLLUPS, SCHEDULED, Names
 from .policy import log_groups
 from .state import Outcome
 
@@ -46,6 +49,9 @@ LAMBDA_TIMEOUT_S = 10
 # The scheduled function stops taking new deliveries after 40 s (domain/dispatch.py) and
 # then finishes the one in hand (a webhook waits at most 10 s): a minute covers it.
 SCHEDULED_TIMEOUT_S = 60
+# A batch is up to 1,000 stream records, rolled up in a few batched reads and writes; a
+# minute leaves room for throttled retries before Lambda redelivers the batch.
+ROLLUP_TIMEOUT_S = 60
 LOG_RETENTION_DAYS = 30
 
 
@@ -152,6 +158,7 @@ def deploy_app(
         return AppResult(Outcome(False, "unchanged"), api_url_of(deployed), deployed, fingerprint)
     factory = CLIFactory(str(project))
     config = factory.create_config_obj(chalice_stage_name=names.stage, autogen_policy=False)
+    subscribe_rollups(config)
     client = chalice_client(aws)
     executor = Executor(client, UI(out=io.StringIO(), err=io.StringIO()))
     deployer = _deployer(client, config, executor)
@@ -165,6 +172,16 @@ def deploy_app(
         raise
     record(deployed)
     return AppResult(Outcome(True, "deployed"), api_url_of(deployed), deployed, fingerprint)
+
+
+def subscribe_rollups(config: Any) -> None:
+    """Subscribe the app Chalice loaded to the stage's stream (REFKIT_STREAM_ARN in the
+    stage's environment). Loading the app in a fresh process does this already; doing it
+    here makes the deployed functions independent of what this process imported before."""
+    stream_arn = config.environment_variables.get("REFKIT_STREAM_ARN")
+    if not stream_arn:
+        raise DeployError("the table has no stream for the rollup function; deploy again")
+    rollups.subscribe(config.chalice_app, stream_arn)
 
 
 def chalice_client(aws: Aws) -> TypedAWSClient:
@@ -208,8 +225,9 @@ def _stage_config(names: Names, settings: StageSettings) -> dict[str, Any]:
         }
         for function in settings.policies
     }
-    if SCHEDULED in functions:
-        functions[SCHEDULED]["lambda_timeout"] = SCHEDULED_TIMEOUT_S
+    for function, timeout in ((SCHEDULED, SCHEDULED_TIMEOUT_S), (ROLLUPS, ROLLUP_TIMEOUT_S)):
+        if function in functions:
+            functions[function]["lambda_timeout"] = timeout
     return {
         "api_gateway_stage": API_GATEWAY_STAGE,
         "autogen_policy": False,

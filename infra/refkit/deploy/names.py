@@ -9,10 +9,12 @@ from .errors import DeployError
 
 APP_NAME = "refkit"
 API_GATEWAY_STAGE = "api"
-# Chalice's names of the app's functions: the API handler, and the scheduled function of
-# functions/chalicelib/api/schedule.py (approvals and outbox delivery, every minute).
+# Chalice's names of the app's functions: the API handler, the scheduled function of
+# functions/chalicelib/api/schedule.py (approvals and outbox delivery, every minute), and
+# the stream-fed function of functions/chalicelib/api/rollups.py (program analytics).
 API_HANDLER = "api_handler"
 SCHEDULED = "due_work"
+ROLLUPS = "rollups"
 STAGE_RE = re.compile(r"[a-z][a-z0-9-]{0,14}[a-z0-9]|[a-z]")
 BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
@@ -83,6 +85,14 @@ class Names:
         return self.scheduled_function
 
     @property
+    def rollup_function(self) -> str:
+        return f"{APP_NAME}-{self.stage}-{ROLLUPS}"
+
+    @property
+    def rollup_role(self) -> str:
+        return self.rollup_function
+
+    @property
     def schedule_rule(self) -> str:
         """The EventBridge rule that invokes the scheduled function."""
         return f"{APP_NAME}-{self.stage}-{SCHEDULED}-event"
@@ -90,12 +100,16 @@ class Names:
     @property
     def functions(self) -> dict[str, str]:
         """Lambda function name by Chalice function name."""
-        return {API_HANDLER: self.function, SCHEDULED: self.scheduled_function}
+        return {
+            API_HANDLER: self.function,
+            SCHEDULED: self.scheduled_function,
+            ROLLUPS: self.rollup_function,
+        }
 
     @property
     def roles(self) -> dict[str, str]:
         """IAM role name by Chalice function name: one role (and policy) per function."""
-        return {API_HANDLER: self.role, SCHEDULED: self.scheduled_role}
+        return {API_HANDLER: self.role, SCHEDULED: self.scheduled_role, ROLLUPS: self.rollup_role}
 
     @property
     def secrets_parameter(self) -> str:

@@ -1,7 +1,8 @@
 """`refkit package`: CloudFormation for teams that deploy through their own pipeline.
 
 Chalice's own package output (a SAM template, `sam.json`, and `deployment.zip`) with the
-stage's table (kept on stack deletion), site bucket, bucket policy and log group added. Every
+stage's table (kept on stack deletion), site bucket, bucket policy and log groups added, and
+the rollup function fed by the table's stream. Every
 ARN is a `Fn::Sub` on the stack's account and region, so the template is account-neutral.
 The secrets parameter is not in the template (CloudFormation cannot create SecureStrings);
 docs/deploy.md shows the one `aws ssm put-parameter` command that creates it."""
@@ -20,7 +21,13 @@ from chalice.cli.factory import CLIFactory
 from chalicelib.store.table import TTL_ATTRIBUTE, table_definition
 
 from ..config import load_config
-from .app import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, StageSettings, stage_project
+from .app import (
+    LAMBDA_MEMORY_MB,
+    LOG_RETENTION_DAYS,
+    StageSettings,
+    stage_project,
+    subscribe_rollups,
+)
 from .errors import DeployError
 from .keys import public_programs
 from .names import API_GATEWAY_STAGE, SCHEDULED, Names, check_stage
@@ -31,6 +38,11 @@ TABLE = "RefkitTable"
 BUCKET = "SiteBucket"
 FUNCTION = "APIHandler"
 SCHEDULED_FUNCTION = "DueWork"  # Chalice's resource name for the `due_work` function
+ROLLUP_FUNCTION = "Rollups"  # and for the `rollups` function
+# Chalice writes the stream's ARN into the template as it finds it on the app; the stack's
+# table only has one once it exists, so the template refers to it (`Fn::GetAtt`) instead.
+STREAM_PLACEHOLDER = "arn:aws:dynamodb:us-east-1:000000000000:table/refkit/stream/package"
+STREAM_ARN = {"Fn::GetAtt": [TABLE, "StreamArn"]}
 # Chalice's own EndpointURL output, without its trailing slash.
 API_URL = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + API_GATEWAY_STAGE
 
@@ -56,6 +68,7 @@ def package(options: PackageOptions) -> list[Path]:
         "REFKIT_TABLE": names.table,
         "REFKIT_SECRETS_PARAMETER": names.secrets_parameter,
         "REFKIT_SITE_URL": "",  # replaced by the bucket's website URL below
+        "REFKIT_STREAM_ARN": STREAM_PLACEHOLDER,  # replaced by the table's stream below
     }
     settings = StageSettings(
         environment,
@@ -116,12 +129,15 @@ def add_stage_resources(template: dict[str, Any], names: Names) -> None:
     for resource, name in (
         (FUNCTION, names.function),
         (SCHEDULED_FUNCTION, names.scheduled_function),
+        (ROLLUP_FUNCTION, names.rollup_function),
     ):
         _name_function(resources, resource, name)
+    _feed_stream(resources)
     scheduled = resources[SCHEDULED_FUNCTION]["Properties"]["Environment"]["Variables"]
     scheduled["REFKIT_API_URL"] = {"Fn::Sub": API_URL}
     outputs = template.setdefault("Outputs", {})
     outputs["ScheduledFunctionName"] = {"Value": {"Ref": SCHEDULED_FUNCTION}}
+    outputs["RollupFunctionName"] = {"Value": {"Ref": ROLLUP_FUNCTION}}
     outputs["SiteURL"] = {"Value": {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}}
     outputs["SiteBucket"] = {"Value": {"Ref": BUCKET}}
     outputs["TableName"] = {"Value": {"Ref": TABLE}}
@@ -144,6 +160,23 @@ def _name_function(resources: dict[str, Any], resource: str, name: str) -> None:
     properties["MemorySize"] = LAMBDA_MEMORY_MB
     variables = properties["Environment"]["Variables"]
     variables["REFKIT_SITE_URL"] = {"Fn::GetAtt": [BUCKET, "WebsiteURL"]}
+
+
+def _feed_stream(resources: dict[str, Any]) -> None:
+    """Point every function's REFKIT_STREAM_ARN, and the rollup function's DynamoDB event,
+    at the stack's table."""
+    for resource in resources.values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        variables = resource["Properties"]["Environment"]["Variables"]
+        if variables.get("REFKIT_STREAM_ARN") == STREAM_PLACEHOLDER:
+            variables["REFKIT_STREAM_ARN"] = STREAM_ARN
+        for event in resource["Properties"].get("Events", {}).values():
+            if event["Type"] == "DynamoDB":
+                event["Properties"]["Stream"] = STREAM_ARN
+    leftover = json.dumps(resources)
+    if STREAM_PLACEHOLDER in leftover:
+        raise DeployError("the packaged template still names no stream for the rollup function")
 
 
 def _table_properties(names: Names) -> dict[str, Any]:
@@ -173,6 +206,7 @@ def _chalice_package(project: Path, stage: str, out: Path) -> None:
     try:
         factory = CLIFactory(str(project), environ=environ)
         config = factory.create_config_obj(chalice_stage_name=stage, autogen_policy=False)
+        subscribe_rollups(config)
         packager = factory.create_app_packager(
             config, factory.create_package_options(), "cloudformation", "json"
         )

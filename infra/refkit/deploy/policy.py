@@ -1,11 +1,13 @@
 """The IAM policies of the app's Lambda functions, one role and policy per function: exactly
 what each function's code calls, on this stage's own resources. Every statement is built
-here; a feature that needs more access adds one builder to `_STATEMENTS` (the API handler)
-or `_SCHEDULED_STATEMENTS` (the scheduled function).
+here; a feature that needs more access adds one builder to `_STATEMENTS` (the API handler),
+`_SCHEDULED_STATEMENTS` (the scheduled function) or `_ROLLUP_STATEMENTS` (the stream-fed
+rollup function).
 
-Both functions share the store module, so both get the same table and index actions; only
+The functions share the store module, so all get the same table and index actions; only
 the scheduled function delivers the outbox, so only its role may send email, and only from
-the senders the programs' `emails.from` name."""
+the senders the programs' `emails.from` name; only the rollup function's role may read the
+table's stream (Lambda polls the stream with it)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 from chalicelib.domain.programs import parse_programs
 from chalicelib.store.table import table_definition
 
-from .names import API_HANDLER, SCHEDULED, Names
+from .names import API_HANDLER, ROLLUPS, SCHEDULED, Names
 
 Statement = dict[str, Any]
 
@@ -34,6 +36,13 @@ TABLE_ACTIONS = (
 INDEX_ACTIONS = ("dynamodb:Query",)
 # SES API v2 SendEmail with raw content is authorized as both actions.
 SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+# What Lambda's event source mapping needs on a DynamoDB stream.
+STREAM_ACTIONS = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+)
 
 
 def function_policies(names: Names, document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -41,6 +50,7 @@ def function_policies(names: Names, document: Mapping[str, Any]) -> dict[str, di
     return {
         API_HANDLER: lambda_policy(names),
         SCHEDULED: scheduled_policy(names, email_senders(document)),
+        ROLLUPS: rollup_policy(names),
     }
 
 
@@ -61,7 +71,8 @@ def scheduled_policy(names: Names, senders: tuple[str, ...]) -> dict[str, Any]:
 
 def rollup_policy(names: Names) -> dict[str, Any]:
     """The stream-fed rollup function's policy: the table and its indexes, reading the
-    table's stream, its own log group and the secrets."""
+    table's stream, its own log group and the secrets (referrers' names are not in the
+    rollups, but the store is opened the same way in every function)."""
     return _document([build(names) for build in _ROLLUP_STATEMENTS])
 
 
@@ -153,36 +164,18 @@ def _secrets(names: Names) -> Statement:
     }
 
 
-def _rollups(names: Names) -> Statement:
-    # The rollup function (api/rollups.py): Lambda reads the table's stream with the
-    # function's role; the function reads codes' last active days and referrers in batches.
+def _stream(names: Names) -> Statement:
+    # Lambda's event source mapping reads the table's stream with the function's role.
     return {
-        "Sid": "Rollups",
+        "Sid": "Stream",
         "Effect": "Allow",
-        "Action": [
-            "dynamodb:DescribeStream",
-            "dynamodb:GetRecords",
-            "dynamodb:GetShardIterator",
-            "dynamodb:ListStreams",
-            "dynamodb:BatchGetItem",
-        ],
-        "Resource": [f"{names.table_arn}/stream/*", names.table_arn],
+        "Action": list(STREAM_ACTIONS),
+        "Resource": [f"{names.table_arn}/stream/*"],
     }
 
 
 def _rollup_logs(names: Names) -> Statement:
-    group = names.arn("logs", f"log-group:/aws/lambda/{rollup_function(names)}")
-    return {
-        "Sid": "RollupLogs",
-        "Effect": "Allow",
-        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        "Resource": [group, f"{group}:log-stream:*"],
-    }
-
-
-def rollup_function(names: Names) -> str:
-    """Chalice's name for the stream-fed function `rollups` of this stage."""
-    return f"{names.function}-rollups"
+    return _logs_of(names, names.rollup_function)
 
 
 def _sending(names: Names, senders: tuple[str, ...]) -> Statement:
@@ -205,7 +198,7 @@ _SCHEDULED_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
 _ROLLUP_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
     _table,
     _indexes,
-    _rollups,
+    _stream,
     _rollup_logs,
     _secrets,
 )

@@ -59,7 +59,7 @@ def destroy(options: DestroyOptions, reporter: Reporter) -> list[tuple[str, Outc
         ("CloudFront", lambda: _cdn(aws.client("cloudfront"), state)),
         ("Site bucket", lambda: _bucket(aws.client("s3"), state)),
         (
-            "API (schedule, API Gateway, Lambda functions, IAM roles, logs)",
+            "API (schedule, stream mapping, API Gateway, Lambda functions, IAM roles, logs)",
             lambda: _api(aws, names, state),
         ),
     ]
@@ -114,8 +114,9 @@ def _bucket(s3: Any, state: StateFile) -> Outcome:
 
 
 def _api(aws: Any, names: Names, state: StateFile) -> Outcome:
-    """The schedule first (so the scheduled function is not started while it goes), then
-    the API, the functions (their Lambda permissions go with them), roles and log groups."""
+    """The schedule and the stream's event source mappings first (so no function is started
+    while it goes), then the API, the functions (their Lambda permissions go with them),
+    roles and log groups."""
     app = state.section("app")
     deleted: list[str] = []
     if _delete_rule(aws.client("events"), names.schedule_rule):
@@ -124,6 +125,10 @@ def _api(aws: Any, names: Names, state: StateFile) -> Outcome:
     apigateway, lam, iam, logs = (aws.client(s) for s in ("apigateway", "lambda", "iam", "logs"))
     if rest_api_id and _gone_ok(apigateway.delete_rest_api, restApiId=rest_api_id):
         deleted.append(f"REST API {rest_api_id}")
+    for function in names.functions.values():
+        for mapping in _event_source_mappings(lam, names.arn("lambda", f"function:{function}")):
+            if _gone_ok(lam.delete_event_source_mapping, UUID=mapping):
+                deleted.append(f"event source mapping {mapping}")
     for function in names.functions.values():
         if _gone_ok(lam.delete_function, FunctionName=function):
             deleted.append(f"function {function}")
@@ -163,6 +168,22 @@ def _delete_rule(events: Any, rule: str) -> bool:
     except events.exceptions.ResourceNotFoundException:
         return False
     return True
+
+
+def _event_source_mappings(lam: Any, function_arn: str) -> list[str]:
+    """The UUIDs of the function's event source mappings (deleting a function does not
+    delete them; DeleteEventSourceMapping does). Chalice creates them with the function's
+    ARN, which is what they are listed by."""
+    uuids: list[str] = []
+    try:
+        for page in lam.get_paginator("list_event_source_mappings").paginate(
+            FunctionName=function_arn
+        ):
+            uuids += [mapping["UUID"] for mapping in page["EventSourceMappings"]]
+    except ClientError as exc:
+        if error_code(exc) not in _NOT_FOUND:
+            raise
+    return uuids
 
 
 def _delete_role(iam: Any, role: str) -> bool:
