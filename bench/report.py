@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench import (
     analytics_requests,
+    client_cost,
     cold_start,
     cost,
     handler_cost,
@@ -89,6 +90,11 @@ def main() -> None:
         "Lambda handlers invoked with API Gateway events in one process, interleaved batches; "
         "the naive baseline reads the code, stores a click event and updates a counter.",
         lambda: handler_cost.table(handlers),
+    )
+    section(
+        "Warm handler cost of a click with the DynamoDB client (requests answered in memory)",
+        client_cost.__doc__.strip().replace("\n", " "),
+        lambda: client_cost.table(client_cost.measure()),
     )
     section(
         "Cold start and package size",

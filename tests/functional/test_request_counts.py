@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench import reward_requests, trust_requests
+import boto3
+import pytest
+
+from bench import client_cost, reward_requests, trust_requests
 from bench.requests_per_operation import run
 
 
@@ -87,3 +90,22 @@ def test_trust_operations_stay_within_their_budget() -> None:
     assert sum(measured["beacon refused by the rate limit (429)"].values()) <= 2
     assert measured["admin key: create"] == Counter(GetItem=1, PutItem=1)
     assert measured["admin key: revoke"] == Counter(GetItem=1, Query=1, UpdateItem=1)
+
+
+def test_the_client_bench_replays_each_paths_own_requests() -> None:
+    # bench/client_cost.py answers the real client with what moto answered for one click of
+    # each path; the handler it measures then makes exactly those requests.
+    refkit, naive = client_cost.record()
+    assert [operation for operation, _ in refkit] == ["UpdateItem", "UpdateItem"]
+    assert [operation for operation, _ in naive] == ["GetItem", "PutItem", "UpdateItem"]
+    results = {r.name: r for r in client_cost.measure(rounds=1, batch=20)}
+    assert results["refkit click"].requests_per_click == 2
+    assert results["naive click"].requests_per_click == 3
+
+
+def test_the_client_bench_refuses_a_request_it_has_no_answer_for() -> None:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    client_cost.Replayer(client, [("GetItem", b'{"Item": {"PK": {"S": "x"}}}')])
+    assert client.get_item(TableName="t", Key={"PK": {"S": "x"}})["Item"] == {"PK": {"S": "x"}}
+    with pytest.raises(AssertionError, match="asked for PutItem"):
+        client.put_item(TableName="t", Item={"PK": {"S": "x"}})
