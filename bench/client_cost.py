@@ -180,6 +180,7 @@ def _use_store(client: Any, clock: Any) -> None:
     from chalicelib.domain.signing import Signer
     from chalicelib.store.dynamo import DynamoStore
 
+    deps.known_codes.cache_clear()  # a fresh container: no code known to be hot yet
     store = DynamoStore(client, TABLE)
     signer = Signer(b"bench-secret-0123456789")
     deps.use_context(Context(store, parse_programs(DEMO_CONFIG), signer, clock))

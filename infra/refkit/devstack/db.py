@@ -94,6 +94,7 @@ class EmbeddedDynamo:
             result = list(_moto_app()(environ, start_response))
             if target.rpartition(".")[2] not in _READ_ONLY:
                 self._dirty_at = time.monotonic()
+                _forget_tracked_instances()
         return result
 
     def _flush_loop(self) -> None:
@@ -116,6 +117,17 @@ class EmbeddedDynamo:
         for start in range(0, len(items), 25):
             batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
             client.batch_write_item(RequestItems={self.table: batch})
+
+
+def _forget_tracked_instances() -> None:
+    """moto keeps a reference to every model object it ever made, for its web dashboard:
+    every item, stream record and table, and every copy of them that each transaction takes
+    to roll back with. The table itself holds what it needs, so those lists only grow (three
+    million objects after a thousand clicks, slowing every garbage collection and making the
+    process take half a minute to exit). They are emptied after each write."""
+    from moto.core.model_instances import reset_model_data
+
+    reset_model_data()
 
 
 def _expired(item: dict[str, Any]) -> bool:
