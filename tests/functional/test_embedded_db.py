@@ -18,7 +18,7 @@ def test_writes_and_transactions_leave_no_tracked_copies(tmp_path: Path) -> None
         client = db.client()
         for n in range(60):
             client.put_item(TableName="refkit-dev", Item={"PK": {"S": f"A#{n}"}, "SK": {"S": "M"}})
-        for n in range(30):  # each transaction copies the whole table to roll back with
+        for _ in range(30):  # each transaction copies the whole table to roll back with
             client.transact_write_items(
                 TransactItems=[
                     {
