@@ -2,7 +2,8 @@
 (moto cannot run Lambda): a thread that runs the same `run_due_work` every few seconds, against
 the local database, so rewards get approved and webhooks and emails go out (emails as .eml
 files in the outbox), and hands the table stream's new records to the same
-`roll_up_records` twice a second, so program analytics stay current."""
+`roll_up_records` twice a second (a batch of up to 1,000 records each time), so program
+analytics stay current."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ class DueWorkLoop:
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=15)
+        if self._stream is not None and not self._thread.is_alive():
+            self._roll_up(batches=None)  # what was written since the last round
 
     def _run(self) -> None:
         tick = min(self._interval, STREAM_INTERVAL) if self._stream else self._interval
@@ -75,10 +78,13 @@ class DueWorkLoop:
                 # The stack keeps running: the next round retries what failed.
                 logger.exception("refkit dev: the scheduled work failed")
 
-    def _roll_up(self) -> None:
+    def _roll_up(self, batches: int | None = 1) -> None:
         assert self._stream is not None
         try:
-            self._stream.drain(lambda records: roll_up_records(self._ctx, records))
+            # One batch a round, like Lambda's batching window: a loop that chased the newest
+            # records under steady traffic made a transaction of every few clicks, each one
+            # copying the whole table in moto (to roll back with) while every request waited.
+            self._stream.drain(lambda records: roll_up_records(self._ctx, records), batches=batches)
         except Exception:
             # Like Lambda, the batch that failed is delivered again on the next round.
             logger.exception("refkit dev: rolling up the table stream failed")

@@ -157,8 +157,7 @@ def run(options: DevOptions, say: Any = print) -> int:
 
 
 def stop(stack: RunningStack) -> None:
-    if stack.due_work is not None:
-        stack.due_work.stop()
+    """The API first, so nothing is written after the last rollup round."""
     for worker in stack.workers:
         if worker.poll() is None:
             worker.terminate()
@@ -168,6 +167,8 @@ def stop(stack: RunningStack) -> None:
             worker.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             worker.kill()
+    if stack.due_work is not None:
+        stack.due_work.stop()
     stack.static.stop()
     stack.db.stop()
 

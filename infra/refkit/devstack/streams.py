@@ -49,11 +49,15 @@ class StreamReader:
             arn = f"{shard.table.table_arn}/stream/{shard.table.latest_stream_label}"
         return [_as_lambda_record(record, arn) for record in raw]
 
-    def drain(self, handle: Callable[[Records], Any], batch: int = 1000) -> int:
-        """Hand every waiting record to `handle`, a batch at a time; how many there were. A
-        batch `handle` fails on is delivered again by the next call, as Lambda would."""
-        count = 0
-        while records := self.read(batch):
+    def drain(
+        self, handle: Callable[[Records], Any], batch: int = 1000, batches: int | None = None
+    ) -> int:
+        """Hand every waiting record to `handle`, a batch at a time (at most `batches`
+        batches); how many there were. A batch `handle` fails on is delivered again by the
+        next call, as Lambda would."""
+        count, handed = 0, 0
+        while (batches is None or handed < batches) and (records := self.read(batch)):
+            handed += 1
             handle(records)
             self._last = int(records[-1]["dynamodb"]["SequenceNumber"])
             count += len(records)
