@@ -145,6 +145,10 @@ def units_of(results: list[Measured], name: str) -> Units:
     return next(units for label, _, units in results if label == name)
 
 
+def requests_of(results: list[Measured], name: str) -> int:
+    return next(sum(calls.values()) for label, calls, _ in results if label == name)
+
+
 def table(results: list[Measured]) -> str:
     lines = [
         "| operation | requests | writes | read units | write units | calls |",
