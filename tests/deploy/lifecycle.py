@@ -10,7 +10,6 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from chalicelib.domain.admin import hash_key
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.records import AdminKey
 from refkit.deploy.names import Names
+from refkit.devstack.streams import as_lambda_record
 
 from .conftest import CONFIG, IDENTITY_SECRET, Refkit
 from .inventory import inventory
@@ -277,7 +277,10 @@ class delivering:
 
         def deliver(backend: Any, function_arn: str, items: list[Any], source: str) -> str:
             for item in items:
-                record = _lambda_record(item.to_json(), backend.region_name, source)
+                record = {
+                    **as_lambda_record(item.to_json(), source),
+                    "awsRegion": backend.region_name,
+                }
                 kept.setdefault(record["eventID"], {**record, "function_arn": function_arn})
             # Nothing returned: moto keeps the records on its stream (as DynamoDB does, for
             # 24 hours) and numbers the next one after them.
@@ -287,24 +290,6 @@ class delivering:
 
     def __exit__(self, *exc: object) -> None:
         LambdaBackend.send_dynamodb_items = self.original  # type: ignore[method-assign]
-
-
-def _lambda_record(record: dict[str, Any], region: str, source: str) -> dict[str, Any]:
-    """A stream record as Lambda delivers it: creation time in epoch seconds, the stream's
-    ARN and region added (what moto's own delivery does)."""
-    dynamodb = dict(record["dynamodb"])
-    created = dynamodb.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        dynamodb["ApproximateCreationDateTime"] = created.timestamp()
-    return {
-        "eventID": record["eventID"],
-        "eventName": record["eventName"],
-        "eventVersion": record["eventVersion"],
-        "eventSource": record["eventSource"],
-        "awsRegion": region,
-        "dynamodb": dynamodb,
-        "eventSourceARN": source,
-    }
 
 
 class paused:

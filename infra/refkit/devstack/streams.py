@@ -47,7 +47,7 @@ class StreamReader:
             start = max(0, (self._last + 1 - first) if self._last is not None else 0)
             raw = [record.to_json() for record in shard.items[start : start + limit]]
             arn = f"{shard.table.table_arn}/stream/{shard.table.latest_stream_label}"
-        return [_as_lambda_record(record, arn) for record in raw]
+        return [as_lambda_record(record, arn) for record in raw]
 
     def drain(
         self, handle: Callable[[Records], Any], batch: int = 1000, batches: int | None = None
@@ -91,7 +91,8 @@ class StreamReader:
             yield
 
 
-def _as_lambda_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
+def as_lambda_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
+    """A moto stream record (`StreamRecord.to_json()`) as Lambda delivers it from `arn`."""
     data = dict(record["dynamodb"])
     created = data.get("ApproximateCreationDateTime")
     if isinstance(created, datetime):
