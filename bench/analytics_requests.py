@@ -30,8 +30,8 @@ def run() -> list[Measured]:
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
-    from refkit.devstack.db import copy_tables_once_per_transaction
-    from refkit.devstack.streams import StreamReader
+    from referbee.devstack.db import copy_tables_once_per_transaction
+    from referbee.devstack.streams import StreamReader
 
     document = copy.deepcopy(DEMO_CONFIG)
     document["programs"][0]["landing_pages"] = {"sale": "http://localhost:8001/shop/sale"}

@@ -3,7 +3,7 @@
 The in-memory twin measurement (bench/handler_cost.py) replaces each path's store with
 Python data structures, which leaves out what a DynamoDB request costs the Lambda itself:
 botocore building the request, signing it (SigV4) and parsing the answer. Here both paths
-run their production store code (refkit's DynamoStore; bench/naive.py's NaiveDynamoClicks)
+run their production store code (referbee's DynamoStore; bench/naive.py's NaiveDynamoClicks)
 on a real boto3 client, and each request is answered at botocore's `before-send` hook, just
 before it would go on the network, with the answer moto gave to the same request of the
 same click (recorded first). Everything but the network and DynamoDB itself runs.
@@ -72,12 +72,12 @@ class _Recording:
 
 
 def record() -> tuple[list[Answer], list[Answer]]:
-    """moto's answers to one common-path refkit click (a new visitor on a code already
+    """moto's answers to one common-path referbee click (a new visitor on a code already
     clicked this month) and to one naive click."""
     import boto3
     from moto import mock_aws
 
-    from app import app as refkit_app
+    from app import app as referbee_app
     from bench.naive import NaiveDynamoClicks
     from chalicelib.api import deps
     from chalicelib.domain.clock import FixedClock
@@ -92,34 +92,34 @@ def record() -> tuple[list[Answer], list[Answer]]:
             Referrer(CODE, "demo", "k", "b@e.co", "Bench", NOW)
         )
         context = _Context()
-        refkit_app(click_event(CODE, 0), context)  # the month's first click: counters made
+        referbee_app(click_event(CODE, 0), context)  # the month's first click: counters made
         recording = _Recording(client)
-        assert refkit_app(click_event(CODE, 1), context)["statusCode"] == 302
-        refkit_answers = list(recording.answers)
+        assert referbee_app(click_event(CODE, 1), context)["statusCode"] == 302
+        referbee_answers = list(recording.answers)
         recording.answers.clear()
         NaiveDynamoClicks(client, TABLE).click(CODE, "visitor", NOW)
         naive_answers = list(recording.answers)
         deps.use_context(None)
-    return refkit_answers, naive_answers
+    return referbee_answers, naive_answers
 
 
 def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     import boto3
     from chalice.app import Chalice, Response
 
-    from app import app as refkit_app
+    from app import app as referbee_app
     from bench.naive import NaiveDynamoClicks, naive_app
     from chalicelib.api import deps
     from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
 
-    refkit_answers, naive_answers = record()
-    refkit_client = boto3.client("dynamodb", region_name="us-east-1")
+    referbee_answers, naive_answers = record()
+    referbee_client = boto3.client("dynamodb", region_name="us-east-1")
     naive_client = boto3.client("dynamodb", region_name="us-east-1")
-    refkit_db = Replayer(refkit_client, refkit_answers)
+    referbee_db = Replayer(referbee_client, referbee_answers)
     naive_db = Replayer(naive_client, naive_answers)
-    _use_store(refkit_client, FixedClock(NOW))
+    _use_store(referbee_client, FixedClock(NOW))
 
     bare = Chalice(app_name="bare")
 
@@ -133,7 +133,7 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     )
     handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {
         "bare Chalice 302": bare,
-        "refkit click": refkit_app,
+        "referbee click": referbee_app,
         "naive click": naive,
     }
     samples: dict[str, list[float]] = {name: [] for name in handlers}
@@ -141,7 +141,7 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     for name, handler in handlers.items():  # warm-up: imports, caches, the clients' setup
         for _ in range(30):
             assert handler(click_event(CODE, visitor), context)["statusCode"] == 302, name
-    counted = {"refkit click": refkit_db.requests, "naive click": naive_db.requests}
+    counted = {"referbee click": referbee_db.requests, "naive click": naive_db.requests}
     for _ in range(rounds):
         for name, handler in handlers.items():
             events = [click_event(CODE, visitor + i) for i in range(batch)]
@@ -154,7 +154,7 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     clicks = rounds * batch
     requests = {
         "bare Chalice 302": 0.0,
-        "refkit click": (refkit_db.requests - counted["refkit click"]) / clicks,
+        "referbee click": (referbee_db.requests - counted["referbee click"]) / clicks,
         "naive click": (naive_db.requests - counted["naive click"]) / clicks,
     }
     return [
@@ -164,10 +164,11 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
 
 def table(results: list[HandlerCost]) -> str:
     by_name = {result.name: result for result in results}
-    refkit, naive = by_name["refkit click"], by_name["naive click"]
+    referbee, naive = by_name["referbee click"], by_name["naive click"]
     return (
         handler_cost.table(results)
-        + f"\n\n- refkit click / naive click: **{refkit.microseconds / naive.microseconds:.2f}x**"
+        + "\n\n- referbee click / naive click: "
+        + f"**{referbee.microseconds / naive.microseconds:.2f}x**"
         " (each DynamoDB request costs the handler botocore's work: one request fewer is"
         " what the in-memory twin cannot show)"
     )

@@ -47,8 +47,8 @@ class Cost:
 
 
 def lambda_memory_mb() -> int:
-    """The memory `refkit deploy` gives the functions."""
-    from refkit.deploy.app import LAMBDA_MEMORY_MB
+    """The memory `referbee deploy` gives the functions."""
+    from referbee.deploy.app import LAMBDA_MEMORY_MB
 
     return LAMBDA_MEMORY_MB
 

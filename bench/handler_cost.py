@@ -3,7 +3,7 @@
 Three Lambda handlers are invoked with API Gateway (REST, proxy) events in this process,
 in interleaved batches so machine noise hits all of them alike:
 - bare: a Chalice route that only answers 302 (the floor for a Chalice redirect);
-- refkit: the real app (functions/app.py) on the in-memory store twin;
+- referbee: the real app (functions/app.py) on the in-memory store twin;
 - naive: the baseline click path of bench/naive.py on dicts.
 """
 
@@ -34,9 +34,9 @@ class HandlerCost:
 
 class _Context:
     aws_request_id = "bench"
-    function_name = "refkit"
+    function_name = "referbee"
     memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:refkit"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:referbee"
 
 
 def click_event(code: str, visitor: int) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def click_event(code: str, visitor: int) -> dict[str, Any]:
 def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     from chalice.app import Chalice, Response
 
-    from app import app as refkit_app
+    from app import app as referbee_app
     from bench.naive import NaiveMemoryClicks, naive_app
     from chalicelib.api import deps
     from chalicelib.domain.clock import SystemClock
@@ -92,7 +92,7 @@ def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     naive = naive_app(naive_clicks, catalogue.default.landing_url, signer)
     handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {
         "bare Chalice 302": bare,
-        "refkit click": refkit_app,
+        "referbee click": referbee_app,
         "naive click": naive,
     }
     samples: dict[str, list[float]] = {name: [] for name in handlers}
@@ -113,7 +113,7 @@ def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     calls = rounds * batch + 50
     requests = {
         "bare Chalice 302": 0.0,
-        "refkit click": store.requests / calls,
+        "referbee click": store.requests / calls,
         "naive click": naive_clicks.requests / calls,
     }
     return [
@@ -168,7 +168,7 @@ def conversion_event(order: int) -> dict[str, Any]:
 
 def measure_conversion(runs: int = 2000) -> float:
     """Median µs of a recorded API purchase through the handler, in-memory store."""
-    from app import app as refkit_app
+    from app import app as referbee_app
     from chalicelib.api import deps
     from chalicelib.domain.admin import hash_key
     from chalicelib.domain.clock import SystemClock
@@ -191,7 +191,7 @@ def measure_conversion(runs: int = 2000) -> float:
     for order in range(runs):
         event = conversion_event(order)
         start = time.perf_counter()
-        response = refkit_app(event, context)
+        response = referbee_app(event, context)
         timings.append((time.perf_counter() - start) * 1e6)
         assert response["statusCode"] == 201, response
     deps.use_context(None)

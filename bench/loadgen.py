@@ -77,7 +77,7 @@ def update_items(endpoint: str, total: int, concurrency: int) -> dict[str, float
 
     def update(index: int) -> bool:
         client.update_item(
-            TableName="refkit-dev",
+            TableName="referbee-dev",
             Key={"PK": {"S": "BENCH#raw"}, "SK": {"S": f"COUNTER#{index % 16}"}},
             UpdateExpression="ADD n :one",
             ExpressionAttributeValues={":one": {"N": "1"}},

@@ -1,10 +1,10 @@
-"""Keep-alive latency of the local API: refkit's worker handler against chalice local's own,
+"""Keep-alive latency of the local API: referbee's worker handler against chalice local's own,
 both serving the same app in worker processes; sequential requests on one keep-alive
 connection, interleaved batches.
 
 chalice local writes each response's headers and body in separate small writes; with
 Nagle's algorithm and delayed ACKs every keep-alive request then waits about 40 ms.
-refkit's handler buffers the response into one write and sets TCP_NODELAY."""
+referbee's handler buffers the response into one write and sets TCP_NODELAY."""
 
 from __future__ import annotations
 
@@ -27,18 +27,20 @@ setup_paths()
 @dataclass
 class KeepAlive:
     stock_ms: float
-    refkit_ms: float
+    referbee_ms: float
 
 
 def measure(rounds: int = 8, batch: int = 25) -> KeepAlive:
     with tempfile.TemporaryDirectory() as work:
         env = {
             **os.environ,
-            "REFKIT_SECRET": "bench-secret-0123456789",
-            "REFKIT_PROGRAMS_FILE": str(Path(work) / "none.json"),
+            "REFERBEE_SECRET": "bench-secret-0123456789",
+            "REFERBEE_PROGRAMS_FILE": str(Path(work) / "none.json"),
             "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT / "infra")]),
         }
-        servers = {name: _start(env, stock) for name, stock in (("stock", True), ("refkit", False))}
+        servers = {
+            name: _start(env, stock) for name, stock in (("stock", True), ("referbee", False))
+        }
         try:
             samples: dict[str, list[float]] = {name: [] for name in servers}
             connections = {
@@ -58,7 +60,7 @@ def measure(rounds: int = 8, batch: int = 25) -> KeepAlive:
             for process, _ in servers.values():
                 process.terminate()
                 process.wait(timeout=10)
-    return KeepAlive(statistics.median(samples["stock"]), statistics.median(samples["refkit"]))
+    return KeepAlive(statistics.median(samples["stock"]), statistics.median(samples["referbee"]))
 
 
 def _start(env: dict[str, str], stock: bool) -> tuple[subprocess.Popen[bytes], int]:
@@ -68,7 +70,7 @@ def _start(env: dict[str, str], stock: bool) -> tuple[subprocess.Popen[bytes], i
     command = [
         sys.executable,
         "-m",
-        "refkit.devstack.api",
+        "referbee.devstack.api",
         "--project",
         str(ROOT / "functions"),
         "--port",
@@ -93,9 +95,10 @@ def table(result: KeepAlive) -> str:
             "| handler | median ms per request on one keep-alive connection |",
             "|---|---:|",
             f"| chalice local's own | {result.stock_ms:.1f} |",
-            f"| refkit's (one write, TCP_NODELAY) | {result.refkit_ms:.1f} |",
+            f"| referbee's (one write, TCP_NODELAY) | {result.referbee_ms:.1f} |",
             "",
-            f"- refkit's handler: **{result.stock_ms / result.refkit_ms:.1f}x** faster per request",
+            "- referbee's handler: "
+            f"**{result.stock_ms / result.referbee_ms:.1f}x** faster per request",
         ]
     )
 

@@ -1,4 +1,4 @@
-"""Throughput of the local stack (`refkit dev`) for counted clicks, as a ratio to raw
+"""Throughput of the local stack (`referbee dev`) for counted clicks, as a ratio to raw
 UpdateItem throughput against the same embedded DynamoDB, both driven by a separate
 process (bench/loadgen.py) with the same bounded load. Every click is then checked in the
 referrer's stats: a fast server that drops counts would not pass."""
@@ -77,7 +77,7 @@ def table(result: Throughput) -> str:
             "",
             "| load | per second |",
             "|---|---:|",
-            "| counted clicks through `refkit dev` (2 writes each) | "
+            "| counted clicks through `referbee dev` (2 writes each) | "
             f"{result.clicks_per_second:.0f} |",
             f"| raw `UpdateItem` on the same embedded DynamoDB | {result.updates_per_second:.0f} |",
             "",

@@ -1,7 +1,7 @@
 """The baseline to beat: a naive click path, as a first version would write it.
 
 It reads the code, stores one event item per click, then updates a counter: three requests
-per click (refkit's path makes two, and only one of them when the unique-visitor check is
+per click (referbee's path makes two, and only one of them when the unique-visitor check is
 left aside). Same bot check, same visitor hashing, same redirect: only the data access
 differs, so the comparison measures the design, not the boilerplate.
 """
@@ -51,7 +51,7 @@ class NaiveDynamoClicks:
 
 class NaiveMemoryClicks:
     """The same three operations on dicts (for handler cost without a network). Writes take
-    a lock, as refkit's in-memory twin does, since both stand in for atomic DynamoDB writes."""
+    a lock, as referbee's in-memory twin does, since both stand in for atomic DynamoDB writes."""
 
     def __init__(self, programs: dict[str, str]) -> None:
         self.programs = programs

@@ -75,7 +75,7 @@ def main() -> None:
     )
     section(
         "Widget size",
-        "`widget/src` minified by `refkit widget build` (calmjs.parse for the script, rcssmin "
+        "`widget/src` minified by `referbee widget build` (calmjs.parse for the script, rcssmin "
         "for its inlined stylesheet); `tests/unit/test_widget_build.py` fails above the budget.",
         widget_size.table,
     )
@@ -111,7 +111,7 @@ def main() -> None:
         local_keepalive.__doc__.strip().replace("\n", " "),
         lambda: local_keepalive.table(local_keepalive.measure()),
     )
-    click_us = next(h.microseconds for h in handlers if h.name == "refkit click")
+    click_us = next(h.microseconds for h in handlers if h.name == "referbee click")
     naive_us = next(h.microseconds for h in handlers if h.name == "naive click")
     naive_name = "naive click (baseline: read code, put event, update counter)"
     common_click, api_purchase = (

@@ -1,4 +1,4 @@
-"""DynamoDB requests and capacity units per refkit operation.
+"""DynamoDB requests and capacity units per referbee operation.
 
 Requests are counted with botocore's `before-call` event hook; capacity units are computed
 from real item sizes by bench/capacity.py. Every operation goes through the real Chalice

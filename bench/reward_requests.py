@@ -33,7 +33,7 @@ PROGRAMS: list[dict[str, Any]] = [
             ],
         },
         "webhooks": [
-            {"url": "https://hooks.beans.example/refkit", "secret": "whsec_bench_0123456789"}
+            {"url": "https://hooks.beans.example/referbee", "secret": "whsec_bench_0123456789"}
         ],
         "emails": {"from": "Bean There <rewards@beans.example>"},
     },

@@ -1,5 +1,5 @@
 """What a referrer's browser downloads to show their stats page: every request the page
-makes, loaded in Chromium from `refkit dev` with an empty cache; raw bytes and what they
+makes, loaded in Chromium from `referbee dev` with an empty cache; raw bytes and what they
 come to gzipped (CloudFront compresses; a plain S3 website does not)."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def measure() -> Transfer:
                 bodies: list[tuple[str, bytes]] = []
                 page.on("requestfinished", lambda r: bodies.append((r.url, r.response().body())))
                 page.goto(issued["stats_url"])
-                page.wait_for_selector("#refkit-stats[data-state=ready]")
+                page.wait_for_selector("#referbee-stats[data-state=ready]")
                 page.wait_for_load_state("networkidle")
                 browser.close()
             for url, body in bodies:

@@ -8,13 +8,13 @@ setup_paths()
 
 
 def table() -> str:
-    from refkit.widget import SIZE_BUDGET_GZIPPED, widget_size
+    from referbee.widget import SIZE_BUDGET_GZIPPED, widget_size
 
     size = widget_size()
     verdict = "within budget" if size.within_budget else "OVER BUDGET"
     return (
         "| file | source | minified | gzipped (level 9) | budget (gzipped) |\n"
         "|---|---:|---:|---:|---:|\n"
-        f"| `refkit.js` (styles inlined) | {size.source:,} B | {size.minified:,} B | "
+        f"| `referbee.js` (styles inlined) | {size.source:,} B | {size.minified:,} B | "
         f"{size.gzipped:,} B | {SIZE_BUDGET_GZIPPED:,} B ({verdict}) |"
     )

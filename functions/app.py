@@ -1,4 +1,4 @@
-"""The refkit API on AWS Lambda: the app and its routes. Everything else is in chalicelib."""
+"""The referbee API on AWS Lambda: the app and its routes. Everything else is in chalicelib."""
 
 from chalicelib.api import create_app
 

@@ -1,6 +1,6 @@
 """A program's month, seeded through the domain services with a moving clock, and its KPIs
 worked out by hand below. The functional tests read them from the API; the end-to-end and
-browser tests from `refkit dev`'s API, `refkit report --format json` and the dashboard.
+browser tests from `referbee dev`'s API, `referbee report --format json` and the dashboard.
 
 Days are counted back from `today` (UTC); every event happens at 01:00 plus a few minutes,
 so the scenario lands on the same days whatever the time of day it runs. The report covers

@@ -1,4 +1,4 @@
-"""`refkit dev` with the analytics scenario (tests/analytics_scenario.py) written into its
+"""`referbee dev` with the analytics scenario (tests/analytics_scenario.py) written into its
 database through the domain services, with their clock moved back over the last 40 days;
 the stack's own stream poller rolls it up."""
 
@@ -46,7 +46,7 @@ class AnalyticsStack:
 
 def start_analytics_stack(workdir: Path) -> AnalyticsStack:
     stack = DevStack(workdir, ADMIN_KEY)
-    (workdir / "refkit.yaml").write_text(json.dumps({"programs": [scenario.PROGRAM]}))
+    (workdir / "referbee.yaml").write_text(json.dumps({"programs": [scenario.PROGRAM]}))
     stack.start()
     ctx = _context(stack, workdir)
     for key, scope, programs in ((READ_KEY, "read", ("beans",)), (TEA_KEY, "read", ("tea",))):
@@ -64,12 +64,12 @@ def _context(stack: DevStack, workdir: Path) -> Context:
         "dynamodb",
         endpoint_url=match.group(1),
         region_name="us-east-1",
-        aws_access_key_id="refkit-dev",
-        aws_secret_access_key="refkit-dev",
+        aws_access_key_id="referbee-dev",
+        aws_secret_access_key="referbee-dev",
     )
-    secret = (workdir / ".refkit" / "dev" / "secret").read_text().strip()
+    secret = (workdir / ".referbee" / "dev" / "secret").read_text().strip()
     return Context(
-        DynamoStore(client, "refkit-dev"),
+        DynamoStore(client, "referbee-dev"),
         parse_programs({"programs": [scenario.PROGRAM]}),
         Signer(secret.encode()),
         FixedClock(time.time()),

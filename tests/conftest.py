@@ -47,7 +47,7 @@ CONFIG: dict[str, Any] = {
         {
             "id": "shop",
             "name": "Test Shop",
-            "landing_url": "https://shop.example.com/welcome?utm_source=refkit#top",
+            "landing_url": "https://shop.example.com/welcome?utm_source=referbee#top",
             "allowed_hosts": ["shop.example.com", "www.shop.example.com"],
             "landing_pages": {"sale": "https://www.shop.example.com/sale"},
             "currency": "EUR",
@@ -109,7 +109,7 @@ def dynamo_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         import boto3
 
         client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "refkit-test")
+        create_table(client, "referbee-test")
         yield client
 
 
@@ -124,7 +124,7 @@ def dynamo_store(dynamo_client: Any) -> DynamoStore:
         region_name="us-east-1",
         config=Config(retries={"mode": "standard", "max_attempts": 1}),
     )
-    return DynamoStore(dynamo_client, "refkit-test", click_client)
+    return DynamoStore(dynamo_client, "referbee-test", click_client)
 
 
 @pytest.fixture
@@ -145,8 +145,8 @@ def api(dynamo_ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     from app import app
 
-    monkeypatch.setenv("REFKIT_API_URL", "https://api.example.net")
-    monkeypatch.setenv("REFKIT_SITE_URL", "https://refer.example.net")
+    monkeypatch.setenv("REFERBEE_API_URL", "https://api.example.net")
+    monkeypatch.setenv("REFERBEE_SITE_URL", "https://refer.example.net")
     deps.reset()
     deps.use_context(dynamo_ctx)
     install_keys(dynamo_ctx.store)

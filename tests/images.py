@@ -1,4 +1,4 @@
-"""Reading the PNG files refkit writes, to check them."""
+"""Reading the PNG files referbee writes, to check them."""
 
 from __future__ import annotations
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from chalicelib.api.rollups import roll_up_records
 from chalicelib.domain.context import Context
-from refkit.devstack.db import copy_tables_once_per_transaction
-from refkit.devstack.streams import StreamReader
+from referbee.devstack.db import copy_tables_once_per_transaction
+from referbee.devstack.streams import StreamReader
 
 
-def stream_reader(table: str = "refkit-test", start: str = "TRIM_HORIZON") -> StreamReader:
+def stream_reader(table: str = "referbee-test", start: str = "TRIM_HORIZON") -> StreamReader:
     copy_tables_once_per_transaction()
     return StreamReader(table, start=start)
 

@@ -37,7 +37,7 @@ def trust_document(fraud: dict[str, Any] | None = None, **extra: Any) -> dict[st
             "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},
             "friend": {"text": "EUR 5 credit", "kind": "credit", "amount": 5},
         },
-        "webhooks": [{"url": "https://hooks.example.com/refkit", "secret": "w" * 20}],
+        "webhooks": [{"url": "https://hooks.example.com/referbee", "secret": "w" * 20}],
         "emails": {"from": "Shop <rewards@shop.example.com>"},
     }
     if fraud is not None:
@@ -117,7 +117,7 @@ def stats_of(api: Any, referrer: dict[str, Any]) -> dict[str, Any]:
     return body_of(api.http.get(f"/v1/stats/{referrer['stats_token']}"))
 
 
-def scan_table(client: Any, table: str = "refkit-test") -> list[dict[str, Any]]:
+def scan_table(client: Any, table: str = "referbee-test") -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     request: dict[str, Any] = {"TableName": table}
     while True:

@@ -1,1 +1,1 @@
-"""refkit's Lambda code: the HTTP API (api), the referral domain (domain), and storage (store)."""
+"""referbee's Lambda code: the HTTP API (api), the referral domain (domain), and storage (store)."""

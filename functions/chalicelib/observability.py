@@ -10,8 +10,8 @@ import os
 
 from aws_lambda_powertools import Logger, Metrics
 
-os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "refkit")
-os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "refkit")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "referbee")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "referbee")
 
 logger = Logger()
 metrics = Metrics()
@@ -19,7 +19,7 @@ metrics = Metrics()
 
 def flush_metrics() -> None:
     """Print the metrics gathered so far (one EMF line), or drop them when metrics are
-    disabled (`refkit dev`, tests): Powertools keeps them otherwise, and prints them once
+    disabled (`referbee dev`, tests): Powertools keeps them otherwise, and prints them once
     100 values have piled up."""
     if not metrics.metric_set:
         return

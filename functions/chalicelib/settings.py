@@ -1,4 +1,4 @@
-"""Runtime settings, read from environment variables (set by `refkit dev` / `refkit deploy`)."""
+"""Runtime settings, read from environment variables (set by `referbee dev` / `referbee deploy`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Settings:
     site_url: str
     # Deployed: an SSM SecureString holding the server and identity secrets (see deps.py).
     secrets_parameter: str | None = None
-    outbox: Path | None = None  # emails go here as .eml files (refkit dev) instead of SES
+    outbox: Path | None = None  # emails go here as .eml files (referbee dev) instead of SES
     visitor_salt_days: int = 0  # rotate visitor hashes every N days (0: never; privacy.md)
     # The table's stream (deployed): its records feed the program rollups (api/rollups.py).
     stream_arn: str | None = None
@@ -29,17 +29,17 @@ class Settings:
     def from_env(cls) -> Settings:
         env = os.environ
         return cls(
-            table=env.get("REFKIT_TABLE", "refkit"),
+            table=env.get("REFERBEE_TABLE", "referbee"),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-            dynamodb_endpoint=env.get("REFKIT_DYNAMODB_ENDPOINT") or None,
-            secret=env.get("REFKIT_SECRET", ""),
-            programs_file=Path(env.get("REFKIT_PROGRAMS_FILE") or DEFAULT_PROGRAMS_FILE),
-            api_url=(env.get("REFKIT_API_URL") or "").rstrip("/") or None,
-            site_url=(env.get("REFKIT_SITE_URL") or "").rstrip("/"),
-            secrets_parameter=env.get("REFKIT_SECRETS_PARAMETER") or None,
-            outbox=Path(env["REFKIT_OUTBOX"]) if env.get("REFKIT_OUTBOX") else None,
-            visitor_salt_days=_whole_number(env.get("REFKIT_VISITOR_SALT_DAYS", "")),
-            stream_arn=env.get("REFKIT_STREAM_ARN") or None,
+            dynamodb_endpoint=env.get("REFERBEE_DYNAMODB_ENDPOINT") or None,
+            secret=env.get("REFERBEE_SECRET", ""),
+            programs_file=Path(env.get("REFERBEE_PROGRAMS_FILE") or DEFAULT_PROGRAMS_FILE),
+            api_url=(env.get("REFERBEE_API_URL") or "").rstrip("/") or None,
+            site_url=(env.get("REFERBEE_SITE_URL") or "").rstrip("/"),
+            secrets_parameter=env.get("REFERBEE_SECRETS_PARAMETER") or None,
+            outbox=Path(env["REFERBEE_OUTBOX"]) if env.get("REFERBEE_OUTBOX") else None,
+            visitor_salt_days=_whole_number(env.get("REFERBEE_VISITOR_SALT_DAYS", "")),
+            stream_arn=env.get("REFERBEE_STREAM_ARN") or None,
         )
 
 

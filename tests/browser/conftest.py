@@ -1,7 +1,7 @@
 """Shared browser fixtures: one Debian Chromium per session, pages that record their requests,
 console messages and uncaught errors, and screenshots saved into test-artifacts/screenshots/.
 
-Pages use a desktop Chrome user agent: headless Chromium says "HeadlessChrome", which refkit
+Pages use a desktop Chrome user agent: headless Chromium says "HeadlessChrome", which referbee
 rightly counts as a bot."""
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def screenshot(page: Page, name: str, width: int) -> Path:
 
 @pytest.fixture(scope="session")
 def widget_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """`refkit dev` plus a second origin serving the widget's fixture pages (widget_env.py)."""
+    """`referbee dev` plus a second origin serving the widget's fixture pages (widget_env.py)."""
     from .widget_env import start_world
 
     world, shop = start_world(tmp_path_factory.mktemp("widget"))

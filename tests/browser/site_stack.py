@@ -1,4 +1,4 @@
-"""The `refkit dev` stack that the site's browser tests run against, with a program that has
+"""The `referbee dev` stack that the site's browser tests run against, with a program that has
 a brand, a leaderboard and an HTML-laden name, and helpers that make referral activity."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def start_site_stack(workdir: Path) -> DevStack:
     stack = DevStack(workdir, KEY)
     (workdir / "brand").mkdir(exist_ok=True)
     (workdir / "brand" / "logo.svg").write_text(LOGO)
-    (workdir / "refkit.yaml").write_text(
+    (workdir / "referbee.yaml").write_text(
         f"""programs:
   - id: {PROGRAM}
     name: '{NAME}'

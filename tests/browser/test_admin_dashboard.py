@@ -1,6 +1,6 @@
-"""Program analytics on `refkit dev`, over real HTTP: a month of a program (seeded through the
+"""Program analytics on `referbee dev`, over real HTTP: a month of a program (seeded through the
 domain services, rolled up by the stack's stream poller) reads exactly as worked out by hand
-from the API, from `refkit report --format json` and from the admin dashboard in real
+from the API, from `referbee report --format json` and from the admin dashboard in real
 Chromium; the CLI's chart files are valid PNG and SVG; CSV downloads carry the rows."""
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnalyticsStack]:
     running.stack.stop()
 
 
-def refkit(world: AnalyticsStack, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "refkit.cli", "report", "--program", "beans", *args]
+def referbee(world: AnalyticsStack, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "referbee.cli", "report", "--program", "beans", *args]
     command += ["--api", world.stack.api, "--admin-key", READ_KEY]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
@@ -63,16 +63,16 @@ def test_the_api_and_the_cli_report_the_hand_computed_kpis(world: AnalyticsStack
         if r["clicks"] or r["purchases"] or r["signups"]
     }
 
-    run = refkit(world, "--since", "30d", "--format", "json")
+    run = referbee(world, "--since", "30d", "--format", "json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == world.report().json()
 
-    table = refkit(world, "--since", "30d")
+    table = referbee(world, "--since", "30d")
     assert table.returncode == 0, table.stderr
     assert "Bean There (beans)" in table.stdout
     assert "cost per acquired customer" in table.stdout and "21.60 EUR" in table.stdout
 
-    rows = list(csv.reader(io.StringIO(refkit(world, "--format", "csv").stdout)))
+    rows = list(csv.reader(io.StringIO(referbee(world, "--format", "csv").stdout)))
     assert rows[0] == ["section", "key", "metric", "value"]
     assert ["kpi", "", "roi", "1.963"] in rows
     assert ["channel", "email", "revenue", "100"] in rows
@@ -83,8 +83,8 @@ def test_the_cli_writes_the_funnel_chart_as_valid_png_and_svg(
     world: AnalyticsStack, tmp_path: Path
 ) -> None:
     png, svg = tmp_path / "funnel.png", tmp_path / "funnel.svg"
-    assert refkit(world, "--chart", str(png), "--format", "json").returncode == 0
-    assert refkit(world, "--since", "90d", "--chart", str(svg)).returncode == 0
+    assert referbee(world, "--chart", str(png), "--format", "json").returncode == 0
+    assert referbee(world, "--since", "90d", "--chart", str(svg)).returncode == 0
 
     width, height, pixels = read_png(png.read_bytes())
     assert (width, height) == (960, 560)
@@ -106,16 +106,16 @@ def test_the_cli_writes_the_funnel_chart_as_valid_png_and_svg(
 
 @pytest.mark.e2e
 def test_bad_periods_and_keys_get_a_clear_message(world: AnalyticsStack) -> None:
-    run = refkit(world, "--since", "30x")
+    run = referbee(world, "--since", "30x")
     assert run.returncode == 1
     assert "Cannot read the period '30x'" in run.stderr and "30d, 12w, 6m or 1y" in run.stderr
-    bad = refkit(world, "--from", "2026-02-30")
+    bad = referbee(world, "--from", "2026-02-30")
     assert bad.returncode == 1 and "'from' must be a date like 2026-11-01" in bad.stderr
-    command = [sys.executable, "-m", "refkit.cli", "report", "--program", "nope"]
+    command = [sys.executable, "-m", "referbee.cli", "report", "--program", "nope"]
     command += ["--api", world.stack.api, "--admin-key", READ_KEY]
     nope = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert nope.returncode == 1
-    assert nope.stderr.strip() == "refkit: 404: There is no referral program 'nope'."
+    assert nope.stderr.strip() == "referbee: 404: There is no referral program 'nope'."
     tea = world.report(key=TEA_KEY)
     assert tea.status == 403 and "may not read program 'beans'" in tea.json()["error"]
     empty = world.report("from=2020-01-01&to=2020-01-31")
@@ -131,22 +131,22 @@ def test_the_dashboard_shows_what_the_api_returns(
 ) -> None:
     expected = world.report().json()
     page.goto(f"{world.stack.site}/admin/")
-    page.wait_for_selector("#refkit-admin[data-state=key]")
+    page.wait_for_selector("#referbee-admin[data-state=key]")
 
-    page.fill("#refkit-admin-key", "rk_not_a_key_anyone_made_0000")
+    page.fill("#referbee-admin-key", "rk_not_a_key_anyone_made_0000")
     page.click("text=Show analytics")
     error = page.locator('[data-slot="key-error"]')
     error.wait_for(state="visible")
     assert "not valid" in error.inner_text() and "copied whole" in error.inner_text()
 
-    page.fill("#refkit-admin-key", TEA_KEY)
+    page.fill("#referbee-admin-key", TEA_KEY)
     page.click("text=Show analytics")
     page.wait_for_selector('[data-slot="key-error"]:has-text("may not read")')
     assert page.evaluate("sessionStorage.length") == 0  # a refused key is not kept
 
-    page.fill("#refkit-admin-key", READ_KEY)
+    page.fill("#referbee-admin-key", READ_KEY)
     page.click("text=Show analytics")
-    page.wait_for_selector("#refkit-admin[data-state=ready]", timeout=15000)
+    page.wait_for_selector("#referbee-admin[data-state=ready]", timeout=15000)
     assert page.evaluate("Object.values(sessionStorage)") == [READ_KEY]
     assert page.evaluate("localStorage.length") == 0
 
@@ -166,7 +166,7 @@ def test_the_dashboard_shows_what_the_api_returns(
     leaders = table_rows(page, "referrer")
     assert leaders == [{k: row[k] for k in leaders[0]} for row in expected["top_referrers"]]
     assert len(leaders) == 4 and "revenue" in leaders[0]
-    lines = page.locator("svg.refkit-chart__svg polyline[data-series]")
+    lines = page.locator("svg.referbee-chart__svg polyline[data-series]")
     assert lines.count() == 4
     assert len(lines.first.get_attribute("points").split()) == 30
 
@@ -183,9 +183,9 @@ def test_the_dashboard_downloads_the_payout_list_and_forgets_the_key(
     world: AnalyticsStack, page: Any, recorded: Recorded
 ) -> None:
     page.goto(f"{world.stack.site}/admin/")
-    page.fill("#refkit-admin-key", READ_KEY)
+    page.fill("#referbee-admin-key", READ_KEY)
     page.click("text=Show analytics")
-    page.wait_for_selector("#refkit-admin[data-state=ready]", timeout=15000)
+    page.wait_for_selector("#referbee-admin[data-state=ready]", timeout=15000)
 
     with page.expect_download() as download:
         page.click('button[data-download="rewards"][data-status="approved"]')
@@ -208,7 +208,7 @@ def test_the_dashboard_downloads_the_payout_list_and_forgets_the_key(
     assert {row["status"] for row in conversions if row["order_id"] == "p2"} == {"refunded"}
 
     page.click('button[data-action="forget"]')
-    page.wait_for_selector("#refkit-admin[data-state=key]")
+    page.wait_for_selector("#referbee-admin[data-state=key]")
     assert page.evaluate("sessionStorage.length") == 0
     assert recorded.errors == []
 

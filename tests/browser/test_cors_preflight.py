@@ -1,4 +1,4 @@
-"""CORS per program in a real Chromium against `refkit dev`: a page on one of the program's
+"""CORS per program in a real Chromium against `referbee dev`: a page on one of the program's
 origins gets through a real preflight (a JSON POST) and reads the answers; a page on another
 origin is refused by the preflight, cannot read public answers, and its beacon (a simple
 request, no preflight) is refused by the server and records nothing."""
@@ -99,7 +99,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DevStack, 
             }
         ]
     }
-    (root / "refkit.yaml").write_text(json.dumps(config))
+    (root / "referbee.yaml").write_text(json.dumps(config))
     stack.start()
     pages = Pages(root / "pages")
     yield stack, pages

@@ -1,4 +1,4 @@
-"""The program page and the leaderboard in real Chromium against `refkit dev` over HTTP."""
+"""The program page and the leaderboard in real Chromium against `referbee dev` over HTTP."""
 
 from __future__ import annotations
 
@@ -46,17 +46,17 @@ def test_program_page_explains_the_program_in_its_own_words(
     assert page.title() == f"Refer a friend - {NAME}"  # the HTML in the name is text
     assert page.locator(".md-header__topic").first.inner_text() == NAME
     assert page.locator("b", has_text="There").count() == 0 and dialogs == []
-    pitch = page.locator(".refkit-pitch").inner_text()
+    pitch = page.locator(".referbee-pitch").inner_text()
     assert pitch == f"Share {NAME} and your friends get 15% off your first order."
-    rewards = page.locator("table.refkit-rewards tbody").inner_text()
+    rewards = page.locator("table.referbee-rewards tbody").inner_text()
     assert "$10 store credit" in rewards and "15% off your first order" in rewards
-    assert page.locator(".refkit-steps li").count() == 3
-    assert page.locator(".refkit-faq details").count() == 3
+    assert page.locator(".referbee-steps li").count() == 3
+    assert page.locator(".referbee-faq details").count() == 3
     assert page.locator(".md-logo img").first.get_attribute("src").endswith("assets/brand/logo.svg")
 
-    page.click("[data-refkit-cta]")
+    page.click("[data-referbee-cta]")
     assert page.url.endswith("#get-your-link")
-    assert page.locator(".refkit-get-link__how").is_visible()
+    assert page.locator(".referbee-get-link__how").is_visible()
     assert page.locator("a", has_text="See the leaderboard").get_attribute("href") == (
         "leaderboard/"
     )
@@ -91,7 +91,7 @@ def test_leaderboard_shows_masked_names_and_the_viewers_rank(
         referrers[email] = referrer
     zoe = referrers["zoe@example.com"]
     page.goto(f"{stack.site}/leaderboard/?t={zoe['stats_token']}")
-    page.wait_for_selector("#refkit-leaderboard[data-state=ready]")
+    page.wait_for_selector("#referbee-leaderboard[data-state=ready]")
     rows = page.locator("tbody[data-slot=rows] tr")
     shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
     assert shown[0] == ["#1", "Jane D.", "3"]
@@ -112,6 +112,6 @@ def test_leaderboard_shows_masked_names_and_the_viewers_rank(
 
     jane = referrers["jane.doe@example.com"]
     page.goto(f"{stack.site}/leaderboard/?t={jane['stats_token']}")
-    page.wait_for_selector("#refkit-leaderboard[data-state=ready]")
+    page.wait_for_selector("#referbee-leaderboard[data-state=ready]")
     assert page.locator("tr[aria-current=true]").inner_text().split("\t")[1] == "Jane D. (you)"
     assert page.locator("[data-slot=you]").inner_text().startswith("You are #1")

@@ -1,4 +1,4 @@
-"""The private stats page in real Chromium against `refkit dev` over HTTP."""
+"""The private stats page in real Chromium against `referbee dev` over HTTP."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
 
 def ready(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector("#refkit-stats[data-state=ready]", timeout=15000)
+    page.wait_for_selector("#referbee-stats[data-state=ready]", timeout=15000)
 
 
 def test_stats_page_shows_exactly_what_the_api_returns(
@@ -63,7 +63,7 @@ def test_stats_page_shows_exactly_what_the_api_returns(
     revenue = page.locator('[data-counter="revenue"]')
     assert json.loads(revenue.get_attribute("data-value")) == expected["revenue"]
     assert "$36.50" in revenue.inner_text()
-    assert page.locator("#refkit-link-input").input_value() == expected["link"]
+    assert page.locator("#referbee-link-input").input_value() == expected["link"]
     assert "Jane Doe" in page.locator('[data-slot="greeting"]').inner_text()
 
     channels = page.locator("li[data-channel]")
@@ -149,8 +149,8 @@ def test_tier_bar_and_rewards_follow_the_api_fields_when_present(
     bar = page.locator('[data-slot="tier-bar"]')
     assert bar.get_attribute("aria-valuenow") == "25"
     width = page.evaluate(
-        "() => document.querySelector('.refkit-bar__fill').getBoundingClientRect().width /"
-        " document.querySelector('.refkit-bar').getBoundingClientRect().width"
+        "() => document.querySelector('.referbee-bar__fill').getBoundingClientRect().width /"
+        " document.querySelector('.referbee-bar').getBoundingClientRect().width"
     )
     assert width == pytest.approx(0.25, abs=0.01)
     assert "Silver" in page.locator('[data-slot="tier-text"]').inner_text()
@@ -169,19 +169,19 @@ def test_missing_unknown_and_unreachable_states(
     stack: DevStack, page: Any, recorded: Recorded
 ) -> None:
     page.goto(f"{stack.site}/stats/")
-    page.wait_for_selector("#refkit-stats[data-state=no-token]")
+    page.wait_for_selector("#referbee-stats[data-state=no-token]")
     assert page.locator('[data-view="no-token"]').is_visible()
     assert serious_accessibility_problems(page) == []
 
     page.goto(f"{stack.site}/stats/?t=abc2345.1.notarealsignature")
-    page.wait_for_selector("#refkit-stats[data-state=not-found]")
+    page.wait_for_selector("#referbee-stats[data-state=not-found]")
     message = page.locator('[data-slot="not-found-message"]').inner_text()
     assert "not valid" in message
 
     bob = new_referrer(stack, "bob@example.com", "Bob")
     page.route(f"{stack.api}/**", lambda route: route.abort("connectionrefused"))
     page.goto(bob["stats_url"])
-    page.wait_for_selector("#refkit-stats[data-state=unreachable]")
+    page.wait_for_selector("#referbee-stats[data-state=unreachable]")
     assert page.locator('[data-view="unreachable"] h2').inner_text() == (
         "We can't reach the referral service"
     )
@@ -191,7 +191,7 @@ def test_missing_unknown_and_unreachable_states(
     screenshot(page, "stats-unreachable", 320)
     page.unroute(f"{stack.api}/**")
     page.click('[data-view="unreachable"] [data-action="retry"]')
-    page.wait_for_selector("#refkit-stats[data-state=ready]")
+    page.wait_for_selector("#referbee-stats[data-state=ready]")
     assert page.locator('[data-counter="clicks"]').inner_text() == "0"
     assert page.locator('[data-slot="empty-note"]').is_visible()
     assert only_local(recorded.requests, stack) == []
@@ -205,7 +205,7 @@ def test_a_token_of_another_program_opens_that_programs_own_stats_page(
     assert tea["stats_url"].startswith(f"{stack.site}/stats/?t=")  # one stats address
     page.goto(tea["stats_url"])
     page.wait_for_url(f"{stack.site}/programs/{OTHER}/stats/?t=*")
-    page.wait_for_selector("#refkit-stats[data-state=ready]")
+    page.wait_for_selector("#referbee-stats[data-state=ready]")
     assert page.locator(".md-header__topic").first.inner_text() == "Tea Time"
     assert page.locator('[data-counter="clicks"]').inner_text() == "0"
     assert recorded.errors == []
@@ -213,10 +213,10 @@ def test_a_token_of_another_program_opens_that_programs_own_stats_page(
 
 def test_site_build_names_no_other_host(stack: DevStack) -> None:
     """The dev stack built the site with its API address: no other host is referenced
-    (refkit.json names the site's own address, which is not another host)."""
-    from refkit.site_audit import foreign_references, missing_files
+    (referbee.json names the site's own address, which is not another host)."""
+    from referbee.site_audit import foreign_references, missing_files
 
-    site = Path(stack.workdir) / ".refkit" / "dev" / "site"
+    site = Path(stack.workdir) / ".referbee" / "dev" / "site"
     assert (site / "stats" / "index.html").exists()
     assert foreign_references(site, {stack.api, stack.site}) == []
     api_only = foreign_references(site, {stack.site})

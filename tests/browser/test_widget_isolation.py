@@ -27,7 +27,7 @@ def test_a_hostile_stylesheet_leaves_the_widget_readable_and_the_page_untouched(
     widget_world: WidgetWorld, open_page: OpenPage
 ) -> None:
     bare = open_page()
-    bare.page.route("**/widget/refkit.js", lambda route: route.abort())
+    bare.page.route("**/widget/referbee.js", lambda route: route.abort())
     bare.page.goto(widget_world.page("hostile.html"))
     without_widget = bare.page.evaluate(LAYOUT, list(HOST_ELEMENTS))
 
@@ -36,7 +36,7 @@ def test_a_hostile_stylesheet_leaves_the_widget_readable_and_the_page_untouched(
     page.goto(widget_world.page("hostile.html"))
     page.locator("dl dd").first.wait_for()
     assert page.evaluate(LAYOUT, list(HOST_ELEMENTS)) == without_widget
-    assert page.locator("refkit-widget").count() == 0  # no launcher or banner asked for
+    assert page.locator("referbee-widget").count() == 0  # no launcher or banner asked for
 
     panel = page.locator(".p")
     box = panel.bounding_box()
@@ -65,7 +65,7 @@ def test_the_widget_works_under_a_strict_content_security_policy(
     copy = page.get_by_role("button", name="Copy link")
     assert copy.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 110, 79)"
     page.wait_for_function(
-        "() => document.querySelector('[data-refkit-panel]').shadowRoot"
+        "() => document.querySelector('[data-referbee-panel]').shadowRoot"
         ".querySelector('img.qr').naturalWidth > 0"
     )
     page.get_by_role("button", name="Get $10").click()
@@ -101,7 +101,7 @@ def test_an_unreachable_api_gives_a_quiet_retry_state(
     retry.click()
     page.get_by_role("button", name="Try again").wait_for()
     assert len(recorded.urls("POST")) == tries + 1
-    assert any(w.startswith("[refkit] ") for w in recorded.warnings())
+    assert any(w.startswith("[referbee] ") for w in recorded.warnings())
     network_errors_only(recorded)
 
 
@@ -145,7 +145,7 @@ def test_the_launcher_opens_an_accessible_dialog(
         page.keyboard.press("Tab")
         assert _focus_in_dialog(page)
     focused_ring = page.evaluate(
-        "() => { const a = document.querySelector('refkit-widget').shadowRoot.activeElement;"
+        "() => { const a = document.querySelector('referbee-widget').shadowRoot.activeElement;"
         " return getComputedStyle(a).outlineStyle; }"
     )
     assert focused_ring == "solid"  # visible focus
@@ -155,7 +155,7 @@ def test_the_launcher_opens_an_accessible_dialog(
     page.keyboard.press("Escape")
     assert not page.locator("dialog").evaluate("d => d.open")
     assert launcher.evaluate("b => b.getRootNode().activeElement === b")
-    page.get_by_role("button", name="Open the referral panel").click()  # refkit('open')
+    page.get_by_role("button", name="Open the referral panel").click()  # referbee('open')
     dialog.wait_for()
     assert_only_known_hosts(recorded, widget_world)
     assert_clean_console(recorded)
@@ -191,7 +191,7 @@ def test_dark_scheme_and_reduced_motion_are_respected(
 
 def _focus_in_dialog(page: Any) -> bool:
     inside: bool = page.evaluate(
-        "() => { const root = document.querySelector('refkit-widget').shadowRoot;"
+        "() => { const root = document.querySelector('referbee-widget').shadowRoot;"
         " return document.activeElement === root.host && !!root.activeElement"
         " && !!root.activeElement.closest('dialog'); }"
     )

@@ -1,4 +1,4 @@
-"""Landing-page attribution and browser conversions in real Chromium against `refkit dev`:
+"""Landing-page attribution and browser conversions in real Chromium against `referbee dev`:
 the cookie, the cleaned URL, the banner, the conversion beacon, and what is never sent."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_landing_saves_the_referral_and_a_later_purchase_reaches_the_referrers_s
     banner.wait_for()
     assert banner.inner_text().startswith("Jane sent you 15% off your first order")
     assert page.url == widget_world.page("landing.html", "utm_source=friend")
-    [cookie] = [c for c in page.context.cookies() if c["name"] == f"refkit_{PROGRAM}"]
+    [cookie] = [c for c in page.context.cookies() if c["name"] == f"referbee_{PROGRAM}"]
     ref, click, _ = cookie["value"].split("~")
     assert ref == code and click.startswith(f"{code}.")
     assert cookie["sameSite"] == "Lax" and cookie["domain"] == "localhost"

@@ -1,4 +1,4 @@
-"""The referral panel in real Chromium against `refkit dev`: link, live counters, copy, share
+"""The referral panel in real Chromium against `referbee dev`: link, live counters, copy, share
 buttons, QR code; and what the page sends (and does not send)."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
         f"{widget_world.api}/v1/programs/{PROGRAM}/codes/{referrer['code']}/qr.svg"
     )
     page.wait_for_function(
-        "() => document.querySelector('[data-refkit-panel]').shadowRoot"
+        "() => document.querySelector('[data-referbee-panel]').shadowRoot"
         ".querySelector('img.qr').naturalWidth > 0"
     )
     button = page.get_by_role("button", name="Copy link")
@@ -175,7 +175,7 @@ def test_panel_fits_the_screen(widget_world: WidgetWorld, open_page: OpenPage, w
     )
     page = recorded.page
     page.wait_for_function(
-        "() => document.querySelector('[data-refkit-panel]').shadowRoot"
+        "() => document.querySelector('[data-referbee-panel]').shadowRoot"
         ".querySelector('img.qr').complete"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= width

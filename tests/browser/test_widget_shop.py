@@ -1,4 +1,4 @@
-"""The demo shop that `refkit dev` serves, end to end in real Chromium: a customer's panel, a
+"""The demo shop that `referbee dev` serves, end to end in real Chromium: a customer's panel, a
 friend's visit through the shared link, and the friend's purchase in the customer's stats."""
 
 from __future__ import annotations

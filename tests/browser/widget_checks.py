@@ -61,7 +61,7 @@ def wait_for(check: Callable[[], Any], timeout: float = 10) -> Any:
         time.sleep(0.2)
 
 
-def shadow_text(page: Page, host: str = "[data-refkit-panel]") -> str:
+def shadow_text(page: Page, host: str = "[data-referbee-panel]") -> str:
     text: str = page.eval_on_selector(host, "el => el.shadowRoot ? el.shadowRoot.textContent : ''")
     return text
 

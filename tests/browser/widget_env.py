@@ -1,5 +1,5 @@
-"""The widget's test world, all over real HTTP: `refkit dev` (the API, the built widget at
-{site}/widget/refkit.js and the demo shop) and, on another origin, a shop of fixture pages
+"""The widget's test world, all over real HTTP: `referbee dev` (the API, the built widget at
+{site}/widget/referbee.js and the demo shop) and, on another origin, a shop of fixture pages
 (tests/browser/pages/) that embed the widget the way a customer's site would."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def start_world(workdir: Path) -> tuple[WidgetWorld, ThreadingHTTPServer]:
     shop = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FixtureHandler))
     shop.daemon_threads = True
     shop_port = shop.server_port
-    (workdir / "refkit.yaml").write_text(CONFIG.format(site_port=port + 1, shop_port=shop_port))
+    (workdir / "referbee.yaml").write_text(CONFIG.format(site_port=port + 1, shop_port=shop_port))
     stack = DevStack(workdir, ADMIN_KEY, port=port)
     dead_port = free_port_pair()
     world = WidgetWorld(stack, f"http://localhost:{shop_port}", f"http://127.0.0.1:{dead_port}")

@@ -1,5 +1,5 @@
 """Fixtures for the deploy tests: moto's server on a free port, the AWS environment pointed
-at it, and `refkit` invoked as its users invoke it (through the click command)."""
+at it, and `referbee` invoked as its users invoke it (through the click command)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from refkit.cli import main
+from referbee.cli import main
 
 from .moto_aws import MotoSwaggerAdapter, aws_env, moto_server, reset
 
@@ -33,8 +33,8 @@ programs:
 
 
 @dataclass
-class Refkit:
-    """Runs `refkit ...` in `workdir` against moto."""
+class Referbee:
+    """Runs `referbee ...` in `workdir` against moto."""
 
     endpoint: str
     workdir: Path
@@ -57,7 +57,7 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def aws(moto_endpoint: str) -> Iterator[str]:
     """The AWS environment pointed at moto, and Chalice's Swagger import adapted for it."""
-    from refkit.deploy import app as deploy_app
+    from referbee.deploy import app as deploy_app
 
     with pytest.MonkeyPatch.context() as patch:
         for name, value in aws_env(moto_endpoint).items():
@@ -77,7 +77,7 @@ def fresh_aws(aws: str) -> Iterator[str]:
 
 def make_workdir(path: Path, config: str = CONFIG) -> Path:
     path.mkdir(parents=True, exist_ok=True)
-    (path / "refkit.yaml").write_text(config)
+    (path / "referbee.yaml").write_text(config)
     return path
 
 

@@ -12,7 +12,7 @@ import re
 from email.utils import parseaddr
 from typing import Any
 
-from refkit.deploy.names import Names
+from referbee.deploy.names import Names
 
 from .lambda_run import Call
 

@@ -1,4 +1,4 @@
-"""Runs the code package that `refkit deploy` uploaded, as Lambda would: unzipped, with the
+"""Runs the code package that `referbee deploy` uploaded, as Lambda would: unzipped, with the
 function's environment as moto stores it, calling the function's handler (the API handler
 with an API Gateway proxy event, the scheduled function with an EventBridge event). moto
 cannot run Lambda code, so this runs it in a subprocess of the local Python instead; AWS

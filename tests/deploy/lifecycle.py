@@ -1,4 +1,4 @@
-"""The deploy lifecycle the tests in test_deploy_lifecycle.py inspect: `refkit deploy`,
+"""The deploy lifecycle the tests in test_deploy_lifecycle.py inspect: `referbee deploy`,
 re-deploy, config change, `destroy`, `destroy --delete-data`, with every AWS call recorded
 and, after each phase, everything moto holds read back; after the redeploy, the uploaded
 package is run as each of the three functions."""
@@ -19,10 +19,10 @@ from moto.awslambda.models import LambdaBackend
 from chalicelib.domain.admin import hash_key
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.records import AdminKey
-from refkit.deploy.names import Names
-from refkit.devstack.streams import as_lambda_record
+from referbee.deploy.names import Names
+from referbee.devstack.streams import as_lambda_record
 
-from .conftest import CONFIG, IDENTITY_SECRET, Refkit
+from .conftest import CONFIG, IDENTITY_SECRET, Referbee
 from .inventory import inventory
 from .lambda_run import (
     Invocation,
@@ -56,7 +56,7 @@ class Lifecycle:
 
 def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
     """Every phase, in order; after each one, what moto holds and the state file."""
-    refkit = Refkit(aws, workdir)
+    referbee = Referbee(aws, workdir)
     run = Lifecycle(workdir)
     deploy = ["deploy", "--stage", STAGE, "--region", REGION]
     phases: list[tuple[str, list[str], str | None]] = [
@@ -70,11 +70,11 @@ def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
     with recording(run.calls), delivering(run.stream_records):
         for phase, args, answer in phases:
             if phase == "changed":
-                (workdir / "refkit.yaml").write_text(CONFIG.replace("Bean There", "Bean Here"))
-            result = refkit(*args, input=answer)
+                (workdir / "referbee.yaml").write_text(CONFIG.replace("Bean There", "Bean Here"))
+            result = referbee(*args, input=answer)
             run.outputs[phase] = result.output
             run.codes[phase] = result.exit_code
-            state_file = workdir / ".refkit" / "deployed" / f"{STAGE}.json"
+            state_file = workdir / ".referbee" / "deployed" / f"{STAGE}.json"
             if state_file.exists():
                 run.state[phase] = json.loads(state_file.read_text())
             with paused(run.calls):

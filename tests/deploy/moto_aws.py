@@ -2,7 +2,7 @@
 (which botocore honours for every client, Chalice's included).
 
 moto cannot import a Swagger 2.0 document into API Gateway (its ImportRestApi fails and its
-PutRestApi takes OpenAPI 3 only), and Chalice deploys its REST API that way. refkit creates
+PutRestApi takes OpenAPI 3 only), and Chalice deploys its REST API that way. referbee creates
 the REST API itself, empty, before Chalice runs (CreateRestApi, which moto implements), so
 Chalice always takes its update path; these tests swap exactly that call
 (`update_api_from_swagger`), and nothing else, for `MotoSwaggerAdapter`, which applies the

@@ -1,4 +1,4 @@
-"""Bad input to `refkit deploy`: each ends with one clear message, and nothing is left made
+"""Bad input to `referbee deploy`: each ends with one clear message, and nothing is left made
 without a record of it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CONFIG, Refkit, make_workdir
+from .conftest import CONFIG, Referbee, make_workdir
 from .inventory import inventory
 from .moto_aws import REGION, client
 
@@ -21,12 +21,12 @@ def nothing_created(endpoint: str) -> bool:
 
 
 def error_lines(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("refkit:")]
+    return [line for line in output.splitlines() if line.startswith("referbee:")]
 
 
 @pytest.fixture
-def refkit(fresh_aws: str, tmp_path: Path) -> Refkit:
-    return Refkit(fresh_aws, make_workdir(tmp_path / "work"))
+def referbee(fresh_aws: str, tmp_path: Path) -> Referbee:
+    return Referbee(fresh_aws, make_workdir(tmp_path / "work"))
 
 
 @pytest.mark.parametrize(
@@ -40,69 +40,71 @@ def refkit(fresh_aws: str, tmp_path: Path) -> Refkit:
     ],
 )
 def test_bad_arguments_stop_before_anything_is_made(
-    refkit: Refkit, args: list[str], message: str
+    referbee: Referbee, args: list[str], message: str
 ) -> None:
-    result = refkit("deploy", *args)
+    result = referbee("deploy", *args)
     assert result.exit_code == 1, result.output
     assert [line for line in error_lines(result.output) if message in line], result.output
-    assert nothing_created(refkit.endpoint)
+    assert nothing_created(referbee.endpoint)
 
 
-def test_no_credentials(refkit: Refkit, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_no_credentials(
+    referbee: Referbee, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    result = refkit("deploy", "--region", REGION)
+    result = referbee("deploy", "--region", REGION)
     assert result.exit_code == 1
     assert error_lines(result.output) == [
-        "refkit: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
+        "referbee: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
         "AWS_SECRET_ACCESS_KEY, run 'aws configure', or pass --profile"
     ]
 
 
-def test_config_error_lists_problems_and_makes_nothing(refkit: Refkit) -> None:
-    (refkit.workdir / "refkit.yaml").write_text(CONFIG.replace("https://", "ftp://"))
-    result = refkit("deploy", "--region", REGION)
+def test_config_error_lists_problems_and_makes_nothing(referbee: Referbee) -> None:
+    (referbee.workdir / "referbee.yaml").write_text(CONFIG.replace("https://", "ftp://"))
+    result = referbee("deploy", "--region", REGION)
     assert result.exit_code == 2
     assert "the configuration has problems" in result.output
     assert "program 'beans'.landing_url" in result.output
-    assert nothing_created(refkit.endpoint)
+    assert nothing_created(referbee.endpoint)
 
 
-def test_missing_config_file_is_named(refkit: Refkit) -> None:
-    (refkit.workdir / "refkit.yaml").unlink()
-    result = refkit("deploy", "--region", REGION)
+def test_missing_config_file_is_named(referbee: Referbee) -> None:
+    (referbee.workdir / "referbee.yaml").unlink()
+    result = referbee("deploy", "--region", REGION)
     assert result.exit_code == 1
-    assert "no refkit.yaml here" in result.output
+    assert "no referbee.yaml here" in result.output
 
 
-def test_bucket_taken_by_another_account(refkit: Refkit) -> None:
-    other = _other_account_credentials(refkit.endpoint)
-    s3 = client("s3", refkit.endpoint, **other)
+def test_bucket_taken_by_another_account(referbee: Referbee) -> None:
+    other = _other_account_credentials(referbee.endpoint)
+    s3 = client("s3", referbee.endpoint, **other)
     s3.create_bucket(Bucket="taken-site", CreateBucketConfiguration={"LocationConstraint": REGION})
-    result = refkit("deploy", "--region", REGION, "--bucket", "taken-site")
+    result = referbee("deploy", "--region", REGION, "--bucket", "taken-site")
     assert result.exit_code == 1, result.output
     assert error_lines(result.output) == [
-        "refkit: the bucket name 'taken-site' is taken by another AWS account; "
+        "referbee: the bucket name 'taken-site' is taken by another AWS account; "
         "choose another with --bucket NAME"
     ]
     # What was made before the bucket step is recorded, so destroy can remove it.
-    state = json.loads((refkit.workdir / ".refkit/deployed/prod.json").read_text())
-    assert state["table"]["name"] == "refkit-prod"
+    state = json.loads((referbee.workdir / ".referbee/deployed/prod.json").read_text())
+    assert state["table"]["name"] == "referbee-prod"
     assert "bucket" not in state
     assert state["incomplete_step"] == "Site bucket"
-    assert refkit("destroy", "--delete-data", input="prod\n").exit_code == 0
-    left = inventory(refkit.endpoint)
+    assert referbee("destroy", "--delete-data", input="prod\n").exit_code == 0
+    left = inventory(referbee.endpoint)
     assert left["tables"] == {} and left["parameters"] == {}
     assert list(left["buckets"]) == []  # the other account's bucket is not ours to list
 
 
 def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
-    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+    referbee: Referbee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from refkit.deploy import upload
+    from referbee.deploy import upload
 
     real_sync = upload.sync
 
@@ -110,32 +112,32 @@ def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(upload, "sync", interrupted)
-    result = refkit("deploy", "--region", REGION, "--stage", "ctrlc")
+    result = referbee("deploy", "--region", REGION, "--stage", "ctrlc")
     assert result.exit_code == 130
     assert "deploy interrupted. Everything created so far is recorded in" in result.output
-    state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
+    state = json.loads((referbee.workdir / ".referbee/deployed/ctrlc.json").read_text())
     assert state["incomplete_step"] == "Upload to S3"
     assert {"table", "secrets", "bucket", "app", "admin_key"} <= set(state)
     monkeypatch.setattr(upload, "sync", real_sync)
-    again = refkit("deploy", "--region", REGION, "--stage", "ctrlc")
+    again = referbee("deploy", "--region", REGION, "--stage", "ctrlc")
     assert again.exit_code == 0, again.output
     assert "= API" in again.output  # the API deployed before Ctrl-C is not deployed again
-    state = json.loads((refkit.workdir / ".refkit/deployed/ctrlc.json").read_text())
+    state = json.loads((referbee.workdir / ".referbee/deployed/ctrlc.json").read_text())
     assert "incomplete_step" not in state
-    made = inventory(refkit.endpoint)
+    made = inventory(referbee.endpoint)
     assert sorted(made["functions"]) == [
-        "refkit-ctrlc",
-        "refkit-ctrlc-due_work",
-        "refkit-ctrlc-rollups",
+        "referbee-ctrlc",
+        "referbee-ctrlc-due_work",
+        "referbee-ctrlc-rollups",
     ]
-    assert list(made["rules"]) == ["refkit-ctrlc-due_work-event"]
-    assert list(made["event_source_mappings"]) == ["refkit-ctrlc-rollups"]
+    assert list(made["rules"]) == ["referbee-ctrlc-due_work-event"]
+    assert list(made["event_source_mappings"]) == ["referbee-ctrlc-rollups"]
     assert len(made["rest_apis"]) == 1
 
 
-def test_other_region_than_recorded_is_refused(refkit: Refkit) -> None:
-    assert refkit("deploy", "--region", REGION, "--stage", "here").exit_code == 0
-    result = refkit("deploy", "--region", "eu-central-1", "--stage", "here")
+def test_other_region_than_recorded_is_refused(referbee: Referbee) -> None:
+    assert referbee("deploy", "--region", REGION, "--stage", "here").exit_code == 0
+    result = referbee("deploy", "--region", "eu-central-1", "--stage", "here")
     assert result.exit_code == 1
     assert "is deployed in region eu-west-1, not eu-central-1" in result.output
 
@@ -153,7 +155,7 @@ def _other_account_credentials(endpoint: str) -> dict[str, str]:
 
 
 def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
-    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+    referbee: Referbee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from .moto_aws import MotoSwaggerAdapter
 
@@ -163,58 +165,58 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
     # The REST API is created before Chalice runs (its address goes into the scheduled
     # function's environment), so Chalice fills it in as an existing API.
     monkeypatch.setattr(MotoSwaggerAdapter, "update_api_from_swagger", interrupted)
-    result = refkit("deploy", "--region", REGION, "--stage", "half")
+    result = referbee("deploy", "--region", REGION, "--stage", "half")
     assert result.exit_code == 130, result.output
-    state = json.loads((refkit.workdir / ".refkit/deployed/half.json").read_text())
+    state = json.loads((referbee.workdir / ".referbee/deployed/half.json").read_text())
     recorded = {r["resource_type"] for r in state["app"]["chalice"]["resources"]}
     assert {"iam_role", "lambda_function", "rest_api"} <= recorded
-    made = inventory(refkit.endpoint)
+    made = inventory(referbee.endpoint)
     # Chalice makes the REST API last: the functions and the stream's mapping came first.
     assert sorted(made["functions"]) == [
-        "refkit-half",
-        "refkit-half-due_work",
-        "refkit-half-rollups",
+        "referbee-half",
+        "referbee-half-due_work",
+        "referbee-half-rollups",
     ]
     (rest_api_id,) = made["rest_apis"]
     assert made["rest_apis"][rest_api_id]["routes"] == {}  # reserved, not yet filled in
     assert rest_api_id in json.dumps(state["app"]["chalice"])
 
     monkeypatch.undo()
-    again = refkit("deploy", "--region", REGION, "--stage", "half")
+    again = referbee("deploy", "--region", REGION, "--stage", "half")
     assert again.exit_code == 0, again.output
-    made = inventory(refkit.endpoint)
+    made = inventory(referbee.endpoint)
     assert sorted(made["functions"]) == [
-        "refkit-half",
-        "refkit-half-due_work",
-        "refkit-half-rollups",
+        "referbee-half",
+        "referbee-half-due_work",
+        "referbee-half-rollups",
     ]
     assert sorted(made["roles"]) == [
-        "refkit-half-api_handler",
-        "refkit-half-due_work",
-        "refkit-half-rollups",
+        "referbee-half-api_handler",
+        "referbee-half-due_work",
+        "referbee-half-rollups",
     ]
-    assert list(made["rules"]) == ["refkit-half-due_work-event"]
-    assert len(made["event_source_mappings"]["refkit-half-rollups"]) == 1  # not made twice
+    assert list(made["rules"]) == ["referbee-half-due_work-event"]
+    assert len(made["event_source_mappings"]["referbee-half-rollups"]) == 1  # not made twice
     assert list(made["rest_apis"]) == [rest_api_id]
     assert made["rest_apis"][rest_api_id]["routes"]
 
-    assert refkit("destroy", "--stage", "half", "--delete-data", input="half\n").exit_code == 0
-    assert nothing_created(refkit.endpoint)
+    assert referbee("destroy", "--stage", "half", "--delete-data", input="half\n").exit_code == 0
+    assert nothing_created(referbee.endpoint)
 
 
 def test_ctrl_c_after_the_rest_api_is_reserved_leaves_it_recorded(
-    refkit: Refkit, monkeypatch: pytest.MonkeyPatch
+    referbee: Referbee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from refkit.deploy import deployment
+    from referbee.deploy import deployment
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(deployment, "deploy_app", interrupted)
-    result = refkit("deploy", "--region", REGION, "--stage", "early")
+    result = referbee("deploy", "--region", REGION, "--stage", "early")
     assert result.exit_code == 130, result.output
-    (rest_api_id,) = inventory(refkit.endpoint)["rest_apis"]
-    state = json.loads((refkit.workdir / ".refkit/deployed/early.json").read_text())
+    (rest_api_id,) = inventory(referbee.endpoint)["rest_apis"]
+    state = json.loads((referbee.workdir / ".referbee/deployed/early.json").read_text())
     assert state["app"]["chalice"]["resources"][0]["rest_api_id"] == rest_api_id
-    assert refkit("destroy", "--stage", "early", "--delete-data", input="early\n").exit_code == 0
-    assert nothing_created(refkit.endpoint)
+    assert referbee("destroy", "--stage", "early", "--delete-data", input="early\n").exit_code == 0
+    assert nothing_created(referbee.endpoint)

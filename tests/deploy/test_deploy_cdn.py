@@ -1,4 +1,4 @@
-"""`refkit deploy --cdn`: a private bucket read only by the stage's CloudFront distribution
+"""`referbee deploy --cdn`: a private bucket read only by the stage's CloudFront distribution
 through an origin access control; `destroy` disables and deletes both."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from refkit.deploy.names import Names
+from referbee.deploy.names import Names
 
-from .conftest import Refkit, make_workdir
+from .conftest import Referbee, make_workdir
 from .inventory import inventory
 from .moto_aws import ACCOUNT, REGION, client
 
@@ -21,8 +21,8 @@ NAMES = Names("cdn", REGION, ACCOUNT)
 def test_cdn_deploy_serves_a_private_bucket_through_cloudfront(
     fresh_aws: str, tmp_path: Path
 ) -> None:
-    refkit = Refkit(fresh_aws, make_workdir(tmp_path))
-    result = refkit("deploy", "--stage", "cdn", "--region", REGION, "--cdn")
+    referbee = Referbee(fresh_aws, make_workdir(tmp_path))
+    result = referbee("deploy", "--stage", "cdn", "--region", REGION, "--cdn")
     assert result.exit_code == 0, result.output
     made = inventory(fresh_aws)
     (distribution,) = made["distributions"].values()
@@ -33,7 +33,7 @@ def test_cdn_deploy_serves_a_private_bucket_through_cloudfront(
     (oac,) = cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
     assert oac["Name"] == NAMES.oac
     # moto does not store an origin's OriginAccessControlId, so the link between origin and
-    # OAC is not checked here; test_cdn.py checks the config refkit sends.
+    # OAC is not checked here; test_cdn.py checks the config referbee sends.
     behavior = distribution["DefaultCacheBehavior"]
     assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
     # AWS's managed SecurityHeadersPolicy: HSTS, nosniff, frame and referrer policies.
@@ -50,17 +50,17 @@ def test_cdn_deploy_serves_a_private_bucket_through_cloudfront(
     assert objects["stats/"]["content_type"] == "text/html; charset=utf-8"
     assert objects["stats/"]["etag"] == objects["stats/index.html"]["etag"]
 
-    again = refkit("deploy", "--stage", "cdn", "--region", REGION, "--cdn")
+    again = referbee("deploy", "--stage", "cdn", "--region", REGION, "--cdn")
     assert again.exit_code == 0, again.output
     assert "files, all up to date" in again.output
     assert inventory(fresh_aws)["distributions"].keys() == made["distributions"].keys()
     assert len(cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]) == 1
 
-    switched = refkit("deploy", "--stage", "cdn", "--region", REGION)
+    switched = referbee("deploy", "--stage", "cdn", "--region", REGION)
     assert switched.exit_code == 1
     assert "serves its site with --cdn" in switched.output
 
-    gone = refkit("destroy", "--stage", "cdn", "--delete-data", input="cdn\n")
+    gone = referbee("destroy", "--stage", "cdn", "--delete-data", input="cdn\n")
     assert gone.exit_code == 0, gone.output
     left = inventory(fresh_aws)
     assert all(not resources for resources in left.values()), left

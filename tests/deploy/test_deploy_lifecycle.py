@@ -1,4 +1,4 @@
-"""`refkit deploy`, re-deploy, config change, `destroy`, `destroy --delete-data`, run against
+"""`referbee deploy`, re-deploy, config change, `destroy`, `destroy --delete-data`, run against
 moto in server mode; after each phase everything moto holds is read back and checked.
 
 Three functions are deployed: the API handler, the scheduled function (`due_work`, every
@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.admin import hash_key
-from refkit.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
-from refkit.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
+from referbee.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
+from referbee.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
 from .conftest import IDENTITY_SECRET, SENDER, make_workdir
 from .iam_check import allows, denied
@@ -141,21 +141,21 @@ def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -
     for name, function in functions.items():
         config = function["config"]
         variables = config["Environment"]["Variables"]
-        assert variables["REFKIT_TABLE"] == NAMES.table
-        assert variables["REFKIT_SITE_URL"] == site_url
-        assert variables["REFKIT_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
-        assert variables["REFKIT_STREAM_ARN"] == stream_arn
+        assert variables["REFERBEE_TABLE"] == NAMES.table
+        assert variables["REFERBEE_SITE_URL"] == site_url
+        assert variables["REFERBEE_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
+        assert variables["REFERBEE_STREAM_ARN"] == stream_arn
         assert config["Role"] == deployed["roles"][roles[name]]["arn"]
         assert config["MemorySize"] == 256
         assert IDENTITY_SECRET not in json.dumps(config)
         assert secrets["secret"] not in json.dumps(config)
     api = functions[NAMES.function]["config"]
-    assert "REFKIT_API_URL" not in api["Environment"]["Variables"]  # taken from each request
+    assert "REFERBEE_API_URL" not in api["Environment"]["Variables"]  # taken from each request
     assert (api["Handler"], api["Timeout"]) == ("app.app", 10)
     scheduled = functions[NAMES.scheduled_function]["config"]
     # Right after the first deploy, with no second run.
     api_url = lifecycle.state["deploy"]["app"]["api_url"]
-    assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == api_url
+    assert scheduled["Environment"]["Variables"]["REFERBEE_API_URL"] == api_url
     assert (scheduled["Handler"], scheduled["Timeout"]) == ("chalicelib.api.schedule.due_work", 60)
     rollups = functions[NAMES.rollup_function]["config"]
     assert (rollups["Handler"], rollups["Timeout"]) == ("chalicelib.api.rollups.rollup_stream", 60)
@@ -262,7 +262,7 @@ def test_bucket_holds_every_built_file_with_its_type_and_cache_policy(
             assert stored["cache_control"] == SHORT_CACHE, key
     assert any(stored["cache_control"] == LONG_CACHE for stored in objects.values())
     assert objects["index.html"]["content_type"] == "text/html; charset=utf-8"
-    baked = json.loads((site / "refkit.json").read_text())
+    baked = json.loads((site / "referbee.json").read_text())
     assert baked["api"] == lifecycle.state["deploy"]["app"]["api_url"]
     policy = lifecycle.after["deploy"]["buckets"][NAMES.bucket]["policy"]
     assert policy["Statement"][0]["Action"] == "s3:GetObject"
@@ -327,7 +327,7 @@ def test_delete_data_needs_the_stage_name_typed(lifecycle: Lifecycle) -> None:
 def test_destroy_delete_data_leaves_nothing(lifecycle: Lifecycle) -> None:
     left = lifecycle.after["delete-data"]
     assert all(not resources for resources in left.values()), left
-    assert not (lifecycle.workdir / ".refkit" / "deployed" / f"{STAGE}.json").exists()
+    assert not (lifecycle.workdir / ".referbee" / "deployed" / f"{STAGE}.json").exists()
 
 
 def test_printed_admin_key_is_accepted_by_the_deployed_table(lifecycle: Lifecycle) -> None:
@@ -391,7 +391,7 @@ def test_scheduled_function_flushes_metrics_each_run_and_none_when_idle(
     assert emf["Deliveries"] == [1.0]
     names = [m["Name"] for m in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
     assert names == ["Deliveries"]  # no reward was held (hold_days 0): no zero is sent
-    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "refkit"
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "referbee"
     idle = lifecycle.runs["due_work_idle"]
     assert idle.reply is None
     assert "_aws" not in idle.stdout

@@ -1,4 +1,4 @@
-"""`refkit package`: Chalice's SAM template plus the stage's table and bucket; cfn-lint
+"""`referbee package`: Chalice's SAM template plus the stage's table and bucket; cfn-lint
 passes on it (and fails on a broken one, so the check can fail)."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from refkit.cli import main
-from refkit.deploy.packaging import STREAM_PLACEHOLDER
-from refkit.deploy.policy import (
+from referbee.cli import main
+from referbee.deploy.packaging import STREAM_PLACEHOLDER
+from referbee.deploy.policy import (
     cloudformation_names,
     lambda_policy,
     rollup_policy,
@@ -58,18 +58,18 @@ def test_cfn_lint_passes_on_the_package(packaged: Path) -> None:
 
 def test_cfn_lint_fails_on_a_broken_template(packaged: Path, tmp_path: Path) -> None:
     template = json.loads((packaged / "sam.json").read_text())
-    del template["Resources"]["RefkitTable"]["Properties"]["KeySchema"]
+    del template["Resources"]["ReferbeeTable"]["Properties"]["KeySchema"]
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(template))
     assert cfn_lint(broken).returncode != 0
 
 
 def test_table_is_retained_with_its_settings(packaged: Path) -> None:
-    table = template_of(packaged)["Resources"]["RefkitTable"]
+    table = template_of(packaged)["Resources"]["ReferbeeTable"]
     assert table["DeletionPolicy"] == "Retain"
     assert table["UpdateReplacePolicy"] == "Retain"
     properties = table["Properties"]
-    assert properties["TableName"] == "refkit-prod"
+    assert properties["TableName"] == "referbee-prod"
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
@@ -104,28 +104,28 @@ def test_each_function_with_its_environment_log_group_and_event(
 ) -> None:
     resources = template_of(packaged)["Resources"]
     site_url = {"Fn::GetAtt": ["SiteBucket", "WebsiteURL"]}
-    stream_arn = {"Fn::GetAtt": ["RefkitTable", "StreamArn"]}
+    stream_arn = {"Fn::GetAtt": ["ReferbeeTable", "StreamArn"]}
     functions = {
-        "APIHandler": "refkit-prod",
-        "DueWork": "refkit-prod-due_work",
-        "Rollups": "refkit-prod-rollups",
+        "APIHandler": "referbee-prod",
+        "DueWork": "referbee-prod-due_work",
+        "Rollups": "referbee-prod-rollups",
     }
     for resource, name in functions.items():
         function = resources[resource]
         properties = function["Properties"]
         assert properties["FunctionName"] == name
         variables = properties["Environment"]["Variables"]
-        assert variables["REFKIT_TABLE"] == "refkit-prod"
-        assert variables["REFKIT_SECRETS_PARAMETER"] == "/refkit/prod/secrets"
-        assert variables["REFKIT_SITE_URL"] == site_url
-        assert variables["REFKIT_STREAM_ARN"] == stream_arn
+        assert variables["REFERBEE_TABLE"] == "referbee-prod"
+        assert variables["REFERBEE_SECRETS_PARAMETER"] == "/referbee/prod/secrets"
+        assert variables["REFERBEE_SITE_URL"] == site_url
+        assert variables["REFERBEE_STREAM_ARN"] == stream_arn
         group = resources[f"{resource}LogGroup"]["Properties"]
         assert group == {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30}
         assert f"{resource}LogGroup" in function["DependsOn"]
     api = resources["APIHandler"]["Properties"]
-    assert "REFKIT_API_URL" not in api["Environment"]["Variables"]
+    assert "REFERBEE_API_URL" not in api["Environment"]["Variables"]
     scheduled = resources["DueWork"]["Properties"]
-    assert scheduled["Environment"]["Variables"]["REFKIT_API_URL"] == {
+    assert scheduled["Environment"]["Variables"]["REFERBEE_API_URL"] == {
         "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
     }
     assert scheduled["Handler"] == "chalicelib.api.schedule.due_work"

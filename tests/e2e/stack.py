@@ -1,4 +1,4 @@
-"""Starts `refkit dev` as a subprocess on free ports, and speaks HTTP to it (stdlib only)."""
+"""Starts `referbee dev` as a subprocess on free ports, and speaks HTTP to it (stdlib only)."""
 
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ class DevStack:
         self.site = f"http://127.0.0.1:{self.port + 1}"
         self.extra_args = extra_args or []
         self.process: subprocess.Popen[str] | None = None
-        self.log = workdir / "refkit-dev.log"
+        self.log = workdir / "referbee-dev.log"
 
     def start(self, timeout: float = 90) -> DevStack:
-        command = [sys.executable, "-m", "refkit.cli", "dev", "--port", str(self.port)]
+        command = [sys.executable, "-m", "referbee.cli", "dev", "--port", str(self.port)]
         if self.admin_key:
             command += ["--admin-key", self.admin_key]
         command += self.extra_args
@@ -97,11 +97,11 @@ class DevStack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"refkit dev exited early:\n{self.log.read_text()}")
-            if "refkit dev is running" in self.output():
+                raise RuntimeError(f"referbee dev exited early:\n{self.log.read_text()}")
+            if "referbee dev is running" in self.output():
                 return self
             time.sleep(0.2)
-        raise RuntimeError(f"refkit dev did not start:\n{self.log.read_text()}")
+        raise RuntimeError(f"referbee dev did not start:\n{self.log.read_text()}")
 
     def stop(self) -> int:
         assert self.process is not None

@@ -1,4 +1,4 @@
-"""The acceptance scenario of the core loop, over real HTTP against `refkit dev`."""
+"""The acceptance scenario of the core loop, over real HTTP against `referbee dev`."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_banner_prints_urls_key_and_snippet(stack: DevStack) -> None:
     assert f"Demo shop    {stack.site}/shop/" in out
     assert f"Admin key    {KEY}" in out
     snippet = (
-        f'<script async src="{stack.site}/widget/refkit.js" '
+        f'<script async src="{stack.site}/widget/referbee.js" '
         f'data-api="{stack.api}" data-program="demo"></script>'
     )
     assert snippet in out
@@ -150,7 +150,7 @@ def test_static_server_serves_the_site_and_shop_and_nothing_else(stack: DevStack
 def test_generated_admin_key_is_printed_and_works(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("REFKIT_ADMIN_KEY", raising=False)
+    monkeypatch.delenv("REFERBEE_ADMIN_KEY", raising=False)
     running = DevStack(tmp_path, admin_key=None).start()
     try:
         line = next(line for line in running.output().splitlines() if "Admin key" in line)

@@ -1,4 +1,4 @@
-"""Rewards on `refkit dev`, over real HTTP: coupons loaded with the CLI, a purchase issues
+"""Rewards on `referbee dev`, over real HTTP: coupons loaded with the CLI, a purchase issues
 both sides' rewards, the scheduled work (run by the dev stack) writes the referrer's email as
 a readable .eml and delivers signed webhooks, and the CLI shows the log and refunds."""
 
@@ -53,7 +53,7 @@ def stack(tmp_path: Path, receiver: Receiver) -> Iterator[DevStack]:
             }
         ]
     }
-    (tmp_path / "refkit.yaml").write_text(json.dumps(config))  # JSON is YAML too
+    (tmp_path / "referbee.yaml").write_text(json.dumps(config))  # JSON is YAML too
     running.start()
     yield running
     if running.process and running.process.poll() is None:
@@ -62,7 +62,7 @@ def stack(tmp_path: Path, receiver: Receiver) -> Iterator[DevStack]:
 
 def cli(workdir: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "refkit.cli", *args, "--program", "beans", "--admin-key", KEY],
+        [sys.executable, "-m", "referbee.cli", *args, "--program", "beans", "--admin-key", KEY],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -101,7 +101,7 @@ def test_a_reward_produces_an_eml_and_signed_webhooks(
     assert rewards["referrer"]["status"] == "approved"
     assert rewards["friend"]["coupon"] in ("WELCOME-1", "WELCOME-2")
 
-    outbox = tmp_path / ".refkit" / "dev" / "outbox"
+    outbox = tmp_path / ".referbee" / "dev" / "outbox"
     wait_for(lambda: list(outbox.glob("*.eml")))
     [path] = list(outbox.glob("*.eml"))
     message = email.message_from_bytes(path.read_bytes(), policy=default)

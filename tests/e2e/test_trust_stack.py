@@ -1,6 +1,6 @@
-"""Trust and safety on `refkit dev`, over real HTTP and through the CLI: keys created, used
-and revoked with `refkit keys`; flagged conversions approved and rejected with `refkit
-review`; a person exported and forgotten with `refkit export` and `refkit forget`."""
+"""Trust and safety on `referbee dev`, over real HTTP and through the CLI: keys created, used
+and revoked with `referbee keys`; flagged conversions approved and rejected with `referbee
+review`; a person exported and forgotten with `referbee export` and `referbee forget`."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def stack(tmp_path: Path) -> Iterator[DevStack]:
             }
         ]
     }
-    (tmp_path / "refkit.yaml").write_text(json.dumps(config))
+    (tmp_path / "referbee.yaml").write_text(json.dumps(config))
     running.start()
     yield running
     if running.process and running.process.poll() is None:
@@ -47,7 +47,7 @@ def stack(tmp_path: Path) -> Iterator[DevStack]:
 
 def cli(workdir: Path, key: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "refkit.cli", *args, "--program", "beans", "--admin-key", key],
+        [sys.executable, "-m", "referbee.cli", *args, "--program", "beans", "--admin-key", key],
         cwd=workdir,
         capture_output=True,
         text=True,

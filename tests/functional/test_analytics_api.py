@@ -30,7 +30,7 @@ def beans(dynamo_client: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
     from app import app
 
     catalogue = parse_programs({"programs": [dict(scenario.PROGRAM)]})
-    store = DynamoStore(dynamo_client, "refkit-test")
+    store = DynamoStore(dynamo_client, "referbee-test")
     ctx = Context(store, catalogue, Signer(SECRET), FixedClock(NOW))
     reader = stream_reader()
     deps.reset()
@@ -173,7 +173,7 @@ def test_the_rewards_csv_is_the_payout_list(beans: dict[str, Any]) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="beans-rewards.csv"'
-    assert "X-Refkit-Next-Cursor" not in response.headers
+    assert "X-Referbee-Next-Cursor" not in response.headers
     lines = response.body.decode().splitlines()
     assert lines[0].startswith("reward_id,status,side,pay_to,ref,referrer_name,referrer_email,")
     rows = [line.split(",") for line in lines[1:]]

@@ -18,7 +18,7 @@ STRANGER = "https://evil.example"
 
 @pytest.fixture
 def api(dynamo_store: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("REFKIT_SITE_URL", SITE)
+    monkeypatch.setenv("REFERBEE_SITE_URL", SITE)
     with trust_api(dynamo_store, trust_document(origins=[LISTED])) as (client, _):
         yield client
 
@@ -145,7 +145,7 @@ def test_every_html_page_of_the_api_carries_the_security_headers(api: Any) -> No
 def test_the_local_static_server_sends_security_headers(tmp_path: Any) -> None:
     import urllib.request
 
-    from refkit.devstack.static import StaticServer
+    from referbee.devstack.static import StaticServer
 
     (tmp_path / "index.html").write_text("<!doctype html><title>site</title>")
     server = StaticServer({"/": tmp_path}, "127.0.0.1", 0)

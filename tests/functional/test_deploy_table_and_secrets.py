@@ -14,9 +14,9 @@ from moto import mock_aws
 from chalicelib.api import deps
 from chalicelib.domain.errors import UnavailableError
 from chalicelib.store.table import table_definition
-from refkit.deploy.keys import ensure_secrets
-from refkit.deploy.names import Names
-from refkit.deploy.table import ensure_table
+from referbee.deploy.keys import ensure_secrets
+from referbee.deploy.names import Names
+from referbee.deploy.table import ensure_table
 
 from ..conftest import IDENTITY_SECRET, config_document
 
@@ -31,16 +31,16 @@ def aws() -> Iterator[None]:
 
 def test_new_table_gets_every_setting(aws: None) -> None:
     ddb = boto3.client("dynamodb", region_name="us-east-1")
-    created = ensure_table(ddb, "refkit-prod")
+    created = ensure_table(ddb, "referbee-prod")
     assert created.changed
-    table = ddb.describe_table(TableName="refkit-prod")["Table"]
+    table = ddb.describe_table(TableName="referbee-prod")["Table"]
     assert table["DeletionProtectionEnabled"] is True
-    assert ensure_table(ddb, "refkit-prod").changed is False
+    assert ensure_table(ddb, "referbee-prod").changed is False
 
 
 def test_old_table_is_brought_up_to_date_and_keeps_its_data(aws: None) -> None:
     ddb = boto3.client("dynamodb", region_name="us-east-1")
-    old = table_definition("refkit-prod")
+    old = table_definition("referbee-prod")
     old["GlobalSecondaryIndexes"] = old["GlobalSecondaryIndexes"][:1]  # before GSI2 existed
     del old["StreamSpecification"]  # before program analytics
     old["AttributeDefinitions"] = [
@@ -50,25 +50,25 @@ def test_old_table_is_brought_up_to_date_and_keeps_its_data(aws: None) -> None:
     ]
     ddb.create_table(**old)
     item = {"PK": {"S": "REF#abc"}, "SK": {"S": "META"}, "name": {"S": "Jane"}}
-    ddb.put_item(TableName="refkit-prod", Item=item)
+    ddb.put_item(TableName="referbee-prod", Item=item)
 
-    outcome = ensure_table(ddb, "refkit-prod")
+    outcome = ensure_table(ddb, "referbee-prod")
 
     assert outcome.changed
     assert "index GSI2 added" in outcome.detail
     assert "deletion protection on" in outcome.detail
     assert "point-in-time recovery on" in outcome.detail
     assert "stream of old and new images on" in outcome.detail
-    table = ddb.describe_table(TableName="refkit-prod")["Table"]
+    table = ddb.describe_table(TableName="referbee-prod")["Table"]
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert (
-        ddb.get_item(TableName="refkit-prod", Key={k: item[k] for k in ("PK", "SK")})["Item"]
+        ddb.get_item(TableName="referbee-prod", Key={k: item[k] for k in ("PK", "SK")})["Item"]
         == item
     )
-    ttl = ddb.describe_time_to_live(TableName="refkit-prod")["TimeToLiveDescription"]
+    ttl = ddb.describe_time_to_live(TableName="referbee-prod")["TimeToLiveDescription"]
     assert ttl["TimeToLiveStatus"] == "ENABLED"
-    assert ensure_table(ddb, "refkit-prod").detail == "refkit-prod: up to date"
+    assert ensure_table(ddb, "referbee-prod").detail == "referbee-prod: up to date"
 
 
 def test_secrets_are_created_once_and_the_server_secret_is_kept(aws: None) -> None:
@@ -94,9 +94,9 @@ def test_lambda_reads_its_secrets_from_ssm(
     _, version = ensure_secrets(ssm, NAMES, config_document())
     programs = tmp_path / "programs.json"
     programs.write_text(json.dumps(_without_secrets(config_document())))
-    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", f"{NAMES.secrets_parameter}:{version}")
-    monkeypatch.setenv("REFKIT_PROGRAMS_FILE", str(programs))
-    monkeypatch.delenv("REFKIT_SECRET", raising=False)
+    monkeypatch.setenv("REFERBEE_SECRETS_PARAMETER", f"{NAMES.secrets_parameter}:{version}")
+    monkeypatch.setenv("REFERBEE_PROGRAMS_FILE", str(programs))
+    monkeypatch.delenv("REFERBEE_SECRET", raising=False)
     deps.reset()
     try:
         ctx = deps.context()
@@ -111,7 +111,7 @@ def test_lambda_reads_its_secrets_from_ssm(
 def test_missing_secrets_parameter_is_a_503_not_a_crash(
     aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", "/refkit/none/secrets:1")
+    monkeypatch.setenv("REFERBEE_SECRETS_PARAMETER", "/referbee/none/secrets:1")
     deps.reset()
     try:
         with pytest.raises(UnavailableError, match="could not read its secrets"):

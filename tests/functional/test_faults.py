@@ -154,9 +154,9 @@ def test_redirect_still_works_when_the_secrets_cannot_be_read(
 
     programs = tmp_path / "programs.json"
     programs.write_text(json.dumps(config_document()))
-    monkeypatch.setenv("REFKIT_PROGRAMS_FILE", str(programs))
-    monkeypatch.setenv("REFKIT_SECRETS_PARAMETER", "/refkit/test/missing")
-    monkeypatch.setenv("REFKIT_TABLE", "refkit-test")
+    monkeypatch.setenv("REFERBEE_PROGRAMS_FILE", str(programs))
+    monkeypatch.setenv("REFERBEE_SECRETS_PARAMETER", "/referbee/test/missing")
+    monkeypatch.setenv("REFERBEE_TABLE", "referbee-test")
     deps.reset()
     try:
         with Client(app) as api:

@@ -25,9 +25,9 @@ CODE = "hot2345"
 
 class _Context:
     aws_request_id = "test"
-    function_name = "refkit"
+    function_name = "referbee"
     memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:refkit"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:referbee"
 
 
 def click_event(visitor: int) -> dict[str, Any]:
@@ -120,14 +120,14 @@ def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
     from chalice.test import Client
 
     app, known = handler
-    monkeypatch.setenv("REFKIT_API_URL", "https://api.example.net")
+    monkeypatch.setenv("REFERBEE_API_URL", "https://api.example.net")
     store = dynamo_ctx.store
     store.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     deps.use_context(dynamo_ctx)
     assert fire(app, 8, 60) == [302] * 480
     assert known.is_hot(CODE)
     items = store._client.query(  # type: ignore[attr-defined]
-        TableName="refkit-test",
+        TableName="referbee-test",
         KeyConditionExpression="PK = :pk AND begins_with(SK, :clicks)",
         ExpressionAttributeValues={":pk": {"S": f"CODE#{CODE}"}, ":clicks": {"S": "CLICKS#"}},
     )["Items"]

@@ -21,8 +21,8 @@ JANE = "Jane.Doe@Example.com"
 
 @pytest.fixture
 def world(dynamo_store: DynamoStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    monkeypatch.setenv("REFKIT_OUTBOX", str(tmp_path / "outbox"))
-    monkeypatch.setenv("REFKIT_SITE_URL", "https://refer.example.net")
+    monkeypatch.setenv("REFERBEE_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("REFERBEE_SITE_URL", "https://refer.example.net")
     document = trust_document({"duplicate_identity": True})
     del document["programs"][0]["webhooks"]
     with trust_api(dynamo_store, document) as found:

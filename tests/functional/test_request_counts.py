@@ -95,11 +95,11 @@ def test_trust_operations_stay_within_their_budget() -> None:
 def test_the_client_bench_replays_each_paths_own_requests() -> None:
     # bench/client_cost.py answers the real client with what moto answered for one click of
     # each path; the handler it measures then makes exactly those requests.
-    refkit, naive = client_cost.record()
-    assert [operation for operation, _ in refkit] == ["UpdateItem", "UpdateItem"]
+    referbee, naive = client_cost.record()
+    assert [operation for operation, _ in referbee] == ["UpdateItem", "UpdateItem"]
     assert [operation for operation, _ in naive] == ["GetItem", "PutItem", "UpdateItem"]
     results = {r.name: r for r in client_cost.measure(rounds=1, batch=20)}
-    assert results["refkit click"].requests_per_click == 2
+    assert results["referbee click"].requests_per_click == 2
     assert results["naive click"].requests_per_click == 3
 
 

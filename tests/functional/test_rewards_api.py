@@ -40,9 +40,9 @@ def api(ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
 
     from app import app
 
-    monkeypatch.setenv("REFKIT_API_URL", "https://api.example.net")
-    monkeypatch.setenv("REFKIT_SITE_URL", "https://refer.example.net")
-    monkeypatch.setenv("REFKIT_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("REFERBEE_API_URL", "https://api.example.net")
+    monkeypatch.setenv("REFERBEE_SITE_URL", "https://refer.example.net")
+    monkeypatch.setenv("REFERBEE_OUTBOX", str(tmp_path / "outbox"))
     deps.reset()
     schedule.outbound.cache_clear()
     deps.use_context(ctx)

@@ -15,13 +15,13 @@ from chalice.app import Chalice
 
 from chalicelib.api.rollups import rollup_stream, subscribe
 from chalicelib.domain.context import Context
-from refkit.deploy.names import Names
-from refkit.deploy.policy import rollup_policy
+from referbee.deploy.names import Names
+from referbee.deploy.policy import rollup_policy
 from tests.helpers import click, new_referrer
 from tests.rollups import stream_reader
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/2026-11-01T00:00:00.000"
+ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/referbee-prod/stream/2026-11-01T00:00:00.000"
 SHOW = (
     "import json; from app import app; "
     "print(json.dumps([[s.name, getattr(s, 'stream_arn', None), getattr(s, 'batch_size', None), "
@@ -30,9 +30,9 @@ SHOW = (
 
 
 def event_sources(stream_arn: str | None) -> list[list[Any]]:
-    env = {k: v for k, v in os.environ.items() if k != "REFKIT_STREAM_ARN"}
+    env = {k: v for k, v in os.environ.items() if k != "REFERBEE_STREAM_ARN"}
     if stream_arn:
-        env["REFKIT_STREAM_ARN"] = stream_arn
+        env["REFERBEE_STREAM_ARN"] = stream_arn
     run = subprocess.run(
         [sys.executable, "-c", SHOW], cwd=FUNCTIONS, env=env, capture_output=True, text=True
     )
@@ -60,8 +60,8 @@ def test_the_function_rolls_up_a_lambda_stream_event(api: Any, dynamo_ctx: Conte
 
 
 def test_subscribing_an_app_again_points_its_one_rollup_function_at_the_new_stream() -> None:
-    app = Chalice(app_name="refkit")
-    other = ARN.replace("refkit-prod", "refkit-staging")
+    app = Chalice(app_name="referbee")
+    other = ARN.replace("referbee-prod", "referbee-staging")
     subscribe(app, ARN)
     subscribe(app, other)
     (source,) = app.event_sources
@@ -80,9 +80,9 @@ def test_the_role_may_read_the_stream_of_its_own_table_only() -> None:
         "dynamodb:ListStreams",
     ]
     assert stream["Resource"] == [
-        "arn:aws:dynamodb:eu-west-1:123456789012:table/refkit-prod/stream/*"
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/referbee-prod/stream/*"
     ]
     assert statements["Logs"]["Resource"] == [
-        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/refkit-prod-rollups:log-stream:*"
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/referbee-prod-rollups:log-stream:*"
     ]
     assert all(r != "*" for s in statements.values() for r in s["Resource"])

@@ -39,7 +39,7 @@ def world(dynamo_client: Any) -> Iterator[dict[str, Any]]:
     from app import app
 
     catalogue = parse_programs({"programs": [dict(scenario.PROGRAM)]})
-    store = DynamoStore(dynamo_client, "refkit-test")
+    store = DynamoStore(dynamo_client, "referbee-test")
     ctx = Context(store, catalogue, Signer(SECRET), FixedClock(NOW))
     deps.reset()
     deps.use_context(ctx)

@@ -1,4 +1,4 @@
-"""`refkit site build`: mkdocs --strict, every page there, nothing from another host."""
+"""`referbee site build`: mkdocs --strict, every page there, nothing from another host."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from refkit.cli import main
-from refkit.site import build_sites
-from refkit.site_audit import foreign_references, missing_files
+from referbee.cli import main
+from referbee.site import build_sites
+from referbee.site_audit import foreign_references, missing_files
 from tests.conftest import config_document
 
 API = "https://api.refer.example"
@@ -61,7 +61,7 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert "&lt;i&gt;Bring&lt;/i&gt; a friend" in pages["index.html"]
     assert 'name="robots" content="noindex, nofollow"' in pages["stats/index.html"]
     assert 'name="robots" content="noindex, nofollow"' in pages["admin/index.html"]
-    assert "--md-primary-bg-color: #000000" in (out / "assets/refkit/brand.css").read_text()
+    assert "--md-primary-bg-color: #000000" in (out / "assets/referbee/brand.css").read_text()
     stats = foreign_references(out, set())
     assert stats and all(API in line for line in stats)  # the API is really referenced
 
@@ -73,8 +73,8 @@ def test_a_reference_to_another_host_fails_the_build(tmp_path: Path) -> None:
     build_sites(document, api_url=API, site_url="", out=out, program="shop")
     (out / "extra.html").write_text('<link rel="stylesheet" href="https://fonts.example/x.css">')
     assert foreign_references(out, {API}) == ["extra.html: https://fonts.example/x.css"]
-    (out / "broken.html").write_text('<script src="assets/refkit/nope.js"></script>')
-    assert missing_files(out) == ["broken.html: assets/refkit/nope.js"]
+    (out / "broken.html").write_text('<script src="assets/referbee/nope.js"></script>')
+    assert missing_files(out) == ["broken.html: assets/referbee/nope.js"]
 
 
 def test_the_widget_is_embedded_on_the_program_page_when_asked(tmp_path: Path) -> None:
@@ -83,15 +83,15 @@ def test_the_widget_is_embedded_on_the_program_page_when_asked(tmp_path: Path) -
     out = tmp_path / "out"
     build_sites(document, api_url=API, site_url="", out=out)
     root = (out / "index.html").read_text()
-    assert '<script async src="widget/refkit.js" data-api="https://api.refer.example" ' in root
-    assert "data-refkit-panel" in root
+    assert '<script async src="widget/referbee.js" data-api="https://api.refer.example" ' in root
+    assert "data-referbee-panel" in root
     nested = (out / "programs/acme/index.html").read_text()
-    assert "widget/refkit.js" not in nested  # acme did not ask for it
+    assert "widget/referbee.js" not in nested  # acme did not ask for it
     assert missing_files(out) == []  # the widget is copied in by its own build step
 
 
 def run_cli(tmp_path: Path, document: dict[str, Any], *args: str) -> Any:
-    config = tmp_path / "refkit.yaml"
+    config = tmp_path / "referbee.yaml"
     config.write_text(yaml.safe_dump(document, allow_unicode=True))
     runner = CliRunner()
     return runner.invoke(main, ["site", "build", "--config", str(config), *args])
@@ -107,8 +107,8 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
     )
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
     assert f"Built 9 pages and the widget into {out} (API: {API})" in result.output
-    assert (out / "widget" / "refkit.js").stat().st_size > 1000
-    from refkit.site_audit import foreign_references, missing_files
+    assert (out / "widget" / "referbee.js").stat().st_size > 1000
+    from referbee.site_audit import foreign_references, missing_files
 
     assert foreign_references(out, {API}) == []
     assert missing_files(out) == []
@@ -122,7 +122,7 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("change", "args", "message"),
     [
-        ({}, [], "give the API address with --api URL or api_url in refkit.yaml"),
+        ({}, [], "give the API address with --api URL or api_url in referbee.yaml"),
         ({}, ["--api", "ftp://x.example"], "must start with https://"),
         ({}, ["--api", API, "--program", "nope"], "There is no referral program 'nope'"),
         ({"brand": {"logo": "missing.svg"}}, ["--api", API], "brand.logo: file"),

@@ -34,7 +34,7 @@ def documented_verifier() -> Callable[..., bool]:
     assert snippet, "docs/webhooks.md lost its verification snippet"
     namespace: dict[str, Any] = {}
     exec(compile(snippet.group(1), str(DOCS), "exec"), namespace)
-    verify: Callable[..., bool] = namespace["verify_refkit_webhook"]
+    verify: Callable[..., bool] = namespace["verify_referbee_webhook"]
     return verify
 
 
@@ -89,8 +89,8 @@ def test_deliveries_are_signed_and_the_documented_snippet_verifies_them(
 
     verify = documented_verifier()
     for request in receiver.received:
-        assert request.path == "/hooks/refkit"
-        assert request.headers["refkit-event-id"] == json.loads(request.body)["id"]
+        assert request.path == "/hooks/referbee"
+        assert request.headers["referbee-event-id"] == json.loads(request.body)["id"]
         assert verify(WEBHOOK_SECRET, request.headers, request.body, now=NOW + 5)
         assert not verify("whsec_another_secret_000000", request.headers, request.body, now=NOW)
         assert not verify(WEBHOOK_SECRET, request.headers, request.body + b" ", now=NOW)
@@ -127,8 +127,8 @@ def test_a_receiver_that_fails_twice_gets_the_event_once_more_per_schedule(
     assert len(receiver.received) == 3
     bodies = {r.body for r in receiver.received}
     assert len(bodies) == 1  # the same event, byte for byte
-    assert [r.headers["refkit-delivery-attempt"] for r in receiver.received] == ["1", "2", "3"]
-    stamps = [int(r.headers["refkit-timestamp"]) for r in receiver.received]
+    assert [r.headers["referbee-delivery-attempt"] for r in receiver.received] == ["1", "2", "3"]
+    stamps = [int(r.headers["referbee-timestamp"]) for r in receiver.received]
     assert stamps == [NOW, NOW + 30, NOW + 90]
     verify = documented_verifier()
     for request, stamp in zip(receiver.received, stamps, strict=True):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import ADMIN_KEY, OTHER_PROGRAM_KEY, READ_KEY, config_document
 
 DEFAULT_EXAMPLES = 700  # per property; 8 properties with many examples: over 5,000 requests
-EXAMPLES = int(os.environ.get("REFKIT_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
+EXAMPLES = int(os.environ.get("REFERBEE_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -63,7 +63,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
 
     BaseResponse.call_action = atomic  # type: ignore[method-assign]
     os.environ.update(
-        REFKIT_API_URL="https://api.example.net", REFKIT_SITE_URL="https://refer.example.net"
+        REFERBEE_API_URL="https://api.example.net", REFERBEE_SITE_URL="https://refer.example.net"
     )
     try:
         with mock_aws():
@@ -92,7 +92,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
     finally:
         BaseResponse.call_action = call_action  # type: ignore[method-assign]
         deps.reset()
-        for name in ("REFKIT_API_URL", "REFKIT_SITE_URL"):
+        for name in ("REFERBEE_API_URL", "REFERBEE_SITE_URL"):
             os.environ.pop(name, None)
 
 
@@ -651,5 +651,5 @@ def test_preflights(fuzz: dict[str, Any], path: str, program: str, origin: str) 
 
 def test_at_least_5000_requests_were_generated() -> None:
     if EXAMPLES < DEFAULT_EXAMPLES:
-        pytest.skip("REFKIT_FUZZ_EXAMPLES lowers the number of examples (local runs)")
+        pytest.skip("REFERBEE_FUZZ_EXAMPLES lowers the number of examples (local runs)")
     assert REQUESTS["count"] >= 5000, REQUESTS["count"]

@@ -9,14 +9,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from chalicelib.domain.errors import RefkitError
-from refkit.admin_client import read_coupon_file
-from refkit.cli import main
+from chalicelib.domain.errors import ReferbeeError
+from referbee.admin_client import read_coupon_file
+from referbee.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def commands(group: click.Group, prefix: str = "refkit") -> Iterator[tuple[str, click.Command]]:
+def commands(group: click.Group, prefix: str = "referbee") -> Iterator[tuple[str, click.Command]]:
     for name, command in group.commands.items():
         path = f"{prefix} {name}"
         yield path, command
@@ -36,8 +36,8 @@ def test_admin_commands_need_a_key_and_an_api(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("REFKIT_API_URL", raising=False)
-    monkeypatch.delenv("REFKIT_ADMIN_KEY", raising=False)
+    monkeypatch.delenv("REFERBEE_API_URL", raising=False)
+    monkeypatch.delenv("REFERBEE_ADMIN_KEY", raising=False)
     runner = CliRunner()
     missing_key = runner.invoke(main, ["webhooks", "log", "--program", "beans"])
     assert missing_key.exit_code == 2 and "--admin-key" in missing_key.output
@@ -59,7 +59,7 @@ def test_coupon_files_take_one_code_per_line_or_a_csv_column(tmp_path: Path) -> 
     assert read_coupon_file(csv) == ["A-1", "A-2"]
     empty = tmp_path / "empty.txt"
     empty.write_text("\n# nothing\n")
-    with pytest.raises(RefkitError, match="no coupon codes"):
+    with pytest.raises(ReferbeeError, match="no coupon codes"):
         read_coupon_file(empty)
-    with pytest.raises(RefkitError, match="cannot be read"):
+    with pytest.raises(ReferbeeError, match="cannot be read"):
         read_coupon_file(tmp_path / "missing.txt")

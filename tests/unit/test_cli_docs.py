@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from refkit.cli import main
+from referbee.cli import main
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -31,7 +31,7 @@ def test_every_command_and_option_has_help() -> None:
 def test_deploy_commands_are_documented() -> None:
     page = (DOCS / "deploy.md").read_text()
     for name in ("deploy", "destroy", "package"):
-        assert f"refkit {name} --stage" in page, name
+        assert f"referbee {name} --stage" in page, name
         command = main.commands[name]
         for param in command.params:
             if isinstance(param, click.Option) and param.name not in ("state_dir", "build_dir"):

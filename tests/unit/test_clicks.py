@@ -22,10 +22,10 @@ def make_referrer(ctx: Context, code: str = "abc2345", program: str = "shop") ->
 
 def test_add_query_keeps_existing_params_and_fragment() -> None:
     url = add_query(
-        "https://shop.example.com/welcome?utm_source=refkit&ref=old#top",
+        "https://shop.example.com/welcome?utm_source=referbee&ref=old#top",
         {"ref": "abc", "click": "c"},
     )
-    assert url == "https://shop.example.com/welcome?utm_source=refkit&ref=abc&click=c#top"
+    assert url == "https://shop.example.com/welcome?utm_source=referbee&ref=abc&click=c#top"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_click_redirects_to_the_configured_landing_with_ref_and_click_id(
         "top",
     )
     query = parse_qs(parts.query)
-    assert query["ref"] == ["abc2345"] and query["utm_source"] == ["refkit"]
+    assert query["ref"] == ["abc2345"] and query["utm_source"] == ["referbee"]
     click = memory_ctx.signer.read_click_id(query["click"][0])
     assert click is not None and click.code == "abc2345"
 

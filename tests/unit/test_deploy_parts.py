@@ -1,4 +1,4 @@
-"""The pure parts of `refkit deploy`: names, the functions' IAM policies, upload rules, and
+"""The pure parts of `referbee deploy`: names, the functions' IAM policies, upload rules, and
 the CloudFront config comparison."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import botocore.session
 import pytest
 from botocore import xform_name
 
-from refkit.deploy import cdn
-from refkit.deploy.errors import DeployError
-from refkit.deploy.keys import public_programs
-from refkit.deploy.names import (
+from referbee.deploy import cdn
+from referbee.deploy.errors import DeployError
+from referbee.deploy.keys import public_programs
+from referbee.deploy.names import (
     API_HANDLER,
     ROLLUPS,
     SCHEDULED,
@@ -26,14 +26,14 @@ from refkit.deploy.names import (
     check_bucket_name,
     check_stage,
 )
-from refkit.deploy.policy import (
+from referbee.deploy.policy import (
     cloudformation_names,
     email_senders,
     function_policies,
     lambda_policy,
     scheduled_policy,
 )
-from refkit.deploy.upload import (
+from referbee.deploy.upload import (
     LONG_CACHE,
     NO_CACHE,
     SHORT_CACHE,
@@ -75,10 +75,10 @@ def test_invalid_bucket_names(name: str) -> None:
 
 
 def test_names_derive_from_stage_account_and_region() -> None:
-    assert NAMES.table == "refkit-prod"
-    assert NAMES.function == "refkit-prod"
-    assert NAMES.secrets_parameter == "/refkit/prod/secrets"
-    assert NAMES.bucket == "refkit-prod-site-111122223333-eu-central-1"
+    assert NAMES.table == "referbee-prod"
+    assert NAMES.function == "referbee-prod"
+    assert NAMES.secrets_parameter == "/referbee/prod/secrets"
+    assert NAMES.bucket == "referbee-prod-site-111122223333-eu-central-1"
     assert len(Names("a" * 16, "ap-southeast-4", "111122223333").bucket) <= 63
     assert NAMES.website_host.endswith(".s3-website.eu-central-1.amazonaws.com")
     assert Names("prod", "eu-west-1", "1").website_host.endswith(
@@ -86,16 +86,16 @@ def test_names_derive_from_stage_account_and_region() -> None:
     )
     assert Names("prod", "eu-west-1", "1", "mine").bucket == "mine"
     assert NAMES.functions == {
-        "api_handler": "refkit-prod",
-        "due_work": "refkit-prod-due_work",
-        "rollups": "refkit-prod-rollups",
+        "api_handler": "referbee-prod",
+        "due_work": "referbee-prod-due_work",
+        "rollups": "referbee-prod-rollups",
     }
     assert NAMES.roles == {
-        "api_handler": "refkit-prod-api_handler",
-        "due_work": "refkit-prod-due_work",
-        "rollups": "refkit-prod-rollups",
+        "api_handler": "referbee-prod-api_handler",
+        "due_work": "referbee-prod-due_work",
+        "rollups": "referbee-prod-rollups",
     }
-    assert NAMES.schedule_rule == "refkit-prod-due_work-event"
+    assert NAMES.schedule_rule == "referbee-prod-due_work-event"
     assert NAMES.api_url("abc") == "https://abc.execute-api.eu-central-1.amazonaws.com/api"
     china = Names("prod", "cn-north-1", "1").api_url("abc")
     assert china == "https://abc.execute-api.cn-north-1.amazonaws.com.cn/api"
@@ -110,8 +110,8 @@ def test_the_app_has_exactly_the_functions_deploy_knows() -> None:
         "s.handler_string.rpartition('.')[0]), s.handler_string.rpartition('.')[2])).__name__]"
         " for s in app.event_sources]))"
     )
-    arn = "arn:aws:dynamodb:eu-central-1:111122223333:table/refkit-prod/stream/2026-11-01"
-    env = {**os.environ, "REFKIT_STREAM_ARN": arn}
+    arn = "arn:aws:dynamodb:eu-central-1:111122223333:table/referbee-prod/stream/2026-11-01"
+    env = {**os.environ, "REFERBEE_STREAM_ARN": arn}
     run = subprocess.run(
         [sys.executable, "-c", show], cwd=FUNCTIONS, env=env, capture_output=True, text=True
     )
@@ -128,11 +128,11 @@ def test_the_app_has_exactly_the_functions_deploy_knows() -> None:
 def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> None:
     policy = lambda_policy(NAMES)
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    table = "arn:aws:dynamodb:eu-central-1:111122223333:table/refkit-prod"
+    table = "arn:aws:dynamodb:eu-central-1:111122223333:table/referbee-prod"
     assert by_sid["Table"]["Resource"] == [table]
     assert by_sid["Indexes"]["Resource"] == [f"{table}/index/GSI1", f"{table}/index/GSI2"]
     assert by_sid["Secrets"]["Resource"] == [
-        "arn:aws:ssm:eu-central-1:111122223333:parameter/refkit/prod/secrets"
+        "arn:aws:ssm:eu-central-1:111122223333:parameter/referbee/prod/secrets"
     ]
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
@@ -142,7 +142,7 @@ def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> No
 
 def test_policies_cover_every_table_call_the_store_makes() -> None:
     store = Path(__file__).parents[2] / "functions/chalicelib/store"
-    # table.py creates the table for `refkit dev` and deploy; the Lambda functions never do.
+    # table.py creates the table for `referbee dev` and deploy; the Lambda functions never do.
     source = "\n".join(p.read_text() for p in sorted(store.glob("*.py")) if p.name != "table.py")
     operations = botocore.session.get_session().get_service_model("dynamodb").operation_names
     called = {op for op in operations if re.search(rf"\.{xform_name(op)}\(", source)}
@@ -177,7 +177,7 @@ def test_scheduled_policy_sends_only_as_the_configured_senders() -> None:
         f"{identity}/shop.example",
     ]
     assert by_sid["Logs"]["Resource"] == [
-        "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/refkit-prod-due_work"
+        "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/referbee-prod-due_work"
         ":log-stream:*"
     ]
     without_emails = scheduled_policy(NAMES, email_senders({"programs": [_program("c", None)]}))
@@ -192,7 +192,7 @@ def test_scheduled_policy_sends_only_as_the_configured_senders() -> None:
 def test_cloudformation_policy_uses_the_stack_account() -> None:
     policy = lambda_policy(cloudformation_names("prod"))
     resource = policy["Statement"][0]["Resource"][0]
-    arn = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/refkit-prod"
+    arn = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/referbee-prod"
     assert resource == {"Fn::Sub": arn}
 
 
@@ -203,8 +203,8 @@ def test_cloudformation_policy_uses_the_stack_account() -> None:
         ("stats/index.html", "text/html; charset=utf-8", NO_CACHE),
         ("assets/javascripts/bundle.f55a23d4.min.js", "text/javascript; charset=utf-8", LONG_CACHE),
         ("assets/stylesheets/main.8608ea7d.min.css", "text/css; charset=utf-8", LONG_CACHE),
-        ("widget/refkit.js", "text/javascript; charset=utf-8", SHORT_CACHE),
-        ("refkit.json", "application/json", SHORT_CACHE),
+        ("widget/referbee.js", "text/javascript; charset=utf-8", SHORT_CACHE),
+        ("referbee.json", "application/json", SHORT_CACHE),
         ("assets/images/favicon.png", "image/png", SHORT_CACHE),
         ("logo.svg", "image/svg+xml", SHORT_CACHE),
         ("sitemap.xml.gz", "application/gzip", SHORT_CACHE),

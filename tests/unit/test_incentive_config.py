@@ -1,4 +1,4 @@
-"""The rewards, tiers, limits, attribution, webhooks and emails sections of refkit.yaml."""
+"""The rewards, tiers, limits, attribution, webhooks and emails sections of referbee.yaml."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_full_incentives_load_and_tiers_are_public() -> None:
         attribution_half_life_days=3.5,
         webhooks=[
             {
-                "url": "https://hooks.example.com/refkit",
+                "url": "https://hooks.example.com/referbee",
                 "secret": SECRET,
                 "events": ["reward.issued"],
             }
@@ -113,7 +113,7 @@ def test_bad_incentives_are_each_reported_with_program_and_field() -> None:
         limits={"per_month": 0, "per_year": 3},
         attribution_model="u_shaped",
         webhooks=[
-            {"url": "http://hooks.example.com/refkit", "secret": SECRET},
+            {"url": "http://hooks.example.com/referbee", "secret": SECRET},
             {"url": "https://hooks.example.com/x", "secret": "short", "events": ["reward.paid"]},
         ],
         emails={"from": "nobody", "tier_reached": {"body": "Hi {first_name}"}},
@@ -138,7 +138,7 @@ def test_bad_incentives_are_each_reported_with_program_and_field() -> None:
         "program 'shop'.rewards.limits.per_month: must be between 1 and 1000000, not 0",
         "program 'shop'.attribution_model: 'u_shaped' is not one of last_click, first_click, "
         "linear, time_decay",
-        "program 'shop'.webhooks[0].url: 'http://hooks.example.com/refkit' must start with "
+        "program 'shop'.webhooks[0].url: 'http://hooks.example.com/referbee' must start with "
         "https:// (http:// is allowed only for localhost)",
         "program 'shop'.webhooks[1].secret: must be at least 16 characters long",
         "program 'shop'.emails.from: 'nobody' is not an address like 'Shop <hi@shop.com>'",

@@ -32,9 +32,11 @@ def test_webhook_signature_is_hmac_of_timestamp_and_body() -> None:
         event_id="ev_1",
         attempt=2,
     )
-    assert headers["Refkit-Timestamp"] == "1795000000"
-    assert headers["Refkit-Delivery-Attempt"] == "2" and headers["Refkit-Event"] == "reward.issued"
-    signature = headers["Refkit-Signature"]
+    assert headers["Referbee-Timestamp"] == "1795000000"
+    assert (
+        headers["Referbee-Delivery-Attempt"] == "2" and headers["Referbee-Event"] == "reward.issued"
+    )
+    signature = headers["Referbee-Signature"]
     assert verify("whsec_0123456789abcdef", "1795000000", body, signature, now=1795000299)
     assert not verify("whsec_0123456789abcdef", "1795000000", body, signature, now=1795000301)
     assert not verify("whsec_0123456789abcdef", "1795000001", body, signature, now=1795000000)

@@ -1,4 +1,4 @@
-"""The `site:` and `brand:` sections of refkit.yaml."""
+"""The `site:` and `brand:` sections of referbee.yaml."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`refkit report` without a server: the checks made before any request, the CSV and the
+"""`referbee report` without a server: the checks made before any request, the CSV and the
 chart files (pure Python PNG and SVG)."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from chalicelib.domain.errors import RefkitError
-from refkit.chart import write_funnel_chart
-from refkit.cli import main
-from refkit.png import Raster
-from refkit.report import as_csv
+from chalicelib.domain.errors import ReferbeeError
+from referbee.chart import write_funnel_chart
+from referbee.cli import main
+from referbee.png import Raster
+from referbee.report import as_csv
 from tests.images import read_png
 
 
@@ -88,9 +88,9 @@ def test_the_svg_chart_escapes_names_and_has_a_line_per_series(tmp_path: Path) -
 
 
 def test_a_chart_needs_a_png_or_svg_name(tmp_path: Path) -> None:
-    with pytest.raises(RefkitError, match="PNG or SVG"):
+    with pytest.raises(ReferbeeError, match="PNG or SVG"):
         write_funnel_chart(report(), tmp_path / "f.jpg")
-    with pytest.raises(RefkitError, match="cannot be written"):
+    with pytest.raises(ReferbeeError, match="cannot be written"):
         write_funnel_chart(report(), tmp_path / "missing" / "f.svg")
 
 

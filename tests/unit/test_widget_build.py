@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chalicelib.domain.errors import RefkitError
-from refkit.cli import main
-from refkit.widget import (
+from chalicelib.domain.errors import ReferbeeError
+from referbee.cli import main
+from referbee.widget import (
     CSS_PLACEHOLDER,
     SIZE_BUDGET_GZIPPED,
     WIDGET_SOURCES,
@@ -24,7 +24,7 @@ from refkit.widget import (
 def test_the_minified_widget_stays_within_its_gzipped_budget() -> None:
     script = minify_widget().encode()
     gzipped = len(gzip.compress(script, compresslevel=9))
-    assert gzipped <= SIZE_BUDGET_GZIPPED, f"refkit.js is {gzipped} bytes gzipped"
+    assert gzipped <= SIZE_BUDGET_GZIPPED, f"referbee.js is {gzipped} bytes gzipped"
     size = widget_size()
     assert (size.minified, size.gzipped) == (len(script), gzipped)
     assert size.within_budget and size.minified < size.source
@@ -32,7 +32,7 @@ def test_the_minified_widget_stays_within_its_gzipped_budget() -> None:
 
 def test_build_writes_one_script_with_its_styles_inlined(tmp_path: Path) -> None:
     path = build_widget(tmp_path / "site" / "widget")
-    assert path == tmp_path / "site" / "widget" / "refkit.js"
+    assert path == tmp_path / "site" / "widget" / "referbee.js"
     script = path.read_text()
     assert CSS_PLACEHOLDER not in script
     assert ":host{display:block!important}" in script
@@ -44,15 +44,15 @@ def test_build_writes_one_script_with_its_styles_inlined(tmp_path: Path) -> None
 
 def test_a_widget_source_outside_es5_fails_the_build_clearly(tmp_path: Path) -> None:
     shutil.copytree(WIDGET_SOURCES, tmp_path, dirs_exist_ok=True)
-    source = tmp_path / "refkit.js"
+    source = tmp_path / "referbee.js"
     source.write_text(source.read_text().replace("function noop() {}", "const noop = () => {};"))
-    with pytest.raises(RefkitError, match="is not ES5"):
+    with pytest.raises(ReferbeeError, match="is not ES5"):
         minify_widget(tmp_path)
 
 
-def test_refkit_widget_build_prints_the_sizes(tmp_path: Path) -> None:
+def test_referbee_widget_build_prints_the_sizes(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["widget", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     size = widget_size()
     assert f"{size.minified} bytes, {size.gzipped} bytes gzipped" in result.output
-    assert (tmp_path / "refkit.js").exists()
+    assert (tmp_path / "referbee.js").exists()

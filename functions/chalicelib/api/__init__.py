@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice.app import Chalice, Response
 
-from ..domain.errors import RefkitError
+from ..domain.errors import ReferbeeError
 from ..observability import flush_metrics, logger
 from ..settings import Settings
 from . import (
@@ -29,7 +29,7 @@ from . import (
 )
 
 
-class RefkitChalice(Chalice):
+class ReferbeeChalice(Chalice):
     """Chalice, with two fixes for API Gateway's binary handling.
 
     The pixel needs `*/*` in binary_types, and with that Chalice refuses any response to a
@@ -51,7 +51,7 @@ class RefkitChalice(Chalice):
 
 
 def create_app() -> Chalice:
-    app = RefkitChalice(app_name="refkit")
+    app = ReferbeeChalice(app_name="referbee")
     # `*/*` covers every entry of Chalice's default list, which it lower-cases several
     # times per request; one entry is the same behaviour for less work.
     app.api.binary_types = ["*/*"]
@@ -97,7 +97,7 @@ def _readable_errors(response: Response, event: Any) -> Response:
         and "Access-Control-Allow-Origin" not in response.headers
     ):
         # Without a configuration to read, the answer stays unreadable to pages.
-        with contextlib.suppress(RefkitError):
+        with contextlib.suppress(ReferbeeError):
             response.headers.update(cors.cors_headers(event, None))
     return response
 

@@ -1,5 +1,5 @@
 """Program analytics for marketers (admin key, read scope is enough): the KPI report and the
-referrers, conversions and rewards exports. `refkit report` and the admin dashboard both
+referrers, conversions and rewards exports. `referbee report` and the admin dashboard both
 read these routes, so every tool shows the same numbers."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .http import json_response, maps_errors, query, reject_unknown_fields
 
 bp = Blueprint(__name__)
 
-NEXT_CURSOR = "X-Refkit-Next-Cursor"
+NEXT_CURSOR = "X-Referbee-Next-Cursor"
 # The dashboard is served from the site's origin and sends the key in a header.
 CORS = CORSConfig(
     allow_origin="*",

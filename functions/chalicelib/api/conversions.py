@@ -15,7 +15,7 @@ from ..domain.conversions import (
     conversion_view,
     parse_conversion,
 )
-from ..domain.errors import RefkitError, UnavailableError
+from ..domain.errors import ReferbeeError, UnavailableError
 from ..domain.ratelimits import rate_tally
 from ..observability import logger, metrics
 from .deps import context
@@ -75,7 +75,7 @@ def pixel() -> Response:
     except UnavailableError as exc:
         logger.warning("pixel conversion lost: database unavailable", exc_info=exc)
         metrics.add_metric(name="PixelConversionsLost", unit="Count", value=1)
-    except RefkitError as exc:
+    except ReferbeeError as exc:
         logger.info("pixel ignored", extra={"reason": exc.message})
     return Response(
         body=PIXEL,

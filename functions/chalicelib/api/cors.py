@@ -41,7 +41,7 @@ def check_browser_write(request: Request, program: Program) -> None:
     if origin and not origin_allowed(program, origin, settings().site_url):
         raise ForbiddenError(
             f"Pages on {origin[:80]} may not call program '{program.id}': add the origin to "
-            "'origins' in refkit.yaml."
+            "'origins' in referbee.yaml."
         )
 
 

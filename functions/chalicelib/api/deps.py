@@ -63,7 +63,9 @@ def _context() -> Context:
     config = settings()
     secrets = load_secrets(config)
     if len(secrets.secret) < 16:
-        raise UnavailableError("refkit is not configured: REFKIT_SECRET is missing or too short.")
+        raise UnavailableError(
+            "referbee is not configured: REFERBEE_SECRET is missing or too short."
+        )
     return Context(
         store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
         catalogue=load_catalogue(config, secrets.identity_secrets),
@@ -85,7 +87,7 @@ def load_secrets(config: Settings) -> RuntimeSecrets:
         document = json.loads(str(raw))
         return RuntimeSecrets(str(document["secret"]), dict(document.get("identity_secrets", {})))
     except (parameters.exceptions.GetParameterError, ValueError, KeyError, TypeError) as exc:
-        raise UnavailableError("refkit could not read its secrets; please retry.") from exc
+        raise UnavailableError("referbee could not read its secrets; please retry.") from exc
 
 
 def load_catalogue(config: Settings, identity_secrets: dict[str, str] | None = None) -> Catalogue:

@@ -18,7 +18,7 @@ from ..domain.errors import (
     NotFoundError,
     PayloadTooLargeError,
     RateLimitedError,
-    RefkitError,
+    ReferbeeError,
     UnauthorizedError,
     UnavailableError,
 )
@@ -76,7 +76,7 @@ def maps_errors(view: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         try:
             return view(*args, **kwargs)
-        except RefkitError as exc:
+        except ReferbeeError as exc:
             status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
             headers: dict[str, str] = {}
             if isinstance(exc, UnavailableError):

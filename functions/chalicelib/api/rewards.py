@@ -44,7 +44,7 @@ FORM_TYPES = [
 
 def track_rewards(conversion: Conversion) -> None:
     """Metrics and logs for what a new conversion issued; the marketer learns of an empty
-    coupon pool here (log, metric), in `refkit coupons status` and in reward webhooks."""
+    coupon pool here (log, metric), in `referbee coupons status` and in reward webhooks."""
     if conversion.rewards:
         metrics.add_metric(name="RewardsIssued", unit="Count", value=len(conversion.rewards))
     for reward in conversion.rewards:

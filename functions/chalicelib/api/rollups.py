@@ -1,11 +1,11 @@
 """The rollup function: every write to the table reaches it through the table's stream
 (DynamoDB Streams, NEW_AND_OLD_IMAGES), in batches, and it adds them to the programs' daily
-rollups (domain/rollups.py), off the request path. `refkit dev` feeds the same
+rollups (domain/rollups.py), off the request path. `referbee dev` feeds the same
 `roll_up_records` from a poller of its embedded database's stream.
 
 Chalice deploys a function for every event source the app has, so the function exists where
-the app is subscribed to a stream: `create_app` subscribes it when REFKIT_STREAM_ARN is set
-(in Lambda), and `refkit deploy`/`refkit package` subscribe the app they load to the stage's
+the app is subscribed to a stream: `create_app` subscribes it when REFERBEE_STREAM_ARN is set
+(in Lambda), and `referbee deploy`/`referbee package` subscribe the app they load to the stage's
 stream, whatever the process imported before."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The scheduled function: every minute, approve rewards whose hold has ended and deliver the
-outbox (webhooks and emails). `refkit dev` runs the same domain function (`run_due_work`)
+outbox (webhooks and emails). `referbee dev` runs the same domain function (`run_due_work`)
 in a thread."""
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def revoke_key(store: Store, caller: AdminKey, program: str, key_id: str, now: f
     """Revoke a key of `program` by its id (the start of its hash). A key for several
     programs can only be revoked by a key that covers all of them."""
     if not re.fullmatch(r"[0-9a-f]{8,64}", key_id):
-        raise InvalidInputError("A key id is the hex id shown by `refkit keys list`.")
+        raise InvalidInputError("A key id is the hex id shown by `referbee keys list`.")
     matches = [k for k in keys_of(store, program) if k.key_hash.startswith(key_id)]
     if len(matches) != 1:
         raise NotFoundError(f"There is no admin key '{key_id}' for program '{program}'.")

@@ -1,6 +1,6 @@
 """A program's report for a period: its KPIs, the funnel day by day, the split by channel,
 landing page and attribution model, and its top referrers. The admin API serves it; the CLI
-(`refkit report`) and the admin dashboard show what the API returns.
+(`referbee report`) and the admin dashboard show what the API returns.
 
 Reads are bounded by the period, never by the activity in it: one Query over the program's
 daily rollups (one item per day, from the period's start to today, and the totals item),

@@ -48,7 +48,7 @@ def approve_due_rewards(ctx: Context) -> int:
         for pool, count in waiting.items():
             logger.warning(
                 "%d reward(s) of program %s wait for coupons: pool '%s' is empty "
-                "(add codes with: refkit coupons add --program %s --pool %s FILE)",
+                "(add codes with: referbee coupons add --program %s --pool %s FILE)",
                 count,
                 program.id,
                 pool,

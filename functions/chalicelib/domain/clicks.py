@@ -219,7 +219,7 @@ def _target(
 @functools.lru_cache(maxsize=256)
 def _landing_template(landing: str) -> tuple[str, str]:
     """The landing URL cut where `ref=...&click=...` goes: (up to the query, the rest)."""
-    marker = "refkit-params"
+    marker = "referbee-params"
     parts = urlsplit(add_query(landing, {"ref": marker}))
     query = parts.query.replace(f"ref={marker}", "")
     before = urlunsplit(parts._replace(query="", fragment="")) + "?" + query

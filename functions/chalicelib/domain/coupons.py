@@ -1,4 +1,4 @@
-"""Coupon pools: codes the marketer uploads (`refkit coupons add`), each handed out at most
+"""Coupon pools: codes the marketer uploads (`referbee coupons add`), each handed out at most
 once. Adding skips any code the pool has ever held, and drawing deletes the free code in the
 same transaction that issues the reward, so no code can go to two rewards."""
 

@@ -1,6 +1,6 @@
 """Delivering the outbox: webhooks (signed POSTs) and emails, off the request path.
 
-A scheduled function runs this every minute (in `refkit dev`, a worker every few seconds).
+A scheduled function runs this every minute (in `referbee dev`, a worker every few seconds).
 Each due message is leased (so two dispatchers never send it at once), sent, and its result
 recorded with a line in the delivery log, in one transaction. A failure is retried with
 exponential backoff: 30 s, then doubling, 12 retries in all, the last one about 34 hours

@@ -77,4 +77,4 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 def _domain(sender: str) -> str:
     address = parseaddr(sender)[1]
-    return address.rpartition("@")[2] or "refkit.invalid"
+    return address.rpartition("@")[2] or "referbee.invalid"

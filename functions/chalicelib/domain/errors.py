@@ -3,39 +3,39 @@
 from __future__ import annotations
 
 
-class RefkitError(Exception):
-    """Base class of every error refkit raises on purpose."""
+class ReferbeeError(Exception):
+    """Base class of every error referbee raises on purpose."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-class InvalidInputError(RefkitError):
+class InvalidInputError(ReferbeeError):
     """The caller sent something we cannot use (HTTP 400)."""
 
 
-class UnauthorizedError(RefkitError):
+class UnauthorizedError(ReferbeeError):
     """A signature or key is missing or wrong (HTTP 401)."""
 
 
-class ForbiddenError(RefkitError):
+class ForbiddenError(ReferbeeError):
     """The key is valid but may not do this (HTTP 403)."""
 
 
-class NotFoundError(RefkitError):
+class NotFoundError(ReferbeeError):
     """The program, code, token or order does not exist (HTTP 404)."""
 
 
-class PayloadTooLargeError(RefkitError):
+class PayloadTooLargeError(ReferbeeError):
     """The request body is over the limit (HTTP 413)."""
 
 
-class ConflictError(RefkitError):
+class ConflictError(ReferbeeError):
     """The write conflicts with what is stored (HTTP 409)."""
 
 
-class UnavailableError(RefkitError):
+class UnavailableError(ReferbeeError):
     """The database is failing or throttling; the caller should retry (HTTP 503)."""
 
     def __init__(self, message: str, retry_after: int = 1) -> None:
@@ -47,7 +47,7 @@ class ThrottledError(UnavailableError):
     """DynamoDB refused the write for throughput (a hot item or partition)."""
 
 
-class RateLimitedError(RefkitError):
+class RateLimitedError(ReferbeeError):
     """Too many requests from one visitor or key in the current window (HTTP 429)."""
 
     def __init__(self, message: str, retry_after: int) -> None:
@@ -55,8 +55,8 @@ class RateLimitedError(RefkitError):
         self.retry_after = retry_after
 
 
-class ConfigError(RefkitError):
-    """refkit.yaml is invalid. `problems` lists every problem found, one line each."""
+class ConfigError(ReferbeeError):
+    """referbee.yaml is invalid. `problems` lists every problem found, one line each."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
@@ -75,5 +75,5 @@ class UnknownCodeError(InvalidInputError):
     """The referral code does not exist in this program."""
 
 
-class DeliveryError(RefkitError):
+class DeliveryError(ReferbeeError):
     """A webhook or email could not be handed over (network, refused); it will be retried."""

@@ -1,6 +1,6 @@
 """Reads untyped config/JSON values into typed ones, collecting every problem with its path.
 
-A marketer editing refkit.yaml wants all mistakes at once, each naming the program, the field
+A marketer editing referbee.yaml wants all mistakes at once, each naming the program, the field
 and what is wrong, so readers never raise on the first problem: they record it and return a
 default, and the caller raises one ConfigError at the end.
 """

@@ -1,4 +1,4 @@
-"""A program's fraud rules (`fraud:` in refkit.yaml) and rate limits (`rate_limits:`), each
+"""A program's fraud rules (`fraud:` in referbee.yaml) and rate limits (`rate_limits:`), each
 rule switchable (`false` turns it off, `true` keeps its defaults) and tunable, validated with
 the program's FieldReader. docs/fraud.md explains each rule."""
 
@@ -44,7 +44,7 @@ class Velocity:
 @dataclass(frozen=True)
 class DisposableEmail:
     """The maintained list of the `disposable-email-domains` package, plus `block`, minus
-    `allow` (both from refkit.yaml: updatable without a code change)."""
+    `allow` (both from referbee.yaml: updatable without a code change)."""
 
     block: frozenset[str] = frozenset()
     allow: frozenset[str] = frozenset()

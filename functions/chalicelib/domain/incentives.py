@@ -1,4 +1,4 @@
-"""A program's incentive settings from refkit.yaml: reward rules, tiers, limits, the hold
+"""A program's incentive settings from referbee.yaml: reward rules, tiers, limits, the hold
 period, the attribution model, webhooks and emails. Validated with the same FieldReader as the
 rest of the program, so every problem names the program and the field.
 

@@ -1,5 +1,5 @@
 """Notification settings of a program: webhook endpoints and reward emails (templates with
-merge fields), validated like the rest of refkit.yaml."""
+merge fields), validated like the rest of referbee.yaml."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Which browser origins may call a program's API routes (docs/security.md).
 
 A program's origins are its allowed hosts over HTTPS (any port for localhost and
-127.0.0.1, over HTTP too), the origins listed under `origins:` in refkit.yaml, and the
+127.0.0.1, over HTTP too), the origins listed under `origins:` in referbee.yaml, and the
 program site. Public read routes name the caller's origin in Access-Control-Allow-Origin
 only when it is one of these; write routes refuse a browser request from any other origin
 (403), since a "simple" request (the beacon's text/plain POST) reaches the server whatever

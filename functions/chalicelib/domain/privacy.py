@@ -1,4 +1,4 @@
-"""A person's data: everything refkit holds about an email (export), and erasing it (forget)
+"""A person's data: everything referbee holds about an email (export), and erasing it (forget)
 while anonymous aggregate counts keep their values. docs/privacy.md lists what is stored.
 
 Where a person can appear, and how forget treats it:
@@ -10,7 +10,7 @@ Where a person can appear, and how forget treats it:
   of it, found through their person index; the hashes are removed, the counts stay;
 - fraud tallies and first-purchase markers keyed by their hashes are deleted;
 - reward emails: the address is read when an email is sent, never stored in the outbox; an
-  erased referrer's queued emails are skipped. In `refkit dev` the .eml files written to
+  erased referrer's queued emails are skipped. In `referbee dev` the .eml files written to
   them are deleted.
 """
 

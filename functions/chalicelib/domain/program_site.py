@@ -1,6 +1,6 @@
 """The `site:` section of a program: the texts of its program site and which pages it has.
 
-Texts left out stay None here; `refkit site build` fills them with defaults written from the
+Texts left out stay None here; `referbee site build` fills them with defaults written from the
 program's own rewards and names each one it filled, so the owner knows what to write.
 """
 

@@ -1,4 +1,4 @@
-"""Referral programs as declared in refkit.yaml: validated once, then read-only.
+"""Referral programs as declared in referbee.yaml: validated once, then read-only.
 
 The Lambda reads the validated programs from JSON (see `parse_programs`); the CLI reads YAML,
 fills in `${ENV}` references and hands the same structure to `parse_programs`.
@@ -84,7 +84,7 @@ class Brand:
     """How the program looks, on the site and in the widget."""
 
     primary_color: str = "#3f51b5"
-    logo: str | None = None  # a local image file, relative to refkit.yaml
+    logo: str | None = None  # a local image file, relative to referbee.yaml
     favicon: str | None = None
 
     def public(self) -> dict[str, Any]:
@@ -172,8 +172,8 @@ def parse_programs(document: Any) -> Catalogue:
     """Validate a whole config document (`{"programs": [...]}`); raise ConfigError listing
     every problem found."""
     reader = FieldReader()
-    top = reader.mapping(document, "refkit.yaml")
-    reader.only_known(top, ("programs", "site_url", "api_url"), "refkit.yaml")
+    top = reader.mapping(document, "referbee.yaml")
+    reader.only_known(top, ("programs", "site_url", "api_url"), "referbee.yaml")
     raw_programs = top.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         reader.fail("programs", "must be a list with at least one program")

@@ -29,7 +29,7 @@ def parse_review_id(raw: str) -> tuple[str, str]:
     event, sep, order_id = raw.partition(":")
     if not sep or event not in EVENTS or not order_id or len(order_id) > 128:
         raise InvalidInputError(
-            "A review id is '{event}:{order_id}', e.g. 'purchase:1001' (see refkit review)."
+            "A review id is '{event}:{order_id}', e.g. 'purchase:1001' (see referbee review)."
         )
     return event, order_id
 

@@ -1,4 +1,4 @@
-"""Everything refkit derives from its server secret: stats tokens, click ids, visitor and
+"""Everything referbee derives from its server secret: stats tokens, click ids, visitor and
 email hashes. Each use has its own derived key, so one kind of value can never be replayed
 as another.
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-SIGNATURE_HEADER = "Refkit-Signature"
-TIMESTAMP_HEADER = "Refkit-Timestamp"
-EVENT_HEADER = "Refkit-Event"
-EVENT_ID_HEADER = "Refkit-Event-Id"
-ATTEMPT_HEADER = "Refkit-Delivery-Attempt"
+SIGNATURE_HEADER = "Referbee-Signature"
+TIMESTAMP_HEADER = "Referbee-Timestamp"
+EVENT_HEADER = "Referbee-Event"
+EVENT_ID_HEADER = "Referbee-Event-Id"
+ATTEMPT_HEADER = "Referbee-Delivery-Attempt"
 TOLERANCE_SECONDS = 300
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The value of the Refkit-Signature header: `v1=` and the hex HMAC."""
+    """The value of the Referbee-Signature header: `v1=` and the hex HMAC."""
     message = str(timestamp).encode() + b"." + body
     return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
@@ -29,7 +29,7 @@ def signed_headers(
 ) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
-        "User-Agent": "refkit-webhooks",
+        "User-Agent": "referbee-webhooks",
         EVENT_HEADER: event_type,
         EVENT_ID_HEADER: event_id,
         ATTEMPT_HEADER: str(attempt),
@@ -39,7 +39,7 @@ def signed_headers(
 
 
 def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float) -> bool:
-    """What a receiver does (refkit uses it in its own tests): the signature must match, in
+    """What a receiver does (referbee uses it in its own tests): the signature must match, in
     constant time, and the timestamp must be within five minutes of `now`."""
     if (
         not (timestamp.isascii() and timestamp.isdigit())

@@ -1,4 +1,4 @@
-"""The `widget:` section of a program in refkit.yaml: the widget's texts and the side of its
+"""The `widget:` section of a program in referbee.yaml: the widget's texts and the side of its
 launcher button. Unset texts come from the widget's own table of languages; colours come from
 `brand.primary_color`."""
 

@@ -1,5 +1,5 @@
-"""How messages leave refkit: webhooks over HTTPS, emails through Amazon SES (or as .eml
-files in a folder, for `refkit dev`). Like store/, this is an edge of the system: the domain
+"""How messages leave referbee: webhooks over HTTPS, emails through Amazon SES (or as .eml
+files in a folder, for `referbee dev`). Like store/, this is an edge of the system: the domain
 only sees the `Outbound` protocol (domain/dispatch.py)."""
 
 from __future__ import annotations

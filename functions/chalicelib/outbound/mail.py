@@ -1,4 +1,4 @@
-"""Email delivery: Amazon SES (sesv2, raw MIME) in production; in `refkit dev`, .eml files in
+"""Email delivery: Amazon SES (sesv2, raw MIME) in production; in `referbee dev`, .eml files in
 the outbox folder, which any mail program opens."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class SesMailer:
             raise DeliveryError(f"SES refused the email ({exc})") from exc
 
     def forget(self, address: str) -> int:
-        """SES keeps no copy refkit could delete."""
+        """SES keeps no copy referbee could delete."""
         return 0
 
     def _ses(self) -> Any:

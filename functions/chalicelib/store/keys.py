@@ -1,4 +1,4 @@
-"""Every DynamoDB key refkit writes is built here, and nowhere else.
+"""Every DynamoDB key referbee writes is built here, and nowhere else.
 
 One table, generic key names (PK, SK, GSI1PK, GSI1SK), `expires_at` as the TTL attribute.
 docs/data-model.md lists the entities and access patterns that these keys serve.

@@ -128,7 +128,7 @@ class OutboxMessage:
 
 @dataclass(frozen=True)
 class DeliveryAttempt:
-    """One line of the delivery log a marketer reads with `refkit webhooks log`."""
+    """One line of the delivery log a marketer reads with `referbee webhooks log`."""
 
     program: str
     event_id: str

@@ -2,7 +2,7 @@
 the changes program analytics add up: referrers joining, click counters moving, conversions
 recorded or refunded, rewards issued or moved. Every other item's records are skipped.
 
-The same records come from the Lambda event source in production and from `refkit dev`'s
+The same records come from the Lambda event source in production and from `referbee dev`'s
 poller of the embedded database's stream.
 """
 
@@ -50,7 +50,7 @@ def _change(record: Record) -> Change | None:
     sk = str(key.get("SK", {}).get("S", ""))
     old, new = data.get("OldImage"), data.get("NewImage")
     if new is None:
-        return None  # nothing refkit counts is ever deleted
+        return None  # nothing referbee counts is ever deleted
     try:
         if pk.startswith("ORDER#") and "order_id" in new:
             return ConversionChange(_conversion(old), conversion_from_item(new))
@@ -70,7 +70,7 @@ def _change(record: Record) -> Change | None:
             before = reward_from_item(old) if old and "data" in old else None
             return RewardUpdate(before, reward_from_item(new))
     except (KeyError, ValueError, TypeError, ArithmeticError):
-        # A record refkit cannot read must not hold the stream up: it is logged and skipped.
+        # A record referbee cannot read must not hold the stream up: it is logged and skipped.
         logger.exception("stream record skipped: %s %s", pk[:60], sk[:60])
     return None
 

@@ -1,4 +1,4 @@
-"""The table's definition, shared by `refkit dev`, `refkit deploy` and the tests."""
+"""The table's definition, shared by `referbee dev`, `referbee deploy` and the tests."""
 
 from __future__ import annotations
 

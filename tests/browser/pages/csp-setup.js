@@ -1,2 +1,2 @@
 // Under a strict CSP nothing inline runs: the queue stub lives in the shop's own script.
-window.refkit = window.refkit || function () { (refkit.q = refkit.q || []).push(arguments); };
+window.referbee = window.referbee || function () { (referbee.q = referbee.q || []).push(arguments); };

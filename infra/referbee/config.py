@@ -1,0 +1,75 @@
+"""Reads referbee.yaml: YAML, `${ENV_VAR}` references for secrets, then the same validation the
+Lambda applies (chalicelib.domain.programs)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chalicelib.domain.errors import ConfigError
+from chalicelib.domain.programs import DEMO_CONFIG, Catalogue, parse_programs
+
+from . import legacy
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def load_config(path: Path | None) -> tuple[dict[str, Any], Catalogue]:
+    """The config document (env references filled in) and its validated programs.
+
+    With no path: ./referbee.yaml when it exists, else the built-in demo program."""
+    if path is None:
+        path = legacy.config_file()
+        if not path.exists():
+            document = copy.deepcopy(DEMO_CONFIG)
+            return document, parse_programs(document)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc.strerror})"]) from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([f"{path}: not valid YAML{where}"]) from exc
+    problems: list[str] = []
+    document = _fill_env(document, "referbee.yaml", problems)
+    if problems:
+        raise ConfigError([f"{path}: {p}" for p in problems])
+    try:
+        return document, parse_programs(document)
+    except ConfigError as exc:
+        raise ConfigError([f"{path}: {p}" for p in exc.problems]) from exc
+
+
+def write_programs(document: dict[str, Any], dest: Path) -> None:
+    """Write the validated programs as JSON for the Lambda (it reads JSON, not YAML)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    programs = {"programs": document["programs"]}
+    dest.write_text(json.dumps(programs, indent=1, sort_keys=True, default=str))
+    dest.chmod(0o600)
+
+
+def _fill_env(value: Any, path: str, problems: list[str]) -> Any:
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                problems.append(f"{path}: environment variable {name} is not set")
+                return ""
+            return os.environ[name]
+
+        return _ENV_REF.sub(replace, value)
+    if isinstance(value, list):
+        return [_fill_env(item, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        return {key: _fill_env(item, f"{path}.{key}", problems) for key, item in value.items()}
+    return value

@@ -1,0 +1,294 @@
+"""`referbee deploy`: the steps, in order, each recorded in the state file as it completes.
+
+The bucket (and, with --cdn, the distribution) comes before the API because the API's
+environment carries the site's address; the upload comes last, after the site is built with
+the API's address. Every step compares what exists with what is wanted and changes only
+the difference, so a re-run with nothing changed changes nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import legacy
+from ..config import load_config
+from . import bucket, cdn, upload
+from .app import StageSettings, api_url_of, deploy_app, reserve_rest_api, stage_project
+from .aws import AWS_ERRORS, Aws, connect, error_code, failure
+from .build import build_site_and_widget
+from .errors import BucketTakenError, DeployError
+from .keys import ensure_admin_key, ensure_secrets, public_programs
+from .names import SCHEDULED, Names, check_bucket_name, check_stage
+from .policy import function_policies, log_groups
+from .state import Outcome, StateFile
+from .table import ensure_table, stream_arn
+
+
+@dataclass
+class DeployOptions:
+    stage: str = "prod"
+    region: str | None = None
+    profile: str | None = None
+    config_path: Path | None = None
+    cdn: bool = False
+    bucket: str | None = None
+    state_dir: Path = field(default_factory=lambda: legacy.state_dir() / "deployed")
+    build_dir: Path = Path("build")
+
+
+class Reporter(Protocol):
+    def step_started(self, title: str) -> None: ...
+
+    def step_finished(self, title: str, outcome: Outcome, seconds: float) -> None: ...
+
+    def step_failed(self, title: str, seconds: float) -> None: ...
+
+
+@dataclass
+class DeployResult:
+    stage: str
+    api_url: str
+    site_url: str
+    program: str
+    state_path: Path
+    admin_key: str | None = None
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome.changed for _, outcome in self.outcomes)
+
+    @property
+    def snippet(self) -> str:
+        return (
+            f'<script async src="{self.site_url}/widget/referbee.js" data-api="{self.api_url}" '
+            f'data-program="{self.program}"></script>\n<div data-referbee-panel></div>'
+        )
+
+
+def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
+    run = _Run(options, reporter)
+    run.step("Preflight: credentials, region, config, names", run.preflight)
+    run.step("DynamoDB table", run.table)
+    run.step("First admin key", run.admin_key)
+    run.step("Secrets (SSM SecureString)", run.secrets)
+    run.step("Site bucket" + (" and CloudFront" if options.cdn else ""), run.site_bucket)
+    run.step("API (Chalice: Lambda functions, IAM roles, API Gateway, schedule)", run.api)
+    run.step("Site and widget build", run.build)
+    run.step("Upload to S3", run.upload)
+    return run.result
+
+
+def preflight(options: DeployOptions) -> tuple[Aws, Names, dict[str, Any], StateFile]:
+    """Everything checked before anything is created: stage, config, credentials, region."""
+    check_stage(options.stage)
+    if options.bucket is not None:
+        check_bucket_name(options.bucket)
+    if options.config_path is None and not legacy.config_file().exists():
+        raise DeployError(
+            "no referbee.yaml here: write one (see docs/config.md) or pass --config FILE"
+        )
+    document, _ = load_config(options.config_path)
+    state = StateFile(options.state_dir, options.stage)
+    aws = connect(options.region or state.get("region"), options.profile)
+    _check_same_place(state, aws, options)
+    bucket_name = options.bucket or state.section("bucket").get("name")
+    return aws, Names(options.stage, aws.region, aws.account, bucket_name), document, state
+
+
+class _Run:
+    def __init__(self, options: DeployOptions, reporter: Reporter) -> None:
+        self.options = options
+        self.reporter = reporter
+        self.result = DeployResult(options.stage, "", "", "", Path())
+        self.secrets_version = 0
+        self.recorded: StateFile | None = None  # set once preflight has found the record
+
+    def step(self, title: str, action: Callable[[], Outcome]) -> None:
+        self.reporter.step_started(title)
+        started = time.monotonic()
+        try:
+            outcome = action()
+        except BaseException as exc:
+            self.reporter.step_failed(title, time.monotonic() - started)
+            if self.recorded is not None:
+                self.recorded.record("incomplete_step", title)
+            if isinstance(exc, AWS_ERRORS):
+                raise failure(exc, title) from exc
+            raise
+        self.reporter.step_finished(title, outcome, time.monotonic() - started)
+        self.result.outcomes.append((title, outcome))
+
+    def preflight(self) -> Outcome:
+        self.aws, self.names, self.document, self.state = preflight(self.options)
+        self.recorded = self.state
+        self.result.program = self.document["programs"][0]["id"]
+        self.result.state_path = self.state.path
+        self.state.record("stage", self.names.stage)
+        self.state.record("region", self.aws.region)
+        self.state.record("account", self.aws.account)
+        return Outcome(
+            False, f"account {self.aws.account}, {self.aws.region}, stage {self.names.stage}"
+        )
+
+    def table(self) -> Outcome:
+        self.state.record("table", {"name": self.names.table, "arn": self.names.table_arn})
+        return ensure_table(self.aws.client("dynamodb"), self.names.table)
+
+    def admin_key(self) -> Outcome:
+        known = self.state.section("admin_key").get("hash")
+        key, digest = ensure_admin_key(self.aws.client("dynamodb"), self.names.table, known)
+        self.state.record("admin_key", {"hash": digest})
+        self.result.admin_key = key
+        if key is None:
+            return Outcome(False, "exists (shown when it was created)")
+        return Outcome(True, "created (shown once, below)")
+
+    def secrets(self) -> Outcome:
+        self.state.record("secrets", {"parameter": self.names.secrets_parameter})
+        outcome, version = ensure_secrets(self.aws.client("ssm"), self.names, self.document)
+        self.secrets_version = version
+        self.state.record(
+            "secrets", {"parameter": self.names.secrets_parameter, "version": version}
+        )
+        return outcome
+
+    def site_bucket(self) -> Outcome:
+        names, s3 = self.names, self.aws.client("s3")
+        mode = "cdn" if self.options.cdn else "website"
+        self.state.record("bucket", {"name": names.bucket, "mode": mode})
+        try:
+            created = bucket.create_bucket(s3, names)
+            if self.options.cdn:
+                changes = self._cdn(s3)
+            else:
+                changes = bucket.configure_website(s3, names)
+                self.result.site_url = f"http://{names.website_host}"
+        except BucketTakenError:
+            self.state.forget("bucket")
+            raise
+        except AWS_ERRORS as exc:
+            if not self.options.cdn and error_code(exc) == "AccessDenied":
+                raise DeployError(
+                    "S3 refused the public-read website policy (the account's Block Public "
+                    "Access settings forbid public buckets?); deploy with --cdn instead"
+                ) from exc
+            raise
+        self.state.record(
+            "bucket", {"name": names.bucket, "mode": mode, "site_url": self.result.site_url}
+        )
+        return bucket.outcome(created, changes, names.bucket)
+
+    def api(self) -> Outcome:
+        known = self.state.section("app")
+        chalice = reserve_rest_api(self.aws, self.names, known.get("chalice") or {})
+        if chalice != known.get("chalice"):
+            known = {**known, **self._app_names(), "chalice": chalice, "fingerprint": None}
+            self.state.record("app", known)
+        environment = {
+            "REFERBEE_TABLE": self.names.table,
+            "REFERBEE_SITE_URL": self.result.site_url,
+            # Pinned to a version, so new secrets reach new containers only via a deploy.
+            "REFERBEE_SECRETS_PARAMETER": f"{self.names.secrets_parameter}:{self.secrets_version}",
+            # Read when Chalice loads the app: it subscribes the rollup function to the stream.
+            "REFERBEE_STREAM_ARN": stream_arn(self.aws.client("dynamodb"), self.names.table),
+        }
+        settings = StageSettings(
+            environment,
+            # The API handler derives its address from each request (right behind a custom
+            # domain too); the scheduled function has no request, and emails need links.
+            {SCHEDULED: {"REFERBEE_API_URL": api_url_of(chalice)}},
+            function_policies(self.names, self.document),
+        )
+        project = self.options.build_dir / "chalice" / self.names.stage
+        fingerprint = stage_project(
+            project, self.names, settings, public_programs(self.document), chalice
+        )
+
+        def record(deployed: dict[str, Any]) -> None:
+            self.state.record(
+                "app", {**self._app_names(), "chalice": deployed, "fingerprint": None}
+            )
+
+        result = deploy_app(self.aws, project, self.names, fingerprint, known, record)
+        self.result.api_url = result.api_url
+        self.state.record(
+            "app",
+            {
+                **self._app_names(),
+                "chalice": result.deployed,
+                "fingerprint": fingerprint,
+                "api_url": result.api_url,
+            },
+        )
+        return Outcome(result.outcome.changed, f"{result.api_url}: {result.outcome.detail}")
+
+    def build(self) -> Outcome:
+        out = self.options.build_dir / "site"
+        config = self.options.config_path or legacy.config_file()
+        build_site_and_widget(
+            self.document,
+            api_url=self.result.api_url,
+            site_url=self.result.site_url,
+            out=out,
+            base_dir=config.resolve().parent,
+        )
+        count = sum(1 for p in out.rglob("*") if p.is_file())
+        return Outcome(False, f"{count} files in {out}")
+
+    def upload(self) -> Outcome:
+        files = upload.site_files(self.options.build_dir / "site", directory_keys=self.options.cdn)
+        outcome, changed = upload.sync(self.aws.client("s3"), self.names.bucket, files)
+        distribution = self.state.section("cdn").get("distribution_id")
+        if changed and distribution:
+            cdn.invalidate(self.aws.client("cloudfront"), distribution, ["/" + k for k in changed])
+        self.state.record("site", {"url": self.result.site_url, "files": len(files)})
+        self.state.forget("incomplete_step")
+        return outcome
+
+    def _cdn(self, s3: Any) -> list[str]:
+        cloudfront = self.aws.client("cloudfront")
+        known = self.state.section("cdn")
+
+        def remember(fields: dict[str, str]) -> None:
+            self.state.record("cdn", {**self.state.section("cdn"), **fields})
+
+        outcome, distribution = cdn.ensure_distribution(cloudfront, self.names, known, remember)
+        self.result.site_url = f"https://{distribution.domain}"
+        changes = bucket.configure_private(s3, self.names, distribution.arn)
+        return ([outcome.detail] if outcome.changed else []) + changes
+
+    def _app_names(self) -> dict[str, Any]:
+        return {
+            "functions": sorted(self.names.functions.values()),
+            "roles": sorted(self.names.roles.values()),
+            "log_groups": log_groups(self.names),
+            "schedule_rule": self.names.schedule_rule,
+        }
+
+
+def _check_same_place(state: StateFile, aws: Aws, options: DeployOptions) -> None:
+    for key, now in (("account", aws.account), ("region", aws.region)):
+        before = state.get(key)
+        if before and before != now:
+            raise DeployError(
+                f"stage '{options.stage}' is deployed in {key} {before}, not {now}; pass the "
+                f"matching --region/--profile, or destroy it there first ({state.path})"
+            )
+    recorded_bucket = state.section("bucket").get("name")
+    if options.bucket and recorded_bucket and options.bucket != recorded_bucket:
+        raise DeployError(
+            f"stage '{options.stage}' uses the bucket {recorded_bucket}; destroy the stage "
+            "first to move its site to another bucket"
+        )
+    mode = state.section("bucket").get("mode")
+    wanted = "cdn" if options.cdn else "website"
+    if mode and mode != wanted:
+        flag = "with" if mode == "cdn" else "without"
+        raise DeployError(
+            f"stage '{options.stage}' serves its site {flag} --cdn; deploy it the same way, "
+            "or destroy the stage first to switch"
+        )

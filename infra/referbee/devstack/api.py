@@ -1,0 +1,110 @@
+"""One worker of the local API: Chalice's local server, behaving like one Lambda container.
+
+`referbee dev` starts several of these on the same port (SO_REUSEPORT), so requests run in
+parallel across processes, exactly as they do across Lambda containers, while each process
+handles one request at a time, as a Lambda container does.
+
+Three changes from `chalice local`'s handler:
+- the response goes out in one write with TCP_NODELAY; chalice local writes headers and body
+  separately, and Nagle's algorithm plus delayed ACKs then stall every keep-alive request
+  by about 40 ms;
+- the event's sourceIp is the real client address, not a constant 127.0.0.1, so visitors
+  are told apart locally as API Gateway tells them apart in production;
+- HEAD responses carry no body.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import socket
+import sys
+import threading
+from http.server import HTTPServer
+from pathlib import Path
+from typing import Any
+
+from chalice.cli.factory import CLIFactory
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    LocalChalice,
+    LocalDevServer,
+    ThreadedHTTPServer,
+)
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+class ReferbeeRequestHandler(ChaliceRequestHandler):
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024  # flushed once per response by BaseHTTPRequestHandler
+
+    def _generic_handle(self) -> None:
+        self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
+        with _ONE_AT_A_TIME:
+            super()._generic_handle()
+
+    # The base class binds these names to its own method object; rebind them to ours.
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def _send_http_response_with_body(self, code: int, headers: Any, body: str | bytes) -> None:
+        if self.command != "HEAD":
+            super()._send_http_response_with_body(code, headers, body)
+            return
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self._send_headers(headers)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+class SharedPortServer(ThreadedHTTPServer):
+    """Several worker processes bind the same port; the kernel spreads connections."""
+
+    def server_bind(self) -> None:
+        if hasattr(socket, "SO_REUSEPORT"):
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        HTTPServer.server_bind(self)
+
+
+def serve(project_dir: Path, host: str, port: int, *, stock_handler: bool = False) -> None:
+    """Serve the app; `stock_handler` uses chalice local's own request handler instead
+    (bench/local_keepalive.py measures the difference)."""
+    factory = CLIFactory(str(project_dir))
+    config = factory.create_config_obj(chalice_stage_name="dev")
+    app = factory.load_chalice_app(config.environment_variables)
+    # As chalice local does: make current_request thread-local.
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    handler = ChaliceRequestHandler if stock_handler else ReferbeeRequestHandler
+    server = LocalDevServer(
+        app, config, host, port, handler_cls=handler, server_cls=SharedPortServer
+    )
+    server.server.serve_forever()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="one local API worker (started by referbee dev)")
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--stock-handler",
+        action="store_true",
+        help="use chalice local's own handler (for comparison)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="api worker: %(levelname)s %(name)s: %(message)s",
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(args.project, args.host, args.port, stock_handler=args.stock_handler)
+
+
+if __name__ == "__main__":
+    main()

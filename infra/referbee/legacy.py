@@ -1,0 +1,64 @@
+"""The old name, read for one release: `REFKIT_*` environment variables, a `.refkit/` state
+folder and a `refkit.yaml` keep working, each with a one-line deprecation warning on stderr.
+Everything else in referbee speaks only of the new names; this module goes with the release
+after next."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import MutableMapping
+from pathlib import Path
+
+OLD_PREFIX = "REFKIT_"
+NEW_PREFIX = "REFERBEE_"
+STATE_DIR = Path(".referbee")
+OLD_STATE_DIR = Path(".refkit")
+CONFIG_FILE = Path("referbee.yaml")
+OLD_CONFIG_FILE = Path("refkit.yaml")
+
+_warned: set[str] = set()
+
+
+def adopt_environment(environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """Copy every `REFKIT_X` that has no `REFERBEE_X` to `REFERBEE_X` (the new name wins
+    when both are set); returns the old names that were read."""
+    env = os.environ if environ is None else environ
+    adopted = []
+    for name in sorted(env):
+        if not name.startswith(OLD_PREFIX):
+            continue
+        new = NEW_PREFIX + name[len(OLD_PREFIX) :]
+        if new not in env:
+            env[new] = env[name]
+            adopted.append(name)
+            _warn(f"{name} is deprecated and will stop working in the next release: use {new}")
+    return adopted
+
+
+def state_dir() -> Path:
+    """`.referbee/`, or an existing `.refkit/` when there is no `.referbee/` yet."""
+    if not STATE_DIR.exists() and OLD_STATE_DIR.is_dir():
+        _warn(
+            f"reading the state folder {OLD_STATE_DIR}/, which is deprecated: "
+            f"rename it to {STATE_DIR}/ (mv {OLD_STATE_DIR} {STATE_DIR})"
+        )
+        return OLD_STATE_DIR
+    return STATE_DIR
+
+
+def config_file() -> Path:
+    """`referbee.yaml`, or an existing `refkit.yaml` when there is no `referbee.yaml`."""
+    if not CONFIG_FILE.exists() and OLD_CONFIG_FILE.is_file():
+        _warn(
+            f"reading {OLD_CONFIG_FILE}, which is deprecated: "
+            f"rename it to {CONFIG_FILE} (mv {OLD_CONFIG_FILE} {CONFIG_FILE})"
+        )
+        return OLD_CONFIG_FILE
+    return CONFIG_FILE
+
+
+def _warn(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"referbee: warning: {message}", file=sys.stderr)

@@ -1,0 +1,107 @@
+"""The words of a program site: what the owner wrote in `site:`, else defaults written from
+the program's own name and rewards. Every default used is named, so `referbee site build` can
+tell the owner which texts are still the kit's and not theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.program_site import Question, fill_placeholders
+from chalicelib.domain.programs import Program
+
+
+@dataclass(frozen=True)
+class SiteTexts:
+    title: str
+    pitch: str
+    how_it_works: tuple[str, ...]
+    terms: str
+    faq: tuple[Question, ...]
+    get_link: str
+    defaults: tuple[str, ...]  # the `site.*` fields filled with a default
+
+
+def site_texts(program: Program) -> SiteTexts:
+    site = program.site
+    values = {
+        "program": program.name,
+        "friend_reward": program.friend_reward.text,
+        "referrer_reward": program.referrer_reward.text,
+    }
+    defaults: list[str] = []
+
+    def chosen(name: str, written: str | None, default: str) -> str:
+        if written is None:
+            defaults.append(f"site.{name}")
+            return default
+        return fill_placeholders(written, values)
+
+    event = _success_phrase(program)
+    get_link = chosen(
+        "get_link",
+        site.get_link,
+        f"Sign in to your account at {program.name} and open the “Refer a friend” panel: "
+        "your personal link and the link to your stats page are there.",
+    )
+    steps = site.how_it_works
+    if steps is None:
+        defaults.append("site.how_it_works")
+        steps = (
+            "Get your personal referral link.",
+            "Share it with friends by email, message or on social media.",
+            f"When a friend {event} through your link, they get {values['friend_reward']} "
+            f"and you get {values['referrer_reward']}.",
+        )
+    else:
+        steps = tuple(fill_placeholders(step, values) for step in steps)
+    faq = site.faq
+    if faq is None:
+        defaults.append("site.faq")
+        faq = _default_faq(program, get_link, event)
+    else:
+        faq = tuple(
+            Question(fill_placeholders(q.question, values), fill_placeholders(q.answer, values))
+            for q in faq
+        )
+    return SiteTexts(
+        title=chosen("title", site.title, "Refer a friend"),
+        pitch=chosen(
+            "pitch",
+            site.pitch,
+            f"Share {program.name} with your friends. They get {values['friend_reward']}, "
+            f"and you get {values['referrer_reward']} for every friend who {event}.",
+        ),
+        how_it_works=steps,
+        terms=chosen(
+            "terms",
+            site.terms,
+            f"A referral counts when a new customer {event} within "
+            f"{program.attribution_window_days} days of clicking your link. Referring yourself "
+            f"does not count. {program.name} may change or end this program at any time; "
+            "rewards you have already earned are kept.",
+        ),
+        faq=faq,
+        get_link=get_link,
+        defaults=tuple(defaults),
+    )
+
+
+def _success_phrase(program: Program) -> str:
+    return "signs up" if program.success_event == "signup" else "makes their first purchase"
+
+
+def _default_faq(program: Program, get_link: str, event: str) -> tuple[Question, ...]:
+    return (
+        Question("Where do I find my referral link?", get_link),
+        Question(
+            "How do I know whether my link works?",
+            "Your private stats page counts every click on your link, and every sign-up and "
+            "purchase it brings, day by day. Keep its link to yourself: anyone with it can "
+            "see your numbers.",
+        ),
+        Question(
+            "When do I get my reward?",
+            f"When a friend {event} through your link, you get "
+            f"{program.referrer_reward.text}. Your stats page shows it.",
+        ),
+    )

@@ -1,2 +1,0 @@
-// The signed-in customer, as the shop's own page would know them.
-refkit('identify', { email: 'jane@example.com', name: document.getElementById('who-name').textContent });
