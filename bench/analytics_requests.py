@@ -23,12 +23,12 @@ def run() -> list[Measured]:
     from chalicelib.api import deps
     from chalicelib.api.rollups import roll_up_records
     from chalicelib.domain.admin import hash_key
-    from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.context import Context
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore
-    from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
     from referbee.devstack.db import copy_tables_once_per_transaction
     from referbee.devstack.streams import StreamReader
@@ -43,7 +43,9 @@ def run() -> list[Measured]:
         clock = FixedClock(1_795_000_000.0 - 365 * DAY)
         ctx = Context(store, parse_programs(document), Signer(b"bench-secret-0123456789"), clock)
         deps.use_context(ctx)
-        store.put_admin_key(AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now()))
+        store.admin_keys.put_admin_key(
+            AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now())
+        )
         recorder = Recorder(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
         stream = StreamReader("bench")
         with Client(app) as api:

@@ -80,15 +80,15 @@ def record() -> tuple[list[Answer], list[Answer]]:
     from app import app as referbee_app
     from bench.naive import NaiveDynamoClicks
     from chalicelib.api import deps
-    from chalicelib.domain.clock import FixedClock
-    from chalicelib.store.records import Referrer
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.records import Referrer
     from chalicelib.store.table import create_table
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, TABLE)
         _use_store(client, FixedClock(NOW))
-        deps.context().store.create_referrer(  # type: ignore[attr-defined]
+        deps.context().store.referrers.create_referrer(  # type: ignore[attr-defined]
             Referrer(CODE, "demo", "k", "b@e.co", "Bench", NOW)
         )
         context = _Context()
@@ -110,9 +110,9 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     from app import app as referbee_app
     from bench.naive import NaiveDynamoClicks, naive_app
     from chalicelib.api import deps
-    from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import FixedClock
 
     referbee_answers, naive_answers = record()
     referbee_client = boto3.client("dynamodb", region_name="us-east-1")

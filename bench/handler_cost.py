@@ -69,17 +69,19 @@ def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     from app import app as referbee_app
     from bench.naive import NaiveMemoryClicks, naive_app
     from chalicelib.api import deps
-    from chalicelib.domain.clock import SystemClock
     from chalicelib.domain.context import Context
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import SystemClock
+    from chalicelib.model.records import Referrer
     from chalicelib.store.memory import MemoryStore
-    from chalicelib.store.records import Referrer
 
     signer = Signer(b"bench-secret-0123456789")
     catalogue = parse_programs(DEMO_CONFIG)
     store = MemoryStore()
-    store.create_referrer(Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time()))
+    store.referrers.create_referrer(
+        Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time())
+    )
     deps.use_context(Context(store, catalogue, signer, SystemClock()))
 
     bare = Chalice(app_name="bare")
@@ -171,16 +173,20 @@ def measure_conversion(runs: int = 2000) -> float:
     from app import app as referbee_app
     from chalicelib.api import deps
     from chalicelib.domain.admin import hash_key
-    from chalicelib.domain.clock import SystemClock
     from chalicelib.domain.context import Context
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import SystemClock
+    from chalicelib.model.records import AdminKey, Referrer
     from chalicelib.store.memory import MemoryStore
-    from chalicelib.store.records import AdminKey, Referrer
 
     store = MemoryStore()
-    store.create_referrer(Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time()))
-    store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", time.time()))
+    store.referrers.create_referrer(
+        Referrer("bench23", "demo", "k", "b@e.co", "Bench", time.time())
+    )
+    store.admin_keys.put_admin_key(
+        AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", time.time())
+    )
     signer = Signer(b"bench-secret-0123456789")
     # One admin key sends them all, faster than its default limit (1,200 a minute) allows:
     # the limit is still checked and counted on every request, just never reached.

@@ -57,12 +57,12 @@ def run() -> list[Measured]:
     from app import app
     from chalicelib.api import deps
     from chalicelib.domain.admin import hash_key
-    from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.context import Context
     from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore
-    from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
 
     with mock_aws():
@@ -72,7 +72,9 @@ def run() -> list[Measured]:
         clock = FixedClock(1_795_000_000.0)
         catalogue = parse_programs(DEMO_CONFIG)
         deps.use_context(Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock))
-        store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", clock.now()))
+        store.admin_keys.put_admin_key(
+            AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", clock.now())
+        )
         recorder = Recorder(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
         record = recorder.record
         auth = {"authorization": f"Bearer {ADMIN_KEY}", "content-type": "application/json"}

@@ -59,14 +59,14 @@ def run() -> list[Measured]:
     from chalicelib.api import deps
     from chalicelib.domain.admin import hash_key
     from chalicelib.domain.approvals import approve_due_rewards
-    from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.context import Context, Links
     from chalicelib.domain.dispatch import dispatch_due
     from chalicelib.domain.programs import parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.records import AdminKey
     from chalicelib.outbound import Outbound
     from chalicelib.store.dynamo import DynamoStore
-    from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
 
     with mock_aws(), tempfile.TemporaryDirectory() as outbox:
@@ -77,8 +77,10 @@ def run() -> list[Measured]:
         catalogue = parse_programs({"programs": PROGRAMS})
         ctx = Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock)
         deps.use_context(ctx)
-        store.put_admin_key(AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now()))
-        store.add_coupons("beans", "welcome", ["W1", "W2", "W3"])
+        store.admin_keys.put_admin_key(
+            AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now())
+        )
+        store.coupons.add_coupons("beans", "welcome", ["W1", "W2", "W3"])
         recorder = Recorder(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
         headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
         with Client(app) as api:

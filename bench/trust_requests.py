@@ -42,13 +42,13 @@ def run() -> list[Measured]:
     from app import app
     from chalicelib.api import deps
     from chalicelib.domain.admin import hash_key
-    from chalicelib.domain.clock import FixedClock
     from chalicelib.domain.context import Context
     from chalicelib.domain.identity import identity_signature
     from chalicelib.domain.programs import parse_programs
     from chalicelib.domain.signing import Signer
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore
-    from chalicelib.store.records import AdminKey
     from chalicelib.store.table import create_table
 
     with mock_aws():
@@ -58,7 +58,9 @@ def run() -> list[Measured]:
         clock = FixedClock(1_795_000_000.0)
         catalogue = parse_programs({"programs": [PROGRAM]})
         deps.use_context(Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock))
-        store.put_admin_key(AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now()))
+        store.admin_keys.put_admin_key(
+            AdminKey(hash_key(KEY), "bench", ("*",), "write", clock.now())
+        )
         recorder = Recorder(client, boto3.client("dynamodb", region_name="us-east-1"), "bench")
         record = recorder.record
         auth = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}

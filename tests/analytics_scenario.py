@@ -31,11 +31,11 @@ from typing import Any
 
 from chalicelib.domain.approvals import approve_due_rewards, mark_paid
 from chalicelib.domain.clicks import KnownCodes, record_click
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.conversions import attribute_conversion, parse_conversion
 from chalicelib.domain.referrers import issue_code
 from chalicelib.domain.refunds import refund_conversion
+from chalicelib.model.clock import FixedClock
 
 from .conftest import BROWSER
 
@@ -139,7 +139,7 @@ def seed(ctx: Context, today: date) -> Seeded:
     click("Ben", "v9", "")
     clock.at = midnight + 12 * 3600
     approve_due_rewards(ctx)
-    first = ctx.store.get_conversion("beans", "purchase", "p1")
+    first = ctx.store.conversions.get_conversion("beans", "purchase", "p1")
     assert first is not None
     paid = next(r for r in first.rewards if r.side == "referrer")
     mark_paid(ctx, program, paid.reward_id)

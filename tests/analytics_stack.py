@@ -15,12 +15,12 @@ from typing import Any
 import boto3
 
 from chalicelib.domain.admin import hash_key
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
 from tests import analytics_scenario as scenario
 from tests.e2e.stack import DevStack, request
 
@@ -50,7 +50,9 @@ def start_analytics_stack(workdir: Path) -> AnalyticsStack:
     stack.start()
     ctx = _context(stack, workdir)
     for key, scope, programs in ((READ_KEY, "read", ("beans",)), (TEA_KEY, "read", ("tea",))):
-        ctx.store.put_admin_key(AdminKey(hash_key(key), "tests", programs, scope, time.time()))
+        ctx.store.admin_keys.put_admin_key(
+            AdminKey(hash_key(key), "tests", programs, scope, time.time())
+        )
     seeded = scenario.seed(ctx, datetime.now(UTC).date())
     running = AnalyticsStack(stack, ctx, seeded)
     _wait_for_rollups(running)

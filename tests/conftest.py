@@ -18,13 +18,13 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.api import deps
 from chalicelib.domain.admin import hash_key
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.programs import Catalogue, parse_programs
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import AdminKey
 from chalicelib.store.table import create_table
 
 SECRET = b"test-secret-0123456789abcdef"
@@ -133,9 +133,11 @@ def dynamo_ctx(dynamo_store: DynamoStore, catalogue: Catalogue, clock: FixedCloc
 
 
 def install_keys(store: Any) -> None:
-    store.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "test", ("*",), "write", NOW))
-    store.put_admin_key(AdminKey(hash_key(READ_KEY), "reader", ("*",), "read", NOW))
-    store.put_admin_key(AdminKey(hash_key(OTHER_PROGRAM_KEY), "acme only", ("acme",), "write", NOW))
+    store.admin_keys.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "test", ("*",), "write", NOW))
+    store.admin_keys.put_admin_key(AdminKey(hash_key(READ_KEY), "reader", ("*",), "read", NOW))
+    store.admin_keys.put_admin_key(
+        AdminKey(hash_key(OTHER_PROGRAM_KEY), "acme only", ("acme",), "write", NOW)
+    )
 
 
 @pytest.fixture

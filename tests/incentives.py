@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.conversions import attribute_conversion, parse_conversion
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.signing import Signer
-from chalicelib.store.records import Conversion, Referrer
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.records import Conversion, Referrer
 
 from .conftest import NOW, SECRET
 
@@ -75,7 +75,7 @@ def context_for(store: Any, document: dict[str, Any], clock: FixedClock | None =
 
 def add_referrer(ctx: Context, code: str = "abc2345", program: str = "beans") -> Referrer:
     referrer = Referrer(code, program, f"key-{code}", f"{code}@example.com", "Jane Doe", NOW)
-    ctx.store.create_referrer(referrer)
+    ctx.store.referrers.create_referrer(referrer)
     return referrer
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 
 from . import legacy
 

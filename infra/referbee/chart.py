@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 
 from .png import Color, Raster
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from chalicelib.domain.errors import ConfigError, ReferbeeError
+from chalicelib.model.errors import ConfigError, ReferbeeError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from chalicelib.domain.errors import ConfigError
 from chalicelib.domain.programs import DEMO_CONFIG, Catalogue, parse_programs
+from chalicelib.model.errors import ConfigError
 
 from . import legacy
 

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 
 from . import KIT_ROOT
 

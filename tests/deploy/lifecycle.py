@@ -17,8 +17,8 @@ import botocore.client
 from moto.awslambda.models import LambdaBackend
 
 from chalicelib.domain.admin import hash_key
+from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
 from referbee.deploy.names import Names
 from referbee.devstack.streams import as_lambda_record
 
@@ -163,7 +163,7 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
             rollups["Handler"],
             metrics=True,
         )
-        rolled = store.read_rollups("beans", "2000-01-01")
+        rolled = store.rollups.read_rollups("beans", "2000-01-01")
         summed: dict[str, Any] = {}
         for values in rolled.days.values():
             for metric, value in values.items():
@@ -201,7 +201,7 @@ def stored_admin_key(endpoint: str, output: str) -> AdminKey | None:
     if printed is None:
         return None
     store = DynamoStore(client("dynamodb", endpoint), NAMES.table)
-    return store.get_admin_key(hash_key(printed.group(1)))
+    return store.admin_keys.get_admin_key(hash_key(printed.group(1)))
 
 
 # botocore operation -> IAM action, where the two differ.

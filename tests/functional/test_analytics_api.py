@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from chalicelib.api import deps
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests import analytics_scenario as scenario
 from tests.conftest import ADMIN_KEY, NOW, OTHER_PROGRAM_KEY, READ_KEY, SECRET, install_keys

@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.api import deps
-from chalicelib.domain.errors import UnavailableError
+from chalicelib.model.errors import UnavailableError
 from chalicelib.store.table import table_definition
 from referbee.deploy.keys import ensure_secrets
 from referbee.deploy.names import Names

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from chalicelib.api import deps
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context, Links
 from chalicelib.domain.dispatch import dispatch_due
+from chalicelib.model.clock import FixedClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
 from tests.conftest import NOW
@@ -96,7 +96,9 @@ def test_unsubscribing_stops_the_emails(ctx: Context, tmp_path: Path) -> None:
         with Client(app) as api:
             page = api.http.get(f"/v1/unsubscribe/{token}")
             assert page.status_code == 200 and b'<form method="post">' in page.body
-            assert ctx.store.get_referrer("abc2345").email_opt_out is False  # GET changes nothing
+            assert (
+                ctx.store.referrers.get_referrer("abc2345").email_opt_out is False
+            )  # GET changes nothing
             forged = api.http.post(f"/v1/unsubscribe/abc2345.{'a' * 26}")
             assert forged.status_code == 404
             done = api.http.post(
@@ -107,7 +109,7 @@ def test_unsubscribing_stops_the_emails(ctx: Context, tmp_path: Path) -> None:
             assert done.status_code == 200 and b"unsubscribed" in done.body
     finally:
         deps.reset()
-    assert ctx.store.get_referrer("abc2345").email_opt_out is True
+    assert ctx.store.referrers.get_referrer("abc2345").email_opt_out is True
     purchase(ctx, "o1")
     attempts = dispatch_due(ctx, Outbound(outbox_dir=tmp_path, region="us-east-1"), LINKS)
     [skipped] = [a for a in attempts if a.target == "email"]

@@ -14,9 +14,9 @@ from chalice.local import CustomLocalChalice, LocalChalice
 from chalicelib.api import deps, redirect
 from chalicelib.domain.clicks import HOT_SHARDS, KnownCodes
 from chalicelib.domain.context import Context
-from chalicelib.domain.errors import ThrottledError
+from chalicelib.model.errors import ThrottledError
+from chalicelib.model.records import CLICKS, ClickCounted, Referrer
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import CLICKS, ClickCounted, Referrer
 from tests.conftest import BROWSER, NOW
 from tests.helpers import count_requests
 
@@ -102,12 +102,12 @@ def test_20_threads_x_500_clicks_on_one_code_count_exactly_10000(
     app, known = handler
     store = memory_ctx.store
     assert isinstance(store, MemoryStore)
-    store.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
+    store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     deps.use_context(memory_ctx)
     statuses = fire(app, 20, 500)
     assert statuses == [302] * 10_000
     assert known.is_hot(CODE)
-    _, months = store.read_code(CODE)
+    _, months = store.referrers.read_code(CODE)
     clicks = [m for m in months if m.kind == CLICKS]
     assert len(clicks) > HOT_SHARDS // 2  # the clicks really were spread
     assert sum(m.days()["2026-11-18"].clicks for m in clicks) == 10_000
@@ -122,7 +122,7 @@ def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
     app, known = handler
     monkeypatch.setenv("REFERBEE_API_URL", "https://api.example.net")
     store = dynamo_ctx.store
-    store.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
+    store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     deps.use_context(dynamo_ctx)
     assert fire(app, 8, 60) == [302] * 480
     assert known.is_hot(CODE)
@@ -170,11 +170,11 @@ def test_a_throttled_counter_makes_the_code_hot_and_the_click_lands_on_a_shard(
     from chalicelib.domain.clicks import record_click
 
     store = ThrottlingStore()
-    store.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
+    store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     ctx = replace(memory_ctx, store=store)
     known = KnownCodes(choose=lambda n: 0)  # even a chooser stuck on 0 must move off it
     redirect_ = record_click(ctx, known, CODE, ip="1.2.3.4", user_agent=BROWSER, counted=True)
     assert redirect_ is not None and redirect_.counted and not redirect_.degraded
     assert known.is_hot(CODE)
-    _, months = store.read_code(CODE)
+    _, months = store.referrers.read_code(CODE)
     assert sum(m.days()["2026-11-18"].clicks for m in months if m.kind == CLICKS) == 1

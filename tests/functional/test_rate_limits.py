@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.identity import identity_signature
+from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests.conftest import BROWSER, NOW
 from tests.helpers import body_of, post_json

@@ -21,11 +21,11 @@ def test_a_later_purchase_named_by_its_customer_goes_to_their_referrer(
 
     assert later.status_code == 201, later.body
     assert body_of(later)["ref"] == code
-    stored = dynamo_ctx.store.get_conversion("shop", "purchase", "c2")
+    stored = dynamo_ctx.store.conversions.get_conversion("shop", "purchase", "c2")
     assert (stored.model, stored.customer_seq, stored.channel) == ("customer", 2, "")
     assert (
         stored.customer_first_at
-        == dynamo_ctx.store.get_conversion("shop", "purchase", "c1").created_at
+        == dynamo_ctx.store.conversions.get_conversion("shop", "purchase", "c1").created_at
     )
     assert stored.customer.startswith("c") and "42" not in stored.customer
     again = convert(api, {"event": "purchase", "order_id": "c2", "amount": 20, "customer_id": "42"})
@@ -69,11 +69,12 @@ def test_concurrent_purchases_of_one_customer_are_numbered_once_each(
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(buy, range(12))) == [201] * 12
     seqs = [
-        dynamo_ctx.store.get_conversion("shop", "purchase", f"k{i}").customer_seq for i in range(12)
+        dynamo_ctx.store.conversions.get_conversion("shop", "purchase", f"k{i}").customer_seq
+        for i in range(12)
     ]
     assert sorted(seqs) == list(range(1, 13))
     firsts = {
-        dynamo_ctx.store.get_conversion("shop", "purchase", f"k{i}").customer_first_at
+        dynamo_ctx.store.conversions.get_conversion("shop", "purchase", f"k{i}").customer_first_at
         for i in range(12)
     }
     assert len(firsts) == 1

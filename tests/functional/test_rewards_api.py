@@ -13,8 +13,8 @@ import pytest
 
 from chalicelib.api import deps, schedule
 from chalicelib.domain.approvals import approve_due_rewards
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
+from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests.conftest import ADMIN_KEY, BROWSER, NOW, READ_KEY, install_keys
 from tests.helpers import body_of, click, convert, new_referrer, post_json
@@ -85,14 +85,14 @@ def test_double_sided_rewards_are_issued_once_under_30_concurrent_duplicates(
     api: Any, ctx: Context
 ) -> None:
     referrer = new_referrer(api, program="beans")
-    ctx.store.add_coupons("beans", "welcome", [f"WELCOME-{i}" for i in range(40)])
+    ctx.store.coupons.add_coupons("beans", "welcome", [f"WELCOME-{i}" for i in range(40)])
     outcomes = at_once(30, lambda _: purchase(ctx, "order-7", referrer["code"], amount=55).rewards)
     assert len({tuple(r.reward_id for r in rewards) for rewards in outcomes}) == 1
     issued = rewards_of(api)
     assert Counter(r["side"] for r in issued) == {"referrer": 1, "friend": 1}
     friend = next(r for r in issued if r["side"] == "friend")
     assert friend["coupon"] == next(r.coupon for r in outcomes[0] if r.side == "friend")
-    assert ctx.store.pool_counts("beans", "welcome").used == 1
+    assert ctx.store.coupons.pool_counts("beans", "welcome").used == 1
     stats = body_of(api.http.get(f"/v1/stats/{referrer['stats_token']}"))
     assert (stats["purchases"], stats["successful_referrals"]) == (1, 1)
     assert stats["rewards"]["earned"] == 1 and stats["rewards"]["pending"] == 1

@@ -55,7 +55,7 @@ def test_the_function_rolls_up_a_lambda_stream_event(api: Any, dynamo_ctx: Conte
     # As Lambda calls it: the handler's name finds Chalice's wrapper, given (event, context).
     rollup_stream({"Records": records}, None)
     rollup_stream({"Records": records}, None)  # delivered again
-    day = next(iter(dynamo_ctx.store.read_rollups("shop", "2026-11-01").days.values()))
+    day = next(iter(dynamo_ctx.store.rollups.read_rollups("shop", "2026-11-01").days.values()))
     assert (day["participants"], day["clicks"], day["ch.email.clicks"]) == (1, 1, 1)
 
 

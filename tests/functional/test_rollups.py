@@ -16,13 +16,13 @@ from chalicelib.api import deps
 from chalicelib.api.rollups import roll_up_records
 from chalicelib.domain import rollups
 from chalicelib.domain.clicks import KnownCodes, record_click
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
 from chalicelib.domain.conversions import attribute_conversion, parse_conversion
-from chalicelib.domain.errors import UnavailableError
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.referrers import issue_code
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.errors import UnavailableError
 from chalicelib.store.dynamo import DynamoStore
 from tests import analytics_scenario as scenario
 from tests.conftest import BROWSER, NOW, READ_KEY, SECRET, install_keys

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from chalicelib.api import deps
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context, Links
 from chalicelib.domain.dispatch import RETRY_DELAYS, dispatch_due
+from chalicelib.model.clock import FixedClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
 from tests.conftest import ADMIN_KEY, NOW, install_keys
@@ -184,7 +184,7 @@ def test_an_endpoint_that_never_answers_is_marked_failed_after_the_last_retry(
     )
     ctx = context_for(dynamo_store, document, clock)
     add_referrer(ctx)
-    ctx.store.add_coupons("beans", "welcome", ["W1"])
+    ctx.store.coupons.add_coupons("beans", "welcome", ["W1"])
     purchase(ctx, "o1")
     outcomes = []
     for delay in (0, *RETRY_DELAYS):
@@ -194,4 +194,4 @@ def test_an_endpoint_that_never_answers_is_marked_failed_after_the_last_retry(
     assert all(outcome == "retry" for _, outcome in outcomes[:-1])
     clock.advance(10**6)
     assert dispatch(ctx, tmp_path) == []
-    assert "no answer from the endpoint" in ctx.store.delivery_log("beans", 1)[0].error
+    assert "no answer from the endpoint" in ctx.store.outbox.delivery_log("beans", 1)[0].error

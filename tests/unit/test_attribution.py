@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.attribution import Model, assign_credit, split_amount
-from chalicelib.store.ledger import Credit, Touch
+from chalicelib.model.ledger import Credit, Touch
 from tests.conftest import NOW
 
 DAY = 86400

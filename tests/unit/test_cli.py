@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 from referbee.admin_client import read_coupon_file
 from referbee.cli import main
 

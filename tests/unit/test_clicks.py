@@ -11,13 +11,15 @@ import pytest
 from chalicelib.domain.bots import is_bot
 from chalicelib.domain.clicks import KnownCodes, add_query, channel_of, record_click
 from chalicelib.domain.context import Context
-from chalicelib.domain.errors import UnavailableError
-from chalicelib.store.records import Referrer
+from chalicelib.model.errors import UnavailableError
+from chalicelib.model.records import Referrer
 from tests.conftest import BROWSER, NOW, PHONE
 
 
 def make_referrer(ctx: Context, code: str = "abc2345", program: str = "shop") -> None:
-    ctx.store.create_referrer(Referrer(code, program, f"key-{code}", "j@e.co", "Jane", NOW))
+    ctx.store.referrers.create_referrer(
+        Referrer(code, program, f"key-{code}", "j@e.co", "Jane", NOW)
+    )
 
 
 def test_add_query_keeps_existing_params_and_fragment() -> None:
@@ -165,7 +167,7 @@ def test_a_click_counts_its_channel_and_configured_landing_page_in_one_write(
         )
         assert redirect is not None
     assert store.requests - before == 6  # a visit and a counter update per click
-    _, months = store.read_code("abc2345")
+    _, months = store.referrers.read_code("abc2345")
     clicks = next(month for month in months if month.kind == "clicks")
     assert clicks.pages() == {"sale": 1}  # a name no program configures is not counted
     assert clicks.channels() == {"email": 1, "x": 1, "other": 1}

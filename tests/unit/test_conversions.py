@@ -9,8 +9,8 @@ import pytest
 
 from chalicelib.domain.context import Context
 from chalicelib.domain.conversions import attribute_conversion, parse_conversion
-from chalicelib.domain.errors import InvalidInputError, UnknownCodeError
-from chalicelib.store.records import Referrer
+from chalicelib.model.errors import InvalidInputError, UnknownCodeError
+from chalicelib.model.records import Referrer
 from tests.conftest import NOW
 
 
@@ -115,7 +115,7 @@ def test_click_ids_name_the_code_and_expire_with_the_window(memory_ctx: Context)
 
 
 def test_signups_without_order_id_are_keyed_by_click_or_visitor(memory_ctx: Context) -> None:
-    memory_ctx.store.create_referrer(Referrer("abc2345", "shop", "k", "j@e.co", "J", NOW))
+    memory_ctx.store.referrers.create_referrer(Referrer("abc2345", "shop", "k", "j@e.co", "J", NOW))
     shop = memory_ctx.catalogue.get("shop")
     request = parse(memory_ctx, event="signup", ref="abc2345")
     first, created = attribute_conversion(memory_ctx, shop, request, visitor="v1")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.errors import InvalidInputError, UnauthorizedError
 from chalicelib.domain.identity import (
     check_identity,
     clean_name,
@@ -12,6 +11,7 @@ from chalicelib.domain.identity import (
     normalize_email,
 )
 from chalicelib.domain.programs import parse_programs
+from chalicelib.model.errors import InvalidInputError, UnauthorizedError
 from tests.conftest import IDENTITY_SECRET, config_document
 
 

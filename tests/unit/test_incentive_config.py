@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import ConfigError
 from chalicelib.domain.programs import parse_programs
+from chalicelib.model.errors import ConfigError
 from tests.conftest import config_document
 
 SECRET = "whsec_0123456789abcdef"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.context import Context
-from chalicelib.domain.errors import InvalidInputError, NotFoundError
 from chalicelib.domain.leaderboard import leaderboard_view, mask_name
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.errors import InvalidInputError, NotFoundError
+from chalicelib.model.records import Conversion, Referrer
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import Conversion, Referrer
 from tests.conftest import NOW, SECRET, config_document
 
 
@@ -39,9 +39,11 @@ def board_ctx(size: int = 3) -> Context:
 
 
 def add(ctx: Context, code: str, name: str, successes: int) -> str:
-    ctx.store.create_referrer(Referrer(code, "shop", code, f"{code}@example.com", name, NOW))
+    ctx.store.referrers.create_referrer(
+        Referrer(code, "shop", code, f"{code}@example.com", name, NOW)
+    )
     for n in range(successes):
-        ctx.store.record_conversion(
+        ctx.store.conversions.record_conversion(
             Conversion("shop", "purchase", f"{code}{n}", code, NOW, successful=True)
         )
     return ctx.signer.stats_token(code)

@@ -12,8 +12,8 @@ from chalicelib.domain.events import REWARD_EARNED, TIER_REACHED
 from chalicelib.domain.notifications import Emails, EmailTemplate
 from chalicelib.domain.signing import Signer
 from chalicelib.domain.webhooks import sign, signed_headers, verify
+from chalicelib.model.records import Referrer
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import Referrer
 from tests.conftest import NOW, SECRET
 from tests.incentives import context_for, incentive_document
 

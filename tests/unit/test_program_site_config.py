@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import ConfigError
 from chalicelib.domain.program_site import Question, SiteSettings, fill_placeholders
 from chalicelib.domain.programs import parse_programs
+from chalicelib.model.errors import ConfigError
 from tests.conftest import config_document
 
 

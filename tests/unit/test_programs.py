@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import ConfigError, NotFoundError
 from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
+from chalicelib.model.errors import ConfigError, NotFoundError
 from tests.conftest import config_document
 
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 from referbee.chart import write_funnel_chart
 from referbee.cli import main
 from referbee.png import Raster

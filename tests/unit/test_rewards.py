@@ -9,15 +9,15 @@ import pytest
 
 from chalicelib.domain.approvals import approve_due_rewards, mark_paid
 from chalicelib.domain.clicks import KnownCodes, record_click
-from chalicelib.domain.clock import FixedClock
-from chalicelib.domain.errors import (
+from chalicelib.domain.refunds import refund_conversion
+from chalicelib.model.clock import FixedClock
+from chalicelib.model.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     UnknownCodeError,
 )
-from chalicelib.domain.refunds import refund_conversion
-from chalicelib.store.ledger import APPROVED, CLAWBACK, PAID, PENDING, VOID
+from chalicelib.model.ledger import APPROVED, CLAWBACK, PAID, PENDING, VOID
 from chalicelib.store.memory import MemoryStore
 from tests.conftest import BROWSER, NOW
 from tests.incentives import (
@@ -43,7 +43,7 @@ def clock() -> FixedClock:
 def ctx(clock: FixedClock):  # type: ignore[no-untyped-def]
     context = context_for(MemoryStore(), incentive_document(), clock)
     add_referrer(context)
-    context.store.add_coupons("beans", "welcome", ["WELCOME-1", "WELCOME-2"])
+    context.store.coupons.add_coupons("beans", "welcome", ["WELCOME-1", "WELCOME-2"])
     return context
 
 
@@ -57,7 +57,7 @@ def test_a_purchase_issues_both_sides_once_held_for_the_hold_period(ctx, clock) 
     assert referrer.approve_at == NOW + 14 * DAY
     again, created_again = convert(ctx, order_id="o1", ref="abc2345")
     assert not created_again and again.rewards == first.rewards
-    assert ctx.store.pool_counts("beans", "welcome").available == 1
+    assert ctx.store.coupons.pool_counts("beans", "welcome").available == 1
 
     clock.advance(14 * DAY - 1)
     assert approve_due_rewards(ctx) == 0
@@ -66,7 +66,7 @@ def test_a_purchase_issues_both_sides_once_held_for_the_hold_period(ctx, clock) 
     assert approve_due_rewards(ctx) == 0
     statuses = {
         r.side: r.status
-        for r in ctx.store.get_rewards([(r.code, r.reward_id) for r in first.rewards])
+        for r in ctx.store.rewards.get_rewards([(r.code, r.reward_id) for r in first.rewards])
     }
     assert statuses == {"referrer": APPROVED, "friend": APPROVED}
 
@@ -141,11 +141,13 @@ def test_an_empty_pool_leaves_the_reward_pending_until_codes_arrive(ctx, clock) 
     assert (friend.status, friend.reason, friend.coupon) == (PENDING, "coupon_pool_empty", "")
     clock.advance(15 * DAY)
     approve_due_rewards(ctx)
-    [waiting] = ctx.store.get_rewards([(friend.code, friend.reward_id)])
+    [waiting] = ctx.store.rewards.get_rewards([(friend.code, friend.reward_id)])
     assert waiting.status == PENDING and waiting.reason == "coupon_pool_empty"
-    assert ctx.store.add_coupons("beans", "welcome", ["WELCOME-1", "WELCOME-3"]) == 1  # 1 was used
+    assert (
+        ctx.store.coupons.add_coupons("beans", "welcome", ["WELCOME-1", "WELCOME-3"]) == 1
+    )  # 1 was used
     approve_due_rewards(ctx)
-    [filled] = ctx.store.get_rewards([(friend.code, friend.reward_id)])
+    [filled] = ctx.store.rewards.get_rewards([(friend.code, friend.reward_id)])
     assert (filled.status, filled.coupon, filled.reason) == (APPROVED, "WELCOME-3", "")
 
 
@@ -155,13 +157,13 @@ def test_tier_bonus_at_exactly_n_once_even_after_a_refund(ctx) -> None:  # type:
         conversion = purchase(ctx, f"o{n}")
         tiers.append([r.tier_at for r in conversion.rewards if r.side == "tier"])
     assert tiers == [[], [], [3], [], [5], []]
-    assert ctx.store.get_referrer("abc2345").successful_referrals == 6
+    assert ctx.store.referrers.get_referrer("abc2345").successful_referrals == 6
     refund_conversion(ctx, ctx.catalogue.get("beans"), "o6")
     refund_conversion(ctx, ctx.catalogue.get("beans"), "o5")
-    assert ctx.store.get_referrer("abc2345").successful_referrals == 4
+    assert ctx.store.referrers.get_referrer("abc2345").successful_referrals == 4
     again = purchase(ctx, "o7")  # the count is 5 again: Gold was already given
     assert [r.side for r in again.rewards] == ["referrer", "friend"]
-    _, _, rewards = ctx.store.read_referrer_page("abc2345")
+    _, _, rewards = ctx.store.referrers.read_referrer_page("abc2345")
     assert sorted(r.tier_at for r in rewards if r.side == "tier") == [3, 5]
 
 
@@ -182,8 +184,8 @@ def test_refund_voids_held_rewards_claws_back_paid_ones_and_is_idempotent(ctx, c
     voided, _ = refund_conversion(ctx, beans, "o1")
     assert set(sides(voided).values()) == {VOID}
     held_ids = [(r.code, r.reward_id) for r in held.rewards]
-    assert {r.status for r in ctx.store.get_rewards(held_ids)} == {VOID}
-    _, months = ctx.store.read_code("abc2345")
+    assert {r.status for r in ctx.store.rewards.get_rewards(held_ids)} == {VOID}
+    _, months = ctx.store.referrers.read_code("abc2345")
     day = next(m for m in months if m.kind == "conversions").days()["2026-11-18"]
     assert (day.purchases, dict(day.revenue)) == (0, {"USD": Decimal(0)})
     with pytest.raises(ConflictError, match="only an approved reward"):

@@ -12,11 +12,10 @@ import pytest
 from chalicelib.domain import metrics as m
 from chalicelib.domain import rollups
 from chalicelib.domain.context import Context
-from chalicelib.domain.errors import InvalidInputError
 from chalicelib.domain.kpis import active_referrers, kpis, splits
 from chalicelib.domain.periods import Period, parse_period
 from chalicelib.domain.rollups import roll_up
-from chalicelib.store.analytics import (
+from chalicelib.model.analytics import (
     ChangeBatch,
     ChangeRecord,
     ConversionChange,
@@ -24,8 +23,9 @@ from chalicelib.store.analytics import (
     ReferrerJoined,
     RewardUpdate,
 )
-from chalicelib.store.ledger import Credit, RewardRecord
-from chalicelib.store.records import Conversion, Referrer
+from chalicelib.model.errors import InvalidInputError
+from chalicelib.model.ledger import Credit, RewardRecord
+from chalicelib.model.records import Conversion, Referrer
 from tests.conftest import NOW
 
 DAY = "2026-11-18"  # the day of NOW
@@ -169,7 +169,7 @@ def test_a_batch_is_applied_once_however_often_it_comes(memory_ctx: Context) -> 
     assert roll_up(memory_ctx, first) == 0
     longer = batch("e1", joined, clicks({}, {"c18": 1, "u18": 1}), clicks({"c18": 1}, {"c18": 2}))
     assert roll_up(memory_ctx, longer) == 1
-    found = memory_ctx.store.read_rollups("shop", DAY)
+    found = memory_ctx.store.rollups.read_rollups("shop", DAY)
     assert found.days[DAY] == {
         "participants": 1,
         "clicks": 2,
@@ -197,7 +197,7 @@ def test_a_batch_that_fails_half_way_adds_the_rest_when_it_comes_again(
     with pytest.raises(ConnectionError):
         roll_up(memory_ctx, batch("e9", *changes))
     assert roll_up(memory_ctx, batch("e9", *changes)) == 4
-    assert store.read_rollups("shop", DAY).days[DAY] == {"clicks": 6, "active.new": 6}
+    assert store.rollups.read_rollups("shop", DAY).days[DAY] == {"clicks": 6, "active.new": 6}
 
 
 def test_active_referrers_are_codes_with_a_click_since_the_period_began(
@@ -212,7 +212,7 @@ def test_active_referrers_are_codes_with_a_click_since_the_period_began(
     roll_up(memory_ctx, batch("e1", *changes))
     earlier = CounterChange("shop", "ccc2345", "2026-10", {}, {"c20": Decimal(1)})
     roll_up(memory_ctx, batch("e2", earlier, clicks({}, {"c06": 1}, "ccc2345"), start=10))
-    days = memory_ctx.store.read_rollups("shop", "2026-10-01").days
+    days = memory_ctx.store.rollups.read_rollups("shop", "2026-10-01").days
     assert days["2026-11-05"] == {"clicks": 1, "active.g4": 1}
     assert days["2026-11-06"] == {"clicks": 1, "active.g17": 1}
     november = Period(date(2026, 11, 1), date(2026, 11, 30))

@@ -83,7 +83,7 @@ def test_short_secrets_are_refused() -> None:
 
 
 def test_visitor_salts_rotate_by_period() -> None:
-    from chalicelib.domain.clock import FixedClock
+    from chalicelib.model.clock import FixedClock
 
     clock = FixedClock(1_795_000_000.0 - 1_795_000_000.0 % (30 * 86400))
     rotating = Signer(b"test-secret-0123456789", visitor_salt_days=30, now=clock.now)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import ConfigError, UnauthorizedError
 from chalicelib.domain.fraud import amount_text, check_signature, conversion_signature
 from chalicelib.domain.lookalikes import canonical_email
 from chalicelib.domain.origins import origin_allowed
 from chalicelib.domain.programs import parse_programs
+from chalicelib.model.errors import ConfigError, UnauthorizedError
 from tests.conftest import config_document
 
 

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.ledger import (
+from chalicelib.model.ledger import (
     ConversionEffects,
     EffectsRejectedError,
     IdentityGuard,
     RewardRecord,
     Tally,
 )
+from chalicelib.model.records import AdminKey, Conversion, Referrer
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import AdminKey, Conversion, Referrer
 from tests.conftest import NOW
 
 
@@ -61,92 +61,96 @@ def reward(order: str) -> RewardRecord:
 
 
 def purchases_of(store: Any) -> int:
-    _, months = store.read_code("abc2345")
+    _, months = store.referrers.read_code("abc2345")
     return sum(day.purchases for month in months for day in month.days().values())
 
 
 def test_tallies_stop_at_their_limit(store: Any) -> None:
-    store.create_referrer(jane())
+    store.referrers.create_referrer(jane())
     tally = Tally("shop", "velocity_referrer", "abc2345", "h1", 2, int(NOW) + 60)
     for order in ("1", "2"):
-        store.record_conversion(purchase(order), ConversionEffects(tallies=(tally,)))
+        store.conversions.record_conversion(purchase(order), ConversionEffects(tallies=(tally,)))
     with pytest.raises(EffectsRejectedError) as caught:
-        store.record_conversion(purchase("3"), ConversionEffects(tallies=(tally,)))
+        store.conversions.record_conversion(purchase("3"), ConversionEffects(tallies=(tally,)))
     assert caught.value.rejection.tallies_over == {"velocity_referrer"}
-    assert store.get_conversion("shop", "purchase", "3") is None
+    assert store.conversions.get_conversion("shop", "purchase", "3") is None
     unlimited = replace(tally, limit=None)
-    store.record_conversion(purchase("3"), ConversionEffects(tallies=(unlimited,)))
-    assert store.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 1
-    assert store.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 2
+    store.conversions.record_conversion(purchase("3"), ConversionEffects(tallies=(unlimited,)))
+    assert store.limits.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 1
+    assert store.limits.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 2
 
 
 @pytest.mark.parametrize(
     "guard", [IdentityGuard(identity="id-jane"), IdentityGuard(visitor="v-jane")]
 )
 def test_the_identity_guard_returns_the_referrer_it_matched(store: Any, guard: Any) -> None:
-    store.create_referrer(jane())
+    store.referrers.create_referrer(jane())
     with pytest.raises(EffectsRejectedError) as caught:
-        store.record_conversion(purchase(), ConversionEffects(identity_guard=guard))
+        store.conversions.record_conversion(purchase(), ConversionEffects(identity_guard=guard))
     assert caught.value.rejection.primary_identity == ("id-jane", "v-jane")
     other = IdentityGuard(identity="id-kim", visitor="v-kim")
-    assert store.record_conversion(purchase(), ConversionEffects(identity_guard=other))[1]
+    assert store.conversions.record_conversion(purchase(), ConversionEffects(identity_guard=other))[
+        1
+    ]
 
 
 def test_review_conversions_count_apart_until_approved_once(store: Any) -> None:
-    store.create_referrer(jane())
+    store.referrers.create_referrer(jane())
     flagged = purchase(status="review", flags=("bot",), successful=True, identity="id-kim")
-    store.record_conversion(flagged, ConversionEffects())
+    store.conversions.record_conversion(flagged, ConversionEffects())
     assert purchases_of(store) == 0
-    assert store.get_referrer("abc2345").successful_referrals == 0
-    assert [c.order_id for c in store.list_reviews("shop", "review")] == ["1"]
-    assert store.person_orders("shop", "id-kim") == [("purchase", "1")]
+    assert store.referrers.get_referrer("abc2345").successful_referrals == 0
+    assert [c.order_id for c in store.reviews.list_reviews("shop", "review")] == ["1"]
+    assert store.privacy.person_orders("shop", "id-kim") == [("purchase", "1")]
     approved = replace(flagged, status="recorded", decided_by="ops", decided_at=NOW + 5)
     effects = ConversionEffects(rewards=(reward("1"),))
-    stored, done = store.approve_conversion(approved, effects)
+    stored, done = store.reviews.approve_conversion(approved, effects)
     assert done and stored.status == "recorded"
-    again, done_again = store.approve_conversion(approved, effects)
+    again, done_again = store.reviews.approve_conversion(approved, effects)
     assert not done_again and again.decided_by == "ops"
     assert purchases_of(store) == 1
-    assert store.get_referrer("abc2345").successful_referrals == 1
-    assert store.list_reviews("shop", "review") == []
-    assert [c.decided_by for c in store.list_reviews("shop", "approved")] == ["ops"]
-    assert len(store.get_rewards([("abc2345", reward("1").reward_id)])) == 1
+    assert store.referrers.get_referrer("abc2345").successful_referrals == 1
+    assert store.reviews.list_reviews("shop", "review") == []
+    assert [c.decided_by for c in store.reviews.list_reviews("shop", "approved")] == ["ops"]
+    assert len(store.rewards.get_rewards([("abc2345", reward("1").reward_id)])) == 1
 
 
 def test_rejection_happens_once_and_only_from_review(store: Any) -> None:
-    store.create_referrer(jane())
+    store.referrers.create_referrer(jane())
     flagged = purchase(status="review", flags=("bot",))
-    store.record_conversion(flagged, ConversionEffects())
+    store.conversions.record_conversion(flagged, ConversionEffects())
     rejected = replace(flagged, status="rejected", decided_by="ops", decision_note="bot")
-    assert store.reject_conversion(rejected)
-    assert not store.reject_conversion(rejected)
-    assert store.get_conversion("shop", "purchase", "1").decision_note == "bot"
-    assert [c.status for c in store.list_reviews("shop", "rejected")] == ["rejected"]
+    assert store.reviews.reject_conversion(rejected)
+    assert not store.reviews.reject_conversion(rejected)
+    assert store.conversions.get_conversion("shop", "purchase", "1").decision_note == "bot"
+    assert [c.status for c in store.reviews.list_reviews("shop", "rejected")] == ["rejected"]
     assert purchases_of(store) == 0
 
 
 def test_admin_keys_are_listed_and_revoked(store: Any) -> None:
     key = AdminKey("a" * 64, "ops", ("shop",), "write", NOW, created_by="root")
-    store.put_admin_key(key)
-    assert store.list_admin_keys() == [key]
-    assert store.revoke_admin_key(key.key_hash, NOW + 1)
-    assert store.get_admin_key(key.key_hash).revoked
-    assert store.get_admin_key(key.key_hash).revoked_at == NOW + 1
-    assert not store.revoke_admin_key("b" * 64, NOW)
+    store.admin_keys.put_admin_key(key)
+    assert store.admin_keys.list_admin_keys() == [key]
+    assert store.admin_keys.revoke_admin_key(key.key_hash, NOW + 1)
+    assert store.admin_keys.get_admin_key(key.key_hash).revoked
+    assert store.admin_keys.get_admin_key(key.key_hash).revoked_at == NOW + 1
+    assert not store.admin_keys.revoke_admin_key("b" * 64, NOW)
 
 
 def test_erasure_keeps_counts(store: Any) -> None:
-    store.create_referrer(jane())
-    store.record_conversion(purchase(identity="id-kim", customer="ckim"), ConversionEffects())
-    store.erase_referrer("abc2345", "shop", "ek1")
-    erased = store.get_referrer("abc2345")
+    store.referrers.create_referrer(jane())
+    store.conversions.record_conversion(
+        purchase(identity="id-kim", customer="ckim"), ConversionEffects()
+    )
+    store.privacy.erase_referrer("abc2345", "shop", "ek1")
+    erased = store.referrers.get_referrer("abc2345")
     assert (erased.email, erased.name, erased.identity, erased.visitor) == ("", "", "", "")
     assert erased.token_version == 2
-    assert store.find_referrer("shop", "ek1") is None
-    conversion = store.get_conversion("shop", "purchase", "1")
-    store.erase_customer(conversion)
-    cleared = store.get_conversion("shop", "purchase", "1")
+    assert store.referrers.find_referrer("shop", "ek1") is None
+    conversion = store.conversions.get_conversion("shop", "purchase", "1")
+    store.privacy.erase_customer(conversion)
+    cleared = store.conversions.get_conversion("shop", "purchase", "1")
     assert (cleared.identity, cleared.customer) == ("", "")
-    assert store.person_orders("shop", "id-kim") == []
-    store.forget_identity("shop", "id-kim", "ckim")
+    assert store.privacy.person_orders("shop", "id-kim") == []
+    store.privacy.forget_identity("shop", "id-kim", "ckim")
     assert purchases_of(store) == 1

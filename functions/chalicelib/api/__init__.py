@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice.app import Chalice, Response
 
-from ..domain.errors import ReferbeeError
+from ..model.errors import ReferbeeError
 from ..observability import flush_metrics, logger
 from ..settings import Settings
 from . import (

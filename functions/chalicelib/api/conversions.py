@@ -15,8 +15,8 @@ from ..domain.conversions import (
     conversion_view,
     parse_conversion,
 )
-from ..domain.errors import ReferbeeError, UnavailableError
 from ..domain.ratelimits import rate_tally
+from ..model.errors import ReferbeeError, UnavailableError
 from ..observability import logger, metrics
 from .deps import context
 from .http import (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Request, Response
 
-from ..domain.errors import ForbiddenError, NotFoundError
 from ..domain.origins import any_program_allows, origin_allowed
 from ..domain.programs import Program
+from ..model.errors import ForbiddenError, NotFoundError
 from .deps import context, settings
 
 bp = Blueprint(__name__)

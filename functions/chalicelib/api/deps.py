@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.clicks import KnownCodes
-from ..domain.clock import SystemClock
 from ..domain.context import Context
-from ..domain.errors import UnavailableError
 from ..domain.programs import DEMO_CONFIG, Catalogue, parse_programs
 from ..domain.signing import Signer
+from ..model.clock import SystemClock
+from ..model.errors import UnavailableError
 from ..settings import Settings
 from ..store.dynamo import DynamoStore
 

@@ -11,7 +11,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from ..domain.context import Links
-from ..domain.errors import (
+from ..model.errors import (
     ConflictError,
     ForbiddenError,
     InvalidInputError,

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 from ..domain.bots import is_bot
 from ..domain.clicks import add_query, record_click
 from ..domain.codes import normalize_code
-from ..domain.errors import UnavailableError
+from ..model.errors import UnavailableError
 from ..observability import logger, metrics
 from .deps import context, known_codes, load_catalogue, settings
 from .http import HTML_HEADERS, client_ip, query, user_agent

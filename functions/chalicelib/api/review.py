@@ -10,8 +10,8 @@ from chalice.app import Blueprint, Response
 from ..domain import admin
 from ..domain.conversions import conversion_view, review_id
 from ..domain.review import approve, list_review, reject
+from ..model.records import Conversion
 from ..observability import metrics
-from ..store.records import Conversion
 from .deps import context
 from .http import json_response, maps_errors, query, read_json, reject_unknown_fields
 from .rewards import track_rewards

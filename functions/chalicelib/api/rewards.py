@@ -13,15 +13,15 @@ from chalice.app import Blueprint, Response
 
 from ..domain import admin
 from ..domain.approvals import mark_paid
-from ..domain.clock import iso
 from ..domain.conversions import EVENTS, conversion_view
 from ..domain.coupons import add_coupons, pool_status
-from ..domain.errors import InvalidInputError, UnavailableError
 from ..domain.refunds import refund_conversion
 from ..domain.rewards import reward_view
+from ..model.clock import iso
+from ..model.errors import InvalidInputError, UnavailableError
+from ..model.ledger import COUPON_POOL_EMPTY, REWARD_STATUSES, DeliveryAttempt
+from ..model.records import Conversion
 from ..observability import logger, metrics
-from ..store.ledger import COUPON_POOL_EMPTY, REWARD_STATUSES, DeliveryAttempt
-from ..store.records import Conversion
 from .deps import context
 from .http import (
     HTML_HEADERS,
@@ -90,7 +90,7 @@ def list_rewards(program: str) -> Response:
     limit = _limit(params.get("limit"), 100, 1000)
     items = []
     for status in statuses:
-        rewards = ctx.store.list_rewards(program, status, limit=limit)
+        rewards = ctx.store.rewards.list_rewards(program, status, limit=limit)
         items += [{**reward_view(r), "ref": r.code} for r in rewards]
     return json_response({"rewards": items[:limit]})
 
@@ -136,7 +136,7 @@ def webhook_log(program: str) -> Response:
     ctx.catalogue.get(program)
     admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
     limit = _limit(query(request).get("limit"), 50, 500)
-    lines = ctx.store.delivery_log(program, limit)
+    lines = ctx.store.outbox.delivery_log(program, limit)
     return json_response({"deliveries": [_log_view(line) for line in lines]})
 
 
@@ -175,7 +175,7 @@ def unsubscribe(token: str) -> Response:
     """The form's button, and mail clients' one-click unsubscribe (RFC 8058)."""
     ctx = context()
     code = ctx.signer.read_unsubscribe_token(token)
-    if code is None or not ctx.store.set_email_opt_out(code, True):
+    if code is None or not ctx.store.referrers.set_email_opt_out(code, True):
         return _page("This link does not work", "It may have been cut short. Nothing changed.", 404)
     return _page("You are unsubscribed", "We will not email you about rewards any more.", 200)
 

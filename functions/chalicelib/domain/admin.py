@@ -8,10 +8,10 @@ import re
 import secrets
 from dataclasses import replace
 
-from ..store.base import Store
-from ..store.records import AdminKey
-from .clock import iso
-from .errors import ForbiddenError, InvalidInputError, NotFoundError, UnauthorizedError
+from ..model.clock import iso
+from ..model.errors import ForbiddenError, InvalidInputError, NotFoundError, UnauthorizedError
+from ..model.records import AdminKey
+from ..model.store import Store
 
 KEY_PREFIX = "rk_"
 
@@ -42,7 +42,7 @@ def authorize(store: Store, authorization: str | None, program: str, *, write: b
     if len(key) > 200 or not key.isascii():
         raise UnauthorizedError("The admin key is not valid.")
     digest = hash_key(key)
-    stored = store.get_admin_key(digest)
+    stored = store.admin_keys.get_admin_key(digest)
     if stored is None or not hmac.compare_digest(stored.key_hash, digest) or stored.revoked:
         raise UnauthorizedError("The admin key is not valid (unknown or revoked).")
     if not stored.allows(program, write=write):
@@ -85,13 +85,15 @@ def create_key(
         created_at=now,
         created_by=creator.name,
     )
-    store.put_admin_key(record)
+    store.admin_keys.put_admin_key(record)
     return key, record
 
 
 def keys_of(store: Store, program: str) -> list[AdminKey]:
     """Every key that may act on `program` (its own keys and all-program keys)."""
-    found = [k for k in store.list_admin_keys() if "*" in k.programs or program in k.programs]
+    found = [
+        k for k in store.admin_keys.list_admin_keys() if "*" in k.programs or program in k.programs
+    ]
     return sorted(found, key=lambda k: k.created_at)
 
 
@@ -107,7 +109,7 @@ def revoke_key(store: Store, caller: AdminKey, program: str, key_id: str, now: f
     if not all(caller.allows(p, write=True) for p in target.programs):
         raise ForbiddenError("This admin key may not revoke a key that covers other programs.")
     if not target.revoked:
-        store.revoke_admin_key(target.key_hash, now)
+        store.admin_keys.revoke_admin_key(target.key_hash, now)
     return replace(target, revoked=True, revoked_at=target.revoked_at or now)
 
 

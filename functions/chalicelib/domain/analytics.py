@@ -26,7 +26,7 @@ MAX_TOP_REFERRERS = 25
 def program_report(
     ctx: Context, program: Program, period: Period, today: date, top: int = TOP_REFERRERS
 ) -> dict[str, Any]:
-    rollups = ctx.store.read_rollups(program.id, period.first_day)
+    rollups = ctx.store.rollups.read_rollups(program.id, period.first_day)
     inside = {day: values for day, values in rollups.days.items() if day <= period.last_day}
     joined_later = sum(
         (v.get(m.PARTICIPANTS, Decimal(0)) for d, v in rollups.days.items() if d > period.last_day),
@@ -57,8 +57,10 @@ def top_referrers(ctx: Context, program: Program, period: Period, top: int) -> l
     """The program's leaders by successful referrals (all time, as on the leaderboard), with
     what each brought in the period."""
     rows = []
-    for rank, entry in enumerate(ctx.store.top_referrers(program.id, top), 1):
-        months = ctx.store.read_counters(entry.code, period.first_day[:7], period.last_day[:7])
+    for rank, entry in enumerate(ctx.store.referrers.top_referrers(program.id, top), 1):
+        months = ctx.store.referrers.read_counters(
+            entry.code, period.first_day[:7], period.last_day[:7]
+        )
         sums: Sums = {}
         for month in months:
             for day, counts in month.days().items():

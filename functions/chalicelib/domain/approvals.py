@@ -10,7 +10,8 @@ import logging
 import random
 from dataclasses import replace
 
-from ..store.ledger import (
+from ..model.errors import ConflictError, NotFoundError
+from ..model.ledger import (
     APPROVED,
     COUPON_POOL_EMPTY,
     PAID,
@@ -21,7 +22,6 @@ from ..store.ledger import (
     RewardRecord,
 )
 from .context import Context
-from .errors import ConflictError, NotFoundError
 from .events import reward_messages
 from .programs import Program
 from .rewards import code_of_reward
@@ -38,7 +38,7 @@ def approve_due_rewards(ctx: Context) -> int:
     approved = 0
     for program in ctx.catalogue.programs.values():
         waiting: dict[str, int] = {}
-        for reward in ctx.store.list_rewards(program.id, PENDING, due_by=now, limit=BATCH):
+        for reward in ctx.store.rewards.list_rewards(program.id, PENDING, due_by=now, limit=BATCH):
             if reward.reason == COUPON_POOL_EMPTY and reward.pool in waiting:
                 waiting[reward.pool] += 1  # that pool was empty a moment ago: do not ask again
             elif _approve(ctx, program, reward, now):
@@ -69,7 +69,7 @@ def mark_paid(ctx: Context, program: Program, reward_id: str) -> RewardRecord:
         )
     paid = replace(reward, status=PAID, updated_at=ctx.clock.now())
     try:
-        ctx.store.change_rewards([RewardChange(paid, APPROVED)])
+        ctx.store.rewards.change_rewards([RewardChange(paid, APPROVED)])
     except EffectsRejectedError:
         return mark_paid(ctx, program, reward_id)  # it moved meanwhile: answer from its state
     return paid
@@ -77,7 +77,7 @@ def mark_paid(ctx: Context, program: Program, reward_id: str) -> RewardRecord:
 
 def find_reward(ctx: Context, program: Program, reward_id: str) -> RewardRecord:
     code = code_of_reward(reward_id)
-    found = ctx.store.get_rewards([(code, reward_id)]) if code else []
+    found = ctx.store.rewards.get_rewards([(code, reward_id)]) if code else []
     if not found or found[0].program != program.id:
         raise NotFoundError(f"There is no reward '{reward_id[:60]}' in program '{program.id}'.")
     return found[0]
@@ -88,7 +88,7 @@ def _approve(ctx: Context, program: Program, reward: RewardRecord, now: float) -
     for _ in range(3):
         claim = None
         if waited:
-            free = ctx.store.free_coupons(program.id, reward.pool, 10)
+            free = ctx.store.coupons.free_coupons(program.id, reward.pool, 10)
             if not free:
                 return False
             claim = CouponClaim(program.id, reward.pool, random.choice(free), reward.reward_id)
@@ -101,7 +101,7 @@ def _approve(ctx: Context, program: Program, reward: RewardRecord, now: float) -
         )
         messages = reward_messages(program, approved, now, issued=False, email=waited)
         try:
-            ctx.store.change_rewards([RewardChange(approved, PENDING, claim)], messages)
+            ctx.store.rewards.change_rewards([RewardChange(approved, PENDING, claim)], messages)
         except EffectsRejectedError as exc:
             if exc.rejection.rewards_taken:
                 return False  # refunded or approved by someone else meanwhile

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..store.ledger import Credit, Touch
+from ..model.ledger import Credit, Touch
 
 SHARE_STEP = Decimal("0.0001")
 CLOCK_SKEW_SECONDS = 60

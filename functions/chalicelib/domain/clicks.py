@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..store.records import ClickCounted
+from ..model.errors import ThrottledError, UnavailableError
+from ..model.records import ClickCounted
 from .codes import normalize_code
 from .context import Context
-from .errors import ThrottledError, UnavailableError
 from .programs import Program
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
@@ -127,7 +127,7 @@ def record_click(
     try:
         if counted:
             # The same write keeps the click as a touchpoint for attribution models.
-            unique = ctx.store.claim_visit(
+            unique = ctx.store.clicks.claim_visit(
                 visitor,
                 code,
                 now,
@@ -137,7 +137,7 @@ def record_click(
             counted_click = _count(ctx, known, code, now, unique, channel_of(channel), named)
             program_id = counted_click.program if counted_click else None
         else:
-            referrer = ctx.store.get_referrer(code)
+            referrer = ctx.store.referrers.get_referrer(code)
             program_id = referrer.program if referrer else None
     except UnavailableError:
         program = _fallback_program(ctx, known, code)
@@ -161,7 +161,7 @@ def _count(
 ) -> ClickCounted | None:
     shard = known.shard_for(code)
     try:
-        counted = ctx.store.count_click(
+        counted = ctx.store.clicks.count_click(
             code, now, unique=unique, channel=channel, page=page, shard=shard
         )
     except ThrottledError:
@@ -171,7 +171,7 @@ def _count(
         other = known.shard_for(code)
         if other == shard:
             other = (shard + 1) % HOT_SHARDS
-        counted = ctx.store.count_click(
+        counted = ctx.store.clicks.count_click(
             code, now, unique=unique, channel=channel, page=page, shard=other
         )
     if counted is not None:

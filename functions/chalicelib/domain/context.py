@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..store.base import Store
-from .clock import Clock
+from ..model.clock import Clock
+from ..model.store import Store
 from .programs import Catalogue
 from .signing import Signer
 

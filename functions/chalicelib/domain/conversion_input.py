@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from ..model.errors import InvalidInputError
 from .codes import normalize_code
 from .context import Context
 from .currencies import CURRENCIES, minor_digits
-from .errors import InvalidInputError
 from .fraud import amount_text, check_signature
 from .programs import Program
 from .signing import ClickId

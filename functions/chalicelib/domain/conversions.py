@@ -12,10 +12,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from ..store.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
-from ..store.records import RECORDED, REVIEW, Conversion, credits_of
+from ..model.clock import iso
+from ..model.errors import InvalidInputError, UnavailableError, UnknownCodeError
+from ..model.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
+from ..model.records import RECORDED, REVIEW, Conversion, credits_of
 from .attribution import Model, assign_credit, split_amount
-from .clock import iso
 from .context import Context
 from .conversion_input import API_FIELDS as API_FIELDS
 from .conversion_input import EVENTS as EVENTS
@@ -25,7 +26,6 @@ from .conversion_input import check_conversion_signature as check_conversion_sig
 from .conversion_input import parse_conversion as parse_conversion
 from .currencies import minor_digits
 from .customers import CustomerPurchases, referred_customer
-from .errors import InvalidInputError, UnavailableError, UnknownCodeError
 from .fraud import (
     Converter,
     flags_from,
@@ -114,7 +114,7 @@ def attribute_conversion(
             effects = replace(effects, tallies=counts, identity_guard=guard)
             conversion, effects = purchases.count(conversion, effects)
         try:
-            return ctx.store.record_conversion(conversion, effects)
+            return ctx.store.conversions.record_conversion(conversion, effects)
         except EffectsRejectedError as exc:
             rejection = exc.rejection
             if any(rule.startswith("rate_") for rule in rejection.tallies_over):
@@ -185,7 +185,7 @@ def _touchpoints(
     if request.code and program.incentives.attribution_model == "last_click" and not wanted:
         return []
     who = (request.click.visitor if request.click else "") or visitor
-    return ctx.store.touchpoints(who) if who else []
+    return ctx.store.clicks.touchpoints(who) if who else []
 
 
 def _credits(

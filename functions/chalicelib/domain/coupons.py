@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..store.ledger import COUPON_POOL_EMPTY, PENDING
+from ..model.errors import InvalidInputError
+from ..model.ledger import COUPON_POOL_EMPTY, PENDING
 from .context import Context
-from .errors import InvalidInputError
 from .incentives import POOL_RE
 from .programs import Program
 
@@ -35,8 +35,8 @@ def add_coupons(ctx: Context, program: Program, pool: Any, codes: Any) -> dict[s
             raise InvalidInputError(
                 f"codes[{index}] must be 1-64 printable characters without spaces."
             )
-    added = ctx.store.add_coupons(program.id, pool, codes)
-    counts = ctx.store.pool_counts(program.id, pool)
+    added = ctx.store.coupons.add_coupons(program.id, pool, codes)
+    counts = ctx.store.coupons.pool_counts(program.id, pool)
     return {
         "pool": pool,
         "added": added,
@@ -48,12 +48,12 @@ def add_coupons(ctx: Context, program: Program, pool: Any, codes: Any) -> dict[s
 def pool_status(ctx: Context, program: Program) -> list[dict[str, Any]]:
     """Each pool's free and used codes, and the rewards waiting because it ran empty."""
     waiting: dict[str, int] = {}
-    for reward in ctx.store.list_rewards(program.id, PENDING, limit=1000):
+    for reward in ctx.store.rewards.list_rewards(program.id, PENDING, limit=1000):
         if reward.reason == COUPON_POOL_EMPTY:
             waiting[reward.pool] = waiting.get(reward.pool, 0) + 1
     status = []
     for pool in coupon_pools(program):
-        counts = ctx.store.pool_counts(program.id, pool)
+        counts = ctx.store.coupons.pool_counts(program.id, pool)
         status.append(
             {
                 "pool": pool,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..store.ledger import ConversionEffects, CustomerBump, Rejection
-from ..store.records import Conversion, CustomerProfile
+from ..model.errors import InvalidInputError
+from ..model.ledger import ConversionEffects, CustomerBump, Rejection
+from ..model.records import Conversion, CustomerProfile
 from .context import Context
-from .errors import InvalidInputError
 from .programs import Program
 
 
@@ -59,7 +59,7 @@ class CustomerPurchases:
         if not rejection.customer_moved:
             return
         if rejection.customer is None:
-            self.profile = self.ctx.store.get_customer(self.program.id, self.customer)
+            self.profile = self.ctx.store.conversions.get_customer(self.program.id, self.customer)
             return
         code, first_at, purchases = rejection.customer
         self.profile = CustomerProfile(self.program.id, self.customer, code, first_at, purchases)
@@ -67,7 +67,7 @@ class CustomerPurchases:
 
 def referred_customer(ctx: Context, program: Program, customer: str) -> CustomerProfile:
     """A customer named without a referral: who referred them is on record, or 400."""
-    profile = ctx.store.get_customer(program.id, customer) if customer else None
+    profile = ctx.store.conversions.get_customer(program.id, customer) if customer else None
     if profile is None:
         raise InvalidInputError(
             f"No referral is on record for this customer_id in program '{program.id}': send "

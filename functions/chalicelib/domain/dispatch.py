@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Protocol
 
-from ..store.ledger import (
+from ..model.errors import DeliveryError
+from ..model.ledger import (
     DELIVERED,
     EMAIL_TARGET,
     FAILED,
@@ -28,7 +29,6 @@ from ..store.ledger import (
 )
 from .context import Context, Links
 from .emails import render_email
-from .errors import DeliveryError
 from .webhooks import signed_headers
 
 RETRY_DELAYS = tuple(30 * 2**n for n in range(12))  # 30 s ... 17 h 4 min: 34 h in total
@@ -73,7 +73,9 @@ def dispatch_due(
     while time.monotonic() - started_run < budget_seconds:
         now = ctx.clock.now()
         batch = [
-            m for m in ctx.store.due_messages(now, limit) if (m.event_id, m.target) not in seen
+            m
+            for m in ctx.store.outbox.due_messages(now, limit)
+            if (m.event_id, m.target) not in seen
         ]
         if not batch:
             break
@@ -81,7 +83,7 @@ def dispatch_due(
             seen.add((message.event_id, message.target))
             if time.monotonic() - started_run >= budget_seconds:
                 break
-            if not ctx.store.lease_message(message, now, now + LEASE_SECONDS):
+            if not ctx.store.outbox.lease_message(message, now, now + LEASE_SECONDS):
                 continue
             started = time.monotonic()
             result = _deliver(ctx, outbound, links, message)
@@ -128,7 +130,7 @@ def _email(ctx: Context, outbound: Outbound, links: Links, message: OutboxMessag
     emails = program.incentives.emails
     if emails is None:
         return Result("skipped", error="the program sends no emails")
-    referrer = ctx.store.get_referrer(message.code)
+    referrer = ctx.store.referrers.get_referrer(message.code)
     if referrer is None or not referrer.email:
         return Result("skipped", error="the referrer is unknown")
     if referrer.email_opt_out:
@@ -187,4 +189,4 @@ def _record(
         next_at=next_at,
         duration_ms=duration_ms,
     )
-    return attempt if ctx.store.finish_delivery(updated, attempt) else None
+    return attempt if ctx.store.outbox.finish_delivery(updated, attempt) else None

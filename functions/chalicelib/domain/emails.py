@@ -14,7 +14,7 @@ from email.policy import default
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
-from ..store.records import Referrer
+from ..model.records import Referrer
 from .context import Context, Links
 from .events import TIER_REACHED
 from .notifications import Emails, EmailTemplate

@@ -12,8 +12,8 @@ import hashlib
 import json
 from typing import Any
 
-from ..store.ledger import APPROVED, EMAIL_TARGET, OutboxMessage, RewardRecord
-from .clock import iso
+from ..model.clock import iso
+from ..model.ledger import APPROVED, EMAIL_TARGET, OutboxMessage, RewardRecord
 from .incentives import Tier
 from .programs import Program
 from .rewards import describe, reward_view

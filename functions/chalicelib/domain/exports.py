@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.ledger import REWARD_STATUSES, RewardRecord
-from ..store.records import Conversion, Referrer, credits_of
-from .clock import iso
+from ..model.clock import iso
+from ..model.errors import InvalidInputError
+from ..model.ledger import REWARD_STATUSES, RewardRecord
+from ..model.records import Conversion, Referrer, credits_of
 from .context import Context
-from .errors import InvalidInputError
 from .kpis import number
 from .periods import Period
 from .programs import Program
@@ -100,11 +100,11 @@ def export_page(
         )
     position = _read_cursor(ctx, cursor, kind)
     if kind == "referrers":
-        page = ctx.store.list_referrers(program.id, limit, position.get("after"))
+        page = ctx.store.referrers.list_referrers(program.id, limit, position.get("after"))
         rows = [_referrer_row(r) for r in page.items]
         return ExportPage(kind, rows, _next(ctx, kind, page.after, {}))
     if kind == "conversions":
-        found = ctx.store.list_conversions(
+        found = ctx.store.conversions.list_conversions(
             program.id, period.since, period.until, limit, position.get("after")
         )
         rows = [_conversion_row(c) for c in found.items]
@@ -132,8 +132,8 @@ def _rewards_page(
     current = position.get("status", statuses[0])
     if current not in statuses:
         raise InvalidInputError("The cursor is not valid for this listing: start without it.")
-    found = ctx.store.page_rewards(program.id, current, limit, position.get("after"))
-    people = ctx.store.get_referrers([r.code for r in found.items])
+    found = ctx.store.rewards.page_rewards(program.id, current, limit, position.get("after"))
+    people = ctx.store.referrers.get_referrers([r.code for r in found.items])
     rows = [_reward_row(r, people.get(r.code)) for r in found.items]
     if found.after is not None:
         return ExportPage("rewards", rows, _next(ctx, "rewards", found.after, {"status": current}))

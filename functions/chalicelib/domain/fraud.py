@@ -23,10 +23,10 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..store.ledger import IdentityGuard, Rejection, Tally, Touch
+from ..model.errors import UnauthorizedError
+from ..model.ledger import IdentityGuard, Rejection, Tally, Touch
 from .bots import is_bot
 from .currencies import minor_digits
-from .errors import UnauthorizedError
 from .fraud_config import DisposableEmail
 from .lookalikes import email_domain
 from .programs import Program

@@ -8,7 +8,7 @@ import hmac
 import re
 import unicodedata
 
-from .errors import InvalidInputError, UnauthorizedError
+from ..model.errors import InvalidInputError, UnauthorizedError
 from .programs import Program
 
 _LOCAL_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..store.ledger import (
+from ..model.clock import utc_day
+from ..model.ledger import (
     ConversionEffects,
     CountGuard,
     CouponClaim,
@@ -24,8 +25,7 @@ from ..store.ledger import (
     Rejection,
     RewardRecord,
 )
-from ..store.records import Conversion
-from .clock import utc_day
+from ..model.records import Conversion
 from .context import Context
 from .events import reward_messages, tier_messages, webhook_messages
 from .incentives import RewardRule, Tier
@@ -149,7 +149,7 @@ class ConversionPlan:
     def _draw(self, pool: str, in_use: set[str]) -> str | None:
         for _ in range(2):
             if pool not in self._candidates:
-                self._candidates[pool] = self.ctx.store.free_coupons(
+                self._candidates[pool] = self.ctx.store.coupons.free_coupons(
                     self.program.id, pool, _CANDIDATES
                 )
             candidates = self._candidates[pool]

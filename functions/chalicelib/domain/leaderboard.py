@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..store.records import BoardEntry, Referrer
+from ..model.errors import InvalidInputError, NotFoundError
+from ..model.records import BoardEntry, Referrer
 from .context import Context
-from .errors import InvalidInputError, NotFoundError
 from .programs import Program
 
 RANK_BOUND = 1000  # beyond this a viewer's rank is reported as "1001 or lower"
@@ -26,7 +26,7 @@ def leaderboard_view(ctx: Context, program_id: str, token: str | None) -> dict[s
     if not program.site.leaderboard:
         raise NotFoundError(f"Program '{program.id}' has no leaderboard.")
     viewer = _viewer(ctx, program, token)
-    entries = ctx.store.top_referrers(program.id, program.site.leaderboard_size)
+    entries = ctx.store.referrers.top_referrers(program.id, program.site.leaderboard_size)
     leaders = [
         {
             "rank": rank,
@@ -66,7 +66,7 @@ def _viewer(ctx: Context, program: Program, token: str | None) -> Referrer | Non
     if parsed is None:
         return None
     code, version = parsed
-    referrer = ctx.store.get_referrer(code)
+    referrer = ctx.store.referrers.get_referrer(code)
     if referrer is None or referrer.token_version != version or referrer.program != program.id:
         return None
     return referrer
@@ -90,7 +90,9 @@ def _viewer_place(
             in_top=True,
         )
     elif viewer.successful_referrals > 0:
-        above = ctx.store.count_referrers_above(program.id, viewer.successful_referrals, RANK_BOUND)
+        above = ctx.store.referrers.count_referrers_above(
+            program.id, viewer.successful_referrals, RANK_BOUND
+        )
         place.update(rank=above + 1, rank_exact=above < RANK_BOUND)
     return place
 

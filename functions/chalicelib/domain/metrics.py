@@ -27,16 +27,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..store.analytics import (
+from ..model.analytics import (
     Change,
     ConversionChange,
     CounterChange,
     ReferrerJoined,
     RewardUpdate,
 )
-from ..store.ledger import RewardRecord
-from ..store.records import Conversion, credits_of, parse_counter_name
-from .clock import utc_day
+from ..model.clock import utc_day
+from ..model.ledger import RewardRecord
+from ..model.records import Conversion, credits_of, parse_counter_name
 from .programs import Catalogue
 
 CLICKS = "clicks"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from .errors import InvalidInputError
+from ..model.errors import InvalidInputError
 
 MAX_DAYS = 1096  # three years: a report reads one item per day of its period
 DEFAULT_SINCE = "30d"

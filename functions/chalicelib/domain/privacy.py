@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..store.records import Referrer
-from .clock import iso
+from ..model.clock import iso
+from ..model.errors import InvalidInputError
+from ..model.records import Referrer
 from .context import Context, Links
 from .conversions import conversion_view
-from .errors import InvalidInputError
 from .identity import normalize_email
 from .lookalikes import canonical_email
 from .programs import Program
@@ -43,13 +43,13 @@ def forget_person(
     email, identity, customer_key = _keys(ctx, program, raw_email)
     referrer = _referrer(ctx, program, email)
     if referrer is not None:
-        ctx.store.erase_referrer(referrer.code, program.id, referrer.email_key)
-    orders = ctx.store.person_orders(program.id, identity)
+        ctx.store.privacy.erase_referrer(referrer.code, program.id, referrer.email_key)
+    orders = ctx.store.privacy.person_orders(program.id, identity)
     for event, order_id in orders:
-        conversion = ctx.store.get_conversion(program.id, event, order_id)
+        conversion = ctx.store.conversions.get_conversion(program.id, event, order_id)
         if conversion is not None:
-            ctx.store.erase_customer(conversion)
-    ctx.store.forget_identity(program.id, identity, customer_key)
+            ctx.store.privacy.erase_customer(conversion)
+    ctx.store.privacy.forget_identity(program.id, identity, customer_key)
     files = mail.forget(email) if mail is not None else 0
     return {
         "program": program.id,
@@ -67,7 +67,7 @@ def export_person(
     found: dict[str, Any] = {"program": program.id, "email": email, "referrer": None}
     referrer = _referrer(ctx, program, email)
     if referrer is not None:
-        page = ctx.store.read_referrer_page(referrer.code)
+        page = ctx.store.referrers.read_referrer_page(referrer.code)
         if page is not None:
             stored, months, rewards = page
             found["referrer"] = {
@@ -79,8 +79,8 @@ def export_person(
                 "rewards": [reward_view(r) for r in rewards],
             }
     conversions = []
-    for event, order_id in ctx.store.person_orders(program.id, identity):
-        conversion = ctx.store.get_conversion(program.id, event, order_id)
+    for event, order_id in ctx.store.privacy.person_orders(program.id, identity):
+        conversion = ctx.store.conversions.get_conversion(program.id, event, order_id)
         if conversion is not None:
             conversions.append(conversion_view(conversion))
     found["conversions_as_customer"] = conversions
@@ -98,5 +98,5 @@ def _keys(ctx: Context, program: Program, raw_email: object) -> tuple[str, str, 
 
 
 def _referrer(ctx: Context, program: Program, email: str) -> Referrer | None:
-    found = ctx.store.find_referrer(program.id, ctx.signer.email_key(program.id, email))
-    return ctx.store.get_referrer(found.code) if found else None
+    found = ctx.store.referrers.find_referrer(program.id, ctx.signer.email_key(program.id, email))
+    return ctx.store.referrers.get_referrer(found.code) if found else None

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..model.errors import NotFoundError
 from .currencies import CURRENCIES
-from .errors import NotFoundError
 from .fields import FieldReader, url_host, url_problem
 from .fraud_config import FraudRules, RateLimits, parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, RULE_FIELDS, Incentives, parse_incentives

@@ -6,9 +6,9 @@ transaction (no extra request); issuance and stats pay one UpdateItem each.
 
 from __future__ import annotations
 
-from ..store.ledger import Tally
+from ..model.errors import RateLimitedError
+from ..model.ledger import Tally
 from .context import Context
-from .errors import RateLimitedError
 from .programs import Program
 
 WINDOW = 60
@@ -44,5 +44,5 @@ def check_rate(ctx: Context, program: Program, route: str, subject: str) -> None
     now = ctx.clock.now()
     tally = rate_tally(program, route, subject, now)
     counted = Tally(tally.program, tally.rule, subject, tally.window, None, tally.expires_at)
-    if ctx.store.hit_rate(counted) > program.rate_limits.per_minute(route):
+    if ctx.store.limits.hit_rate(counted) > program.rate_limits.per_minute(route):
         raise too_many(now)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store.records import Referrer
+from ..model.errors import CodeTakenError, ReferrerExistsError, UnavailableError
+from ..model.records import Referrer
 from .codes import new_code
 from .context import Context, Links
-from .errors import CodeTakenError, ReferrerExistsError, UnavailableError
 from .identity import check_identity, clean_name, normalize_email
 from .lookalikes import canonical_email
 
@@ -26,7 +26,7 @@ def issue_code(
     name = clean_name(body.get("name"))
     check_identity(program, email, body.get("signature"), is_admin=is_admin)
     email_key = ctx.signer.email_key(program.id, email)
-    existing = ctx.store.find_referrer(program.id, email_key)
+    existing = ctx.store.referrers.find_referrer(program.id, email_key)
     if existing is not None:
         return existing, False
     for _ in range(_CODE_ATTEMPTS):
@@ -41,12 +41,12 @@ def issue_code(
             visitor="" if is_admin else visitor,
         )
         try:
-            ctx.store.create_referrer(referrer)
+            ctx.store.referrers.create_referrer(referrer)
         except CodeTakenError:
             continue
         except ReferrerExistsError:
             # Another request for the same email won the race: answer with its code.
-            winner = ctx.store.find_referrer(program.id, email_key, consistent=True)
+            winner = ctx.store.referrers.find_referrer(program.id, email_key, consistent=True)
             if winner is None:
                 raise UnavailableError("The referrer could not be read back; try again.") from None
             return winner, False

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..store.ledger import (
+from ..model.errors import ConflictError, NotFoundError, UnavailableError
+from ..model.ledger import (
     APPROVED,
     CLAWBACK,
     PAID,
@@ -22,10 +23,9 @@ from ..store.ledger import (
     RewardChange,
     RewardRecord,
 )
-from ..store.records import REJECTED, REVIEW, Conversion
+from ..model.records import REJECTED, REVIEW, Conversion
 from .context import Context
 from .conversions import conversion_view
-from .errors import ConflictError, NotFoundError, UnavailableError
 from .events import voided_messages, webhook_messages
 from .programs import Program
 
@@ -38,7 +38,7 @@ def refund_conversion(
 ) -> tuple[Conversion, bool]:
     """(conversion after the refund, refunded now). A second refund of the same order
     changes nothing and answers with the refunded conversion."""
-    conversion = ctx.store.get_conversion(program.id, event, order_id)
+    conversion = ctx.store.conversions.get_conversion(program.id, event, order_id)
     if conversion is None:
         raise NotFoundError(
             f"There is no {event} with order_id '{order_id[:128]}' in program '{program.id}'."
@@ -65,11 +65,11 @@ def refund_conversion(
             now,
         )
         try:
-            if ctx.store.refund_conversion(refunded, changes, messages):
+            if ctx.store.conversions.refund_conversion(refunded, changes, messages):
                 return refunded, True
         except EffectsRejectedError:
             pass  # a reward moved (approved, paid) meanwhile: look again
-        found = ctx.store.get_conversion(program.id, event, order_id)
+        found = ctx.store.conversions.get_conversion(program.id, event, order_id)
         if found is None:  # pragma: no cover - conversions are never deleted
             raise NotFoundError(f"The {event} '{order_id[:128]}' disappeared.")
         conversion = found
@@ -82,7 +82,7 @@ def _reward_changes(
     """How each reward of the conversion moves, and the rewards as they will be."""
     current = {
         r.reward_id: r
-        for r in ctx.store.get_rewards([(r.code, r.reward_id) for r in conversion.rewards])
+        for r in ctx.store.rewards.get_rewards([(r.code, r.reward_id) for r in conversion.rewards])
     }
     changes: list[RewardChange] = []
     after: list[RewardRecord] = []

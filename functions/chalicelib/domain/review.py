@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..store.ledger import EffectsRejectedError
-from ..store.records import RECORDED, REJECTED, REVIEW, Conversion
+from ..model.errors import ConflictError, InvalidInputError, NotFoundError, UnavailableError
+from ..model.ledger import EffectsRejectedError
+from ..model.records import RECORDED, REJECTED, REVIEW, Conversion
 from .context import Context
 from .conversions import EVENTS, conversion_view
-from .errors import ConflictError, InvalidInputError, NotFoundError, UnavailableError
 from .issuing import ConversionPlan
 from .programs import Program
 
@@ -37,7 +37,7 @@ def parse_review_id(raw: str) -> tuple[str, str]:
 def list_review(ctx: Context, program: Program, status: str, limit: int) -> list[Conversion]:
     if status not in STATUSES:
         raise InvalidInputError(f"'status' must be one of {', '.join(STATUSES)}.")
-    return ctx.store.list_reviews(program.id, status, limit)
+    return ctx.store.reviews.list_reviews(program.id, status, limit)
 
 
 def approve(
@@ -61,7 +61,7 @@ def approve(
     for _ in range(_ROUNDS):
         approved, effects = plan.build(decided, now=now)
         try:
-            stored, done = ctx.store.approve_conversion(approved, effects)
+            stored, done = ctx.store.reviews.approve_conversion(approved, effects)
         except EffectsRejectedError as exc:
             plan.learn(exc.rejection)
             continue
@@ -87,14 +87,14 @@ def reject(
     rejected = replace(
         flagged, status=REJECTED, decided_by=by, decided_at=now, decision_note=_note(note)
     )
-    if ctx.store.reject_conversion(rejected):
+    if ctx.store.reviews.reject_conversion(rejected):
         return rejected, True
     return reject(ctx, program, review_id, by, note)  # decided meanwhile: answer from its state
 
 
 def _flagged(ctx: Context, program: Program, review_id: str) -> Conversion:
     event, order_id = parse_review_id(review_id)
-    conversion = ctx.store.get_conversion(program.id, event, order_id)
+    conversion = ctx.store.conversions.get_conversion(program.id, event, order_id)
     if conversion is None or not conversion.flags:
         raise NotFoundError(
             f"There is no flagged conversion '{review_id[:140]}' in program '{program.id}'."

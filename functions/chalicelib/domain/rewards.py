@@ -12,9 +12,9 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..store.ledger import APPROVED, COUPON_POOL_EMPTY, PENDING, RewardRecord
-from ..store.records import Conversion
-from .clock import iso
+from ..model.clock import iso
+from ..model.ledger import APPROVED, COUPON_POOL_EMPTY, PENDING, RewardRecord
+from ..model.records import Conversion
 from .currencies import minor_digits
 from .incentives import RewardRule, Tier
 from .programs import Program, Reward

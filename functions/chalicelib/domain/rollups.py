@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..store.analytics import (
+from ..model.analytics import (
     ROLLUP_ITEMS_PER_WRITE,
     ActiveMove,
     ChangeBatch,
@@ -23,8 +23,8 @@ from ..store.analytics import (
     RollupConflictError,
     RollupWrite,
 )
+from ..model.errors import UnavailableError
 from .context import Context
-from .errors import UnavailableError
 from .metrics import ACTIVE_NEW, Contribution, active_gap, contribution
 
 MARKER_SECONDS = 3 * 86400  # a stream keeps records 24 hours: markers outlive redeliveries
@@ -40,7 +40,7 @@ class _Step:
 def roll_up(ctx: Context, batch: ChangeBatch) -> int:
     """Add a batch's changes to the rollups; returns how many records were applied now (0 for
     a batch that was applied before)."""
-    done = ctx.store.rollup_marker(batch.batch_id) if batch.records else None
+    done = ctx.store.rollups.rollup_marker(batch.batch_id) if batch.records else None
     steps = [
         _Step(record, contribution(record.change, ctx.catalogue))
         for record in batch.records
@@ -62,14 +62,14 @@ def _apply(
         if not chunk:
             return done, 0
         codes = [code for step in chunk for _, code, _ in step.adds.first_clicks]
-        active = ctx.store.active_days(codes) if codes else {}
+        active = ctx.store.rollups.active_days(codes) if codes else {}
         write = _write(batch_id, done, chunk, active, ctx.clock.now() + MARKER_SECONDS)
         try:
-            ctx.store.apply_rollup(write)
+            ctx.store.rollups.apply_rollup(write)
         except RollupConflictError:
             # Another delivery of this batch moved the marker, or a code's active day moved:
             # read both again and write only what is still missing.
-            done = ctx.store.rollup_marker(batch_id)
+            done = ctx.store.rollups.rollup_marker(batch_id)
             continue
         return write.last, len(chunk)
     raise UnavailableError("The rollups kept changing under this batch; it will be retried.")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..model.errors import InvalidInputError, NotFoundError
 from .codes import normalize_code
 from .context import Context
-from .errors import InvalidInputError, NotFoundError
 
 GREETING_NAME_MAX = 40
 
@@ -42,7 +42,7 @@ def public_referrer(ctx: Context, program_id: str, raw_code: str) -> dict[str, A
     GetItem."""
     program = ctx.catalogue.get(program_id)
     code = share_code(raw_code)
-    referrer = ctx.store.get_referrer(code)
+    referrer = ctx.store.referrers.get_referrer(code)
     if referrer is None or referrer.program != program.id:
         raise NotFoundError(f"There is no referral code '{code}' in program '{program.id}'.")
     return {"code": code, "program": program.id, "name": greeting_name(referrer.name)}

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ..store.ledger import APPROVED, PAID, PENDING, RewardRecord
+from ..model.ledger import APPROVED, PAID, PENDING, RewardRecord
 from .programs import Program
 from .rewards import reward_view
 

@@ -7,9 +7,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ..store.records import CounterMonth, DayCounts, Referrer
+from ..model.errors import NotFoundError
+from ..model.records import CounterMonth, DayCounts, Referrer
 from .context import Context, Links
-from .errors import NotFoundError
 from .standing import rewards_summary, tier_progress
 
 _NOT_FOUND = "This stats link is not valid. Ask the shop for your referral link again."
@@ -20,7 +20,7 @@ def stats_for_token(ctx: Context, token: str, links: Links) -> dict[str, Any]:
     if parsed is None:
         raise NotFoundError(_NOT_FOUND)
     code, version = parsed
-    found = ctx.store.read_referrer_page(code)
+    found = ctx.store.referrers.read_referrer_page(code)
     if found is None or found[0].token_version != version:
         raise NotFoundError(_NOT_FOUND)
     referrer, months, rewards = found

@@ -10,7 +10,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import DeliveryError
+from ..model.errors import DeliveryError
 
 
 class EmlOutbox:

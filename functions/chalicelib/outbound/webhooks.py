@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ..domain.errors import DeliveryError
+from ..model.errors import DeliveryError
 
 TIMEOUT_SECONDS = 10
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..domain.errors import ThrottledError, UnavailableError
+from ..model.errors import ThrottledError, UnavailableError
 
 T = TypeVar("T")
 THROTTLING = frozenset(

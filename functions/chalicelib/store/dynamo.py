@@ -9,28 +9,18 @@ from __future__ import annotations
 import random
 import time
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from botocore.exceptions import ClientError
 
-from ..domain.clock import iso
-from ..domain.errors import (
+from ..model.clock import iso
+from ..model.errors import (
     CodeTakenError,
     ReferrerExistsError,
     UnavailableError,
     UnknownCodeError,
 )
-from . import keys
-from .attrs import day_of, unavailable_on_failure
-from .dynamo_analytics import DynamoAnalytics
-from .dynamo_keys import admin_key_from_item, admin_key_item
-from .dynamo_ledger import DynamoLedger, reward_from_item
-from .dynamo_outbox import DynamoOutbox, put_message
-from .dynamo_trust import DynamoTrust
-from .items import conversion_from_item, conversion_item
-from .items import referrer_from_item as _referrer_from_item
-from .items import referrer_item as _referrer_item
-from .ledger import (
+from ..model.ledger import (
     TOUCH_CAP,
     ConversionEffects,
     CountGuard,
@@ -44,7 +34,7 @@ from .ledger import (
     is_unique,
     rewards_to_text,
 )
-from .records import (
+from ..model.records import (
     CLICKS,
     CONVERSIONS,
     FLAGGED,
@@ -61,6 +51,16 @@ from .records import (
     credits_of,
     page_name,
 )
+from . import keys
+from .attrs import day_of, unavailable_on_failure
+from .dynamo_analytics import DynamoAnalytics
+from .dynamo_keys import admin_key_from_item, admin_key_item
+from .dynamo_ledger import DynamoLedger, reward_from_item
+from .dynamo_outbox import DynamoOutbox, put_message
+from .dynamo_trust import DynamoTrust
+from .items import conversion_from_item, conversion_item
+from .items import referrer_from_item as _referrer_from_item
+from .items import referrer_item as _referrer_item
 from .table import GSI2
 
 T = TypeVar("T")
@@ -78,6 +78,50 @@ class DynamoStore(DynamoLedger, DynamoOutbox, DynamoTrust, DynamoAnalytics):
         self._client = client
         self._click_client = click_client or client
         self._table = table
+
+    @property
+    def referrers(self) -> Self:
+        return self
+
+    @property
+    def clicks(self) -> Self:
+        return self
+
+    @property
+    def conversions(self) -> Self:
+        return self
+
+    @property
+    def reviews(self) -> Self:
+        return self
+
+    @property
+    def rewards(self) -> Self:
+        return self
+
+    @property
+    def coupons(self) -> Self:
+        return self
+
+    @property
+    def outbox(self) -> Self:
+        return self
+
+    @property
+    def admin_keys(self) -> Self:
+        return self
+
+    @property
+    def limits(self) -> Self:
+        return self
+
+    @property
+    def privacy(self) -> Self:
+        return self
+
+    @property
+    def rollups(self) -> Self:
+        return self
 
     @property
     def clients(self) -> tuple[Any, ...]:

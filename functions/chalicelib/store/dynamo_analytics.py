@@ -8,15 +8,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..domain.clock import iso
-from ..domain.errors import InvalidInputError, UnavailableError
+from ..model.analytics import Page, ProgramRollups, RollupConflictError, RollupWrite
+from ..model.clock import iso
+from ..model.errors import InvalidInputError, UnavailableError
+from ..model.ledger import RewardRecord
+from ..model.records import CLICKS, CONVERSIONS, Conversion, CounterMonth, Referrer
 from . import keys
-from .analytics import Page, ProgramRollups, RollupConflictError, RollupWrite
 from .attrs import Item, n, s, unavailable_on_failure
 from .dynamo_ledger import reward_from_item
 from .items import conversion_from_item, referrer_from_item
-from .ledger import RewardRecord
-from .records import CLICKS, CONVERSIONS, Conversion, CounterMonth, Referrer
 
 _PAGE_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..model.records import AdminKey
 from . import keys
 from .attrs import Item, n, s
-from .records import AdminKey
 
 
 def admin_key_item(key: AdminKey) -> Item:

@@ -11,12 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..domain.clock import iso
-from ..domain.errors import UnavailableError
-from . import keys
-from .attrs import Item, n, number, query_all, s, text, unavailable_on_failure
-from .dynamo_outbox import put_message
-from .ledger import (
+from ..model.clock import iso
+from ..model.errors import UnavailableError
+from ..model.ledger import (
     PENDING,
     ConversionEffects,
     CouponClaim,
@@ -30,7 +27,10 @@ from .ledger import (
     Tally,
     Touch,
 )
-from .records import CustomerProfile
+from ..model.records import CustomerProfile
+from . import keys
+from .attrs import Item, n, number, query_all, s, text, unavailable_on_failure
+from .dynamo_outbox import put_message
 
 _COUPON_BATCH = 50  # two transaction items per coupon
 

@@ -7,10 +7,10 @@ import json
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..domain.clock import iso
+from ..model.clock import iso
+from ..model.ledger import QUEUED, DeliveryAttempt, OutboxMessage
 from . import keys
 from .attrs import Item, n, query_all, s, unavailable_on_failure
-from .ledger import QUEUED, DeliveryAttempt, OutboxMessage
 
 LOG_DAYS = 30
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..domain.clock import iso
+from ..model.clock import iso
+from ..model.ledger import ConversionEffects, Tally
+from ..model.records import REVIEW, AdminKey, Conversion
 from . import keys
 from .attrs import Item, error_code, n, query_all, s, unavailable_on_failure
 from .dynamo_keys import admin_key_from_item
 from .dynamo_ledger import tally_update
 from .items import conversion_from_item, conversion_item
-from .ledger import ConversionEffects, Tally
-from .records import REVIEW, AdminKey, Conversion
 
 _EMAIL_EVENTS = ("signup", "purchase")
 

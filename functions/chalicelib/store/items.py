@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..domain.clock import iso
+from ..model.clock import iso
+from ..model.ledger import credits_from_text, credits_to_text, rewards_from_text, rewards_to_text
+from ..model.records import Conversion, Referrer
 from . import keys
 from .attrs import Item, n, s
-from .ledger import credits_from_text, credits_to_text, rewards_from_text, rewards_to_text
-from .records import Conversion, Referrer
 
 _OPTIONAL_TEXT = ("customer", "identity", "decided_by", "decision_note", "channel", "page", "model")
 

@@ -11,9 +11,10 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
+from typing import Self
 
-from ..domain.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
-from .ledger import (
+from ..model.errors import CodeTakenError, ReferrerExistsError, UnknownCodeError
+from ..model.ledger import (
     TOUCH_CAP,
     ConversionEffects,
     EffectsRejectedError,
@@ -24,10 +25,7 @@ from .ledger import (
     compact_touches,
     is_unique,
 )
-from .memory_analytics import MemoryAnalytics
-from .memory_ledger import MemoryLedger
-from .memory_trust import MemoryTrust
-from .records import (
+from ..model.records import (
     CLICKS,
     CONVERSIONS,
     FLAGGED,
@@ -44,6 +42,9 @@ from .records import (
     credits_of,
     page_name,
 )
+from .memory_analytics import MemoryAnalytics
+from .memory_ledger import MemoryLedger
+from .memory_trust import MemoryTrust
 
 
 class MemoryStore(MemoryLedger, MemoryTrust, MemoryAnalytics):
@@ -59,6 +60,50 @@ class MemoryStore(MemoryLedger, MemoryTrust, MemoryAnalytics):
         self._init_ledger()
         self._init_trust()
         self._init_analytics()
+
+    @property
+    def referrers(self) -> Self:
+        return self
+
+    @property
+    def clicks(self) -> Self:
+        return self
+
+    @property
+    def conversions(self) -> Self:
+        return self
+
+    @property
+    def reviews(self) -> Self:
+        return self
+
+    @property
+    def rewards(self) -> Self:
+        return self
+
+    @property
+    def coupons(self) -> Self:
+        return self
+
+    @property
+    def outbox(self) -> Self:
+        return self
+
+    @property
+    def admin_keys(self) -> Self:
+        return self
+
+    @property
+    def limits(self) -> Self:
+        return self
+
+    @property
+    def privacy(self) -> Self:
+        return self
+
+    @property
+    def rollups(self) -> Self:
+        return self
 
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
-from ..domain.clock import iso
-from ..domain.errors import InvalidInputError
-from .analytics import Page, ProgramRollups, RollupConflictError, RollupWrite
-from .ledger import PENDING, RewardRecord
-from .records import CLICKS, CONVERSIONS, Conversion, CounterMonth, Referrer
+from ..model.analytics import Page, ProgramRollups, RollupConflictError, RollupWrite
+from ..model.clock import iso
+from ..model.errors import InvalidInputError
+from ..model.ledger import PENDING, RewardRecord
+from ..model.records import CLICKS, CONVERSIONS, Conversion, CounterMonth, Referrer
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ import threading
 from collections import defaultdict
 from dataclasses import replace
 
-from ..domain.clock import iso
-from .ledger import (
+from ..model.clock import iso
+from ..model.ledger import (
     PENDING,
     QUEUED,
     ConversionEffects,
@@ -22,7 +22,7 @@ from .ledger import (
     RewardRecord,
     Touch,
 )
-from .records import CustomerProfile
+from ..model.records import CustomerProfile
 
 
 class MemoryLedger:

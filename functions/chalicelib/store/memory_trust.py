@@ -7,8 +7,8 @@ import threading
 from collections import defaultdict
 from dataclasses import replace
 
-from .ledger import ConversionEffects, Rejection, Tally
-from .records import RECORDED, REVIEW, AdminKey, Conversion, Referrer
+from ..model.ledger import ConversionEffects, Rejection, Tally
+from ..model.records import RECORDED, REVIEW, AdminKey, Conversion, Referrer
 
 
 class MemoryTrust:
@@ -67,7 +67,7 @@ class MemoryTrust:
     def approve_conversion(
         self, approved: Conversion, effects: ConversionEffects
     ) -> tuple[Conversion, bool]:
-        from .ledger import EffectsRejectedError
+        from ..model.ledger import EffectsRejectedError
 
         self.requests += 1
         key = (approved.program, approved.event, approved.order_id)

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import keys
-from .analytics import (
+from ..model.analytics import (
     Change,
     ChangeBatch,
     ChangeRecord,
@@ -23,6 +22,7 @@ from .analytics import (
     ReferrerJoined,
     RewardUpdate,
 )
+from . import keys
 from .dynamo_ledger import reward_from_item
 from .items import conversion_from_item, referrer_from_item
 

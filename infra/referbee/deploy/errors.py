@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.errors import ReferbeeError
+from chalicelib.model.errors import ReferbeeError
 
 
 class DeployError(ReferbeeError):

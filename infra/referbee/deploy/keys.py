@@ -15,8 +15,8 @@ import time
 from typing import Any
 
 from chalicelib.domain.admin import hash_key, new_key
+from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
 
 from .names import Names
 from .state import Outcome
@@ -67,11 +67,11 @@ def ensure_admin_key(dynamodb: Any, table: str, known_hash: str | None) -> tuple
     """Create the first admin key unless the one created earlier is still there. Returns the
     key (only when new: it is shown once and stored only as a hash) and its hash."""
     store = DynamoStore(dynamodb, table)
-    if known_hash and store.get_admin_key(known_hash) is not None:
+    if known_hash and store.admin_keys.get_admin_key(known_hash) is not None:
         return None, known_hash
     key = new_key()
     digest = hash_key(key)
-    store.put_admin_key(
+    store.admin_keys.put_admin_key(
         AdminKey(digest, "first admin key (referbee deploy)", ("*",), "write", time.time())
     )
     return key, digest

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.api.rollups import roll_up_records
-from chalicelib.domain.clock import SystemClock
 from chalicelib.domain.context import Context, Links
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.schedule import run_due_work
 from chalicelib.domain.signing import Signer
+from chalicelib.model.clock import SystemClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from chalicelib.domain.admin import hash_key, new_key
 from chalicelib.domain.context import Links
+from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.records import AdminKey
 
 from .. import FUNCTIONS_DIR, KIT_ROOT, legacy
 from ..widget import build_widget
@@ -216,11 +216,11 @@ def _install_admin_key(db: EmbeddedDynamo, state: Path, given: str | None) -> tu
     store = DynamoStore(db.client(), TABLE)
     previous = state / "admin_key.sha256"
     if previous.exists():
-        store.delete_admin_key(previous.read_text().strip())
+        store.admin_keys.delete_admin_key(previous.read_text().strip())
         previous.unlink()
     key = given or new_key()
     digest = hash_key(key)
-    store.put_admin_key(AdminKey(digest, "referbee dev", ("*",), "write", time.time()))
+    store.admin_keys.put_admin_key(AdminKey(digest, "referbee dev", ("*",), "write", time.time()))
     if not given:
         previous.write_text(digest)
     return key, not given

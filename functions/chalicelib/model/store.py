@@ -26,7 +26,9 @@ from .records import (
 )
 
 
-class Store(Protocol):
+class ReferrersStore(Protocol):
+    """Referrers: their codes, counters, email index, opt-outs and ranking."""
+
     def find_referrer(
         self, program: str, email_key: str, *, consistent: bool = False
     ) -> Referrer | None:
@@ -39,6 +41,44 @@ class Store(Protocol):
         ...
 
     def get_referrer(self, code: str) -> Referrer | None: ...
+
+    def get_referrers(self, codes: list[str]) -> dict[str, Referrer]:
+        """Referrers by code (unknown ones left out)."""
+        ...
+
+    def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
+        """The referrer and every counter month of a code, in one query."""
+        ...
+
+    def read_referrer_page(
+        self, code: str
+    ) -> tuple[Referrer, list[CounterMonth], list[RewardRecord]] | None:
+        """The referrer, counter months and rewards of a code, in one query."""
+        ...
+
+    def read_counters(self, code: str, first_month: str, last_month: str) -> list[CounterMonth]:
+        """A code's counter months in a range (one query; not its rewards)."""
+        ...
+
+    def set_email_opt_out(self, code: str, opted_out: bool) -> bool: ...
+
+    def list_referrers(self, program: str, limit: int, after: str | None) -> Page[Referrer]:
+        """A program's referrers, oldest first, a page at a time."""
+        ...
+
+    def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
+        """Up to `limit` referrers of the program with at least one successful referral,
+        most first (one query on the ranking index)."""
+        ...
+
+    def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
+        """How many referrers of the program have more successful referrals than this,
+        counting no further than `bound` (a return of `bound` means "bound or more")."""
+        ...
+
+
+class ClicksStore(Protocol):
+    """The click path: visits (unique clicks, touchpoints) and click counters."""
 
     def claim_visit(
         self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
@@ -69,6 +109,10 @@ class Store(Protocol):
         None when the code does not exist."""
         ...
 
+
+class ConversionsStore(Protocol):
+    """Conversions, written once per order with their effects, and refunds."""
+
     def record_conversion(
         self, conversion: Conversion, effects: ConversionEffects | None = None
     ) -> tuple[Conversion, bool]:
@@ -96,13 +140,35 @@ class Store(Protocol):
         False when it was already refunded; EffectsRejectedError if a reward moved on."""
         ...
 
-    def read_referrer_page(
-        self, code: str
-    ) -> tuple[Referrer, list[CounterMonth], list[RewardRecord]] | None:
-        """The referrer, counter months and rewards of a code, in one query."""
+    def list_conversions(
+        self, program: str, since: float, until: float, limit: int, after: str | None
+    ) -> Page[Conversion]:
+        """A program's conversions created in [since, until], oldest first."""
         ...
 
-    def set_email_opt_out(self, code: str, opted_out: bool) -> bool: ...
+
+class ReviewsStore(Protocol):
+    """The review queue of conversions flagged by a fraud rule."""
+
+    def list_reviews(self, program: str, status: str, limit: int = 100) -> list[Conversion]:
+        """Flagged conversions of a program by review status (review, approved, rejected),
+        newest first, from the review queue (one query)."""
+        ...
+
+    def approve_conversion(
+        self, approved: Conversion, effects: ConversionEffects
+    ) -> tuple[Conversion, bool]:
+        """Count a conversion held for review and write its effects, in one transaction, only
+        if it is still in review; (stored conversion, False) when it no longer is."""
+        ...
+
+    def reject_conversion(self, rejected: Conversion) -> bool:
+        """Store the rejection, only if the conversion is still in review."""
+        ...
+
+
+class RewardsStore(Protocol):
+    """Rewards by code and by status, and their moves between statuses."""
 
     def get_rewards(self, refs: list[tuple[str, str]]) -> list[RewardRecord]:
         """Rewards by (code, reward id); missing ones are left out."""
@@ -114,11 +180,21 @@ class Store(Protocol):
         """A program's rewards in one status, oldest first (pending: by end of hold)."""
         ...
 
+    def page_rewards(
+        self, program: str, status: str, limit: int, after: str | None
+    ) -> Page[RewardRecord]:
+        """A program's rewards in one status, in the order of list_rewards, a page at a time."""
+        ...
+
     def change_rewards(
         self, changes: list[RewardChange], messages: tuple[OutboxMessage, ...] = ()
     ) -> None:
         """Move rewards between statuses (and claim coupons) atomically, with messages."""
         ...
+
+
+class CouponsStore(Protocol):
+    """Coupon pools that coupon rewards draw from."""
 
     def add_coupons(self, program: str, pool: str, coupons: list[str]) -> int:
         """Add codes the pool has never held; returns how many were added."""
@@ -127,6 +203,10 @@ class Store(Protocol):
     def free_coupons(self, program: str, pool: str, limit: int = 10) -> list[str]: ...
 
     def pool_counts(self, program: str, pool: str) -> PoolCounts: ...
+
+
+class OutboxStore(Protocol):
+    """Webhooks and emails waiting to go out, and the delivery log."""
 
     def due_messages(self, now: float, limit: int = 25) -> list[OutboxMessage]:
         """Queued outbox messages whose next attempt is due, oldest first."""
@@ -144,19 +224,56 @@ class Store(Protocol):
         """A program's latest delivery attempts, newest first."""
         ...
 
-    def read_code(self, code: str) -> tuple[Referrer, list[CounterMonth]] | None:
-        """The referrer and every counter month of a code, in one query."""
+
+class AdminKeyStore(Protocol):
+    """Admin API keys, kept by their hash."""
+
+    def get_admin_key(self, key_hash: str) -> AdminKey | None: ...
+
+    def put_admin_key(self, key: AdminKey) -> None: ...
+
+    def delete_admin_key(self, key_hash: str) -> None: ...
+
+    def list_admin_keys(self) -> list[AdminKey]:
+        """Every admin key (one query on GSI1 `KEYS`)."""
         ...
 
-    def top_referrers(self, program: str, limit: int) -> list[BoardEntry]:
-        """Up to `limit` referrers of the program with at least one successful referral,
-        most first (one query on the ranking index)."""
+    def revoke_admin_key(self, key_hash: str, at: float) -> bool:
+        """Mark a key revoked; False when there is no such key."""
         ...
 
-    def count_referrers_above(self, program: str, successful_referrals: int, bound: int) -> int:
-        """How many referrers of the program have more successful referrals than this,
-        counting no further than `bound` (a return of `bound` means "bound or more")."""
+
+class LimitsStore(Protocol):
+    """Rate-limit windows."""
+
+    def hit_rate(self, tally: Tally) -> int:
+        """Count one request in a rate-limit window; the count including it."""
         ...
+
+
+class PrivacyStore(Protocol):
+    """A person's data: export and erasure."""
+
+    def person_orders(self, program: str, identity: str) -> list[tuple[str, str]]:
+        """(event, order id) of the conversions that named this customer identity."""
+        ...
+
+    def erase_referrer(self, code: str, program: str, email_key: str) -> None:
+        """Remove a referrer's email, name and hashed identities (and their email index);
+        their code, counters and rewards stay."""
+        ...
+
+    def erase_customer(self, conversion: Conversion) -> None:
+        """Remove the customer's hashed identities from a conversion and its queue copy."""
+        ...
+
+    def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
+        """Delete the tallies and first-purchase marker keyed by a person's hashes."""
+        ...
+
+
+class RollupsStore(Protocol):
+    """Program rollups summed from the table's stream."""
 
     def rollup_marker(self, batch_id: str) -> str | None:
         """The sequence number of the last record of a stream batch that the rollups hold."""
@@ -175,77 +292,40 @@ class Store(Protocol):
         """A program's daily rollups from `since_day` on, and its totals (one query)."""
         ...
 
-    def read_counters(self, code: str, first_month: str, last_month: str) -> list[CounterMonth]:
-        """A code's counter months in a range (one query; not its rewards)."""
-        ...
 
-    def get_referrers(self, codes: list[str]) -> dict[str, Referrer]:
-        """Referrers by code (unknown ones left out)."""
-        ...
+class Store(Protocol):
+    """Everything the domain may ask of storage, one capability per attribute; the DynamoDB
+    store and its in-memory twin both provide it (tests/unit/test_store_contract*.py)."""
 
-    def list_referrers(self, program: str, limit: int, after: str | None) -> Page[Referrer]:
-        """A program's referrers, oldest first, a page at a time."""
-        ...
+    @property
+    def referrers(self) -> ReferrersStore: ...
 
-    def list_conversions(
-        self, program: str, since: float, until: float, limit: int, after: str | None
-    ) -> Page[Conversion]:
-        """A program's conversions created in [since, until], oldest first."""
-        ...
+    @property
+    def clicks(self) -> ClicksStore: ...
 
-    def page_rewards(
-        self, program: str, status: str, limit: int, after: str | None
-    ) -> Page[RewardRecord]:
-        """A program's rewards in one status, in the order of list_rewards, a page at a time."""
-        ...
+    @property
+    def conversions(self) -> ConversionsStore: ...
 
-    def get_admin_key(self, key_hash: str) -> AdminKey | None: ...
+    @property
+    def reviews(self) -> ReviewsStore: ...
 
-    def put_admin_key(self, key: AdminKey) -> None: ...
+    @property
+    def rewards(self) -> RewardsStore: ...
 
-    def delete_admin_key(self, key_hash: str) -> None: ...
+    @property
+    def coupons(self) -> CouponsStore: ...
 
-    def list_admin_keys(self) -> list[AdminKey]:
-        """Every admin key (one query on GSI1 `KEYS`)."""
-        ...
+    @property
+    def outbox(self) -> OutboxStore: ...
 
-    def revoke_admin_key(self, key_hash: str, at: float) -> bool:
-        """Mark a key revoked; False when there is no such key."""
-        ...
+    @property
+    def admin_keys(self) -> AdminKeyStore: ...
 
-    def list_reviews(self, program: str, status: str, limit: int = 100) -> list[Conversion]:
-        """Flagged conversions of a program by review status (review, approved, rejected),
-        newest first, from the review queue (one query)."""
-        ...
+    @property
+    def limits(self) -> LimitsStore: ...
 
-    def approve_conversion(
-        self, approved: Conversion, effects: ConversionEffects
-    ) -> tuple[Conversion, bool]:
-        """Count a conversion held for review and write its effects, in one transaction, only
-        if it is still in review; (stored conversion, False) when it no longer is."""
-        ...
+    @property
+    def privacy(self) -> PrivacyStore: ...
 
-    def reject_conversion(self, rejected: Conversion) -> bool:
-        """Store the rejection, only if the conversion is still in review."""
-        ...
-
-    def hit_rate(self, tally: Tally) -> int:
-        """Count one request in a rate-limit window; the count including it."""
-        ...
-
-    def person_orders(self, program: str, identity: str) -> list[tuple[str, str]]:
-        """(event, order id) of the conversions that named this customer identity."""
-        ...
-
-    def erase_referrer(self, code: str, program: str, email_key: str) -> None:
-        """Remove a referrer's email, name and hashed identities (and their email index);
-        their code, counters and rewards stay."""
-        ...
-
-    def erase_customer(self, conversion: Conversion) -> None:
-        """Remove the customer's hashed identities from a conversion and its queue copy."""
-        ...
-
-    def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
-        """Delete the tallies and first-purchase marker keyed by a person's hashes."""
-        ...
+    @property
+    def rollups(self) -> RollupsStore: ...

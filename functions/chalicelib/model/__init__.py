@@ -1,0 +1,2 @@
+"""The leaf of chalicelib: records and their statuses, ledger and analytics value types, the
+Store protocol, errors and the clock. Imports nothing else of chalicelib."""
