@@ -38,24 +38,23 @@ def adopt_environment(environ: MutableMapping[str, str] | None = None) -> list[s
 
 def state_dir() -> Path:
     """`.referbee/`, or an existing `.refkit/` when there is no `.referbee/` yet."""
-    if not STATE_DIR.exists() and OLD_STATE_DIR.is_dir():
-        _warn(
-            f"reading the state folder {OLD_STATE_DIR}/, which is deprecated: "
-            f"rename it to {STATE_DIR}/ (mv {OLD_STATE_DIR} {STATE_DIR})"
-        )
-        return OLD_STATE_DIR
-    return STATE_DIR
+    return _new_unless_only_old(STATE_DIR, OLD_STATE_DIR, "the state folder ")
 
 
 def config_file() -> Path:
     """`referbee.yaml`, or an existing `refkit.yaml` when there is no `referbee.yaml`."""
-    if not CONFIG_FILE.exists() and OLD_CONFIG_FILE.is_file():
-        _warn(
-            f"reading {OLD_CONFIG_FILE}, which is deprecated: "
-            f"rename it to {CONFIG_FILE} (mv {OLD_CONFIG_FILE} {CONFIG_FILE})"
-        )
-        return OLD_CONFIG_FILE
-    return CONFIG_FILE
+    return _new_unless_only_old(CONFIG_FILE, OLD_CONFIG_FILE, "")
+
+
+def _new_unless_only_old(new: Path, old: Path, what: str) -> Path:
+    if new.exists() or not old.exists():
+        return new
+    slash = "/" if old == OLD_STATE_DIR else ""
+    _warn(
+        f"reading {what}{old}{slash}, which is deprecated: "
+        f"rename it to {new}{slash} (mv {old} {new})"
+    )
+    return old
 
 
 def _warn(message: str) -> None:
