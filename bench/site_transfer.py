@@ -31,8 +31,8 @@ class Transfer:
 def measure() -> Transfer:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    from tests.conftest import BROWSER
+    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+    from tests.common import BROWSER
     from tests.e2e.stack import DevStack, request
 
     result = Transfer()

@@ -37,7 +37,7 @@ from chalicelib.domain.referrers import issue_code
 from chalicelib.domain.refunds import refund_conversion
 from chalicelib.model.clock import FixedClock
 
-from .conftest import BROWSER
+from .common import BROWSER
 
 PROGRAM: dict[str, Any] = {
     "id": "beans",

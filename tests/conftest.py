@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import threading
 from collections.abc import Iterator
@@ -17,62 +16,19 @@ os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.api import deps
-from chalicelib.domain.admin import hash_key
 from chalicelib.domain.context import Context
 from chalicelib.domain.programs import Catalogue, parse_programs
 from chalicelib.domain.signing import Signer
 from chalicelib.model.clock import FixedClock
-from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.table import create_table
-
-SECRET = b"test-secret-0123456789abcdef"
-IDENTITY_SECRET = "acme-identity-secret-123"
-ADMIN_KEY = "rk_test_admin_key_0123456789"
-READ_KEY = "rk_test_read_key_0123456789"
-OTHER_PROGRAM_KEY = "rk_test_other_program_key_0123"
-NOW = 1_795_000_000.0  # 2026-11-18T09:46:40Z
-BROWSER = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0 Safari/537.36"
+from tests.common import (
+    NOW,
+    SECRET,
+    config_document,
+    install_keys,
 )
-PHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
-
-CONFIG: dict[str, Any] = {
-    "programs": [
-        {
-            "id": "shop",
-            "name": "Test Shop",
-            "landing_url": "https://shop.example.com/welcome?utm_source=referbee#top",
-            "allowed_hosts": ["shop.example.com", "www.shop.example.com"],
-            "landing_pages": {"sale": "https://www.shop.example.com/sale"},
-            "currency": "EUR",
-            "rewards": {
-                "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},
-                "friend": {"text": "15% off", "kind": "percent", "percent": 15},
-            },
-        },
-        {
-            "id": "acme",
-            "name": "Acme",
-            "landing_url": "https://acme.example/",
-            "identity_secret": IDENTITY_SECRET,
-            "attribution_window_days": 7,
-            "rewards": {
-                "referrer": {"text": "500 points", "kind": "points", "points": 500},
-                "friend": {"text": "A free sample", "kind": "coupon"},
-            },
-        },
-    ]
-}
-
-
-def config_document() -> dict[str, Any]:
-    return copy.deepcopy(CONFIG)
 
 
 @pytest.fixture
@@ -130,14 +86,6 @@ def dynamo_store(dynamo_client: Any) -> DynamoStore:
 @pytest.fixture
 def dynamo_ctx(dynamo_store: DynamoStore, catalogue: Catalogue, clock: FixedClock) -> Context:
     return Context(dynamo_store, catalogue, Signer(SECRET), clock)
-
-
-def install_keys(store: Any) -> None:
-    store.admin_keys.put_admin_key(AdminKey(hash_key(ADMIN_KEY), "test", ("*",), "write", NOW))
-    store.admin_keys.put_admin_key(AdminKey(hash_key(READ_KEY), "reader", ("*",), "read", NOW))
-    store.admin_keys.put_admin_key(
-        AdminKey(hash_key(OTHER_PROGRAM_KEY), "acme only", ("acme",), "write", NOW)
-    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .conftest import ADMIN_KEY, BROWSER
+from .common import ADMIN_KEY, BROWSER
 
 
 def post_json(api: Any, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:

@@ -12,7 +12,7 @@ from chalicelib.domain.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.records import Conversion, Referrer
 
-from .conftest import NOW, SECRET
+from .common import NOW, SECRET
 
 WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
 

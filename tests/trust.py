@@ -15,7 +15,7 @@ from chalicelib.domain.identity import identity_signature
 from chalicelib.domain.programs import parse_programs
 from chalicelib.domain.signing import Signer
 from chalicelib.model.clock import FixedClock
-from tests.conftest import ADMIN_KEY, BROWSER, NOW, SECRET, install_keys
+from tests.common import ADMIN_KEY, BROWSER, NOW, SECRET, install_keys
 from tests.helpers import body_of, post_json
 
 SECRET_OF_SHOP = "shop-identity-secret-0123"

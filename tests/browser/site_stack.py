@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import BROWSER, PHONE
+from tests.common import BROWSER, PHONE
 from tests.e2e.stack import DevStack, request
 
 KEY = "rk_site_admin_key_for_tests_0123456789"

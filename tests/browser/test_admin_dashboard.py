@@ -21,8 +21,8 @@ from tests import analytics_scenario as scenario
 from tests.analytics_stack import READ_KEY, TEA_KEY, AnalyticsStack, start_analytics_stack
 from tests.images import read_png
 
-from .conftest import Recorded, screenshot
 from .site_stack import only_local, serious_accessibility_problems
+from .support import Recorded, screenshot
 
 
 @pytest.fixture(scope="module")

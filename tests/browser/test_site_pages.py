@@ -10,7 +10,6 @@ import pytest
 
 from tests.e2e.stack import DevStack
 
-from .conftest import Recorded, screenshot
 from .site_stack import (
     NAME,
     new_referrer,
@@ -19,6 +18,7 @@ from .site_stack import (
     serious_accessibility_problems,
     start_site_stack,
 )
+from .support import Recorded, screenshot
 
 pytestmark = pytest.mark.browser
 PEOPLE = [

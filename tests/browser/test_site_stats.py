@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PHONE
+from tests.common import PHONE
 from tests.e2e.stack import DevStack
 
-from .conftest import Recorded, screenshot
 from .site_stack import (
     OTHER,
     click,
@@ -24,6 +23,7 @@ from .site_stack import (
     start_site_stack,
     stats,
 )
+from .support import Recorded, screenshot
 
 pytestmark = pytest.mark.browser
 TABLET = "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5"

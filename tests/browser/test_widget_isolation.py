@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import RecordedPage, save_screenshot
+from .support import RecordedPage, save_screenshot
 from .widget_checks import assert_clean_console, assert_only_known_hosts, network_errors_only
 from .widget_env import PROGRAM, WidgetWorld
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import RecordedPage, save_screenshot
+from .support import RecordedPage, save_screenshot
 from .widget_checks import (
     assert_clean_console,
     assert_only_known_hosts,

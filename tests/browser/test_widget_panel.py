@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from .conftest import RecordedPage, save_screenshot
+from .support import RecordedPage, save_screenshot
 from .widget_checks import (
     assert_clean_console,
     assert_only_known_hosts,

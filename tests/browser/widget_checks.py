@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-from tests.conftest import BROWSER
+from tests.common import BROWSER
 
-from .conftest import RecordedPage
+from .support import RecordedPage
 from .widget_env import WidgetWorld
 
 CONVERSION_PATHS = ("/beacon", "/p.gif")

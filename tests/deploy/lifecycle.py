@@ -22,7 +22,6 @@ from chalicelib.store.dynamo import DynamoStore
 from referbee.deploy.names import Names
 from referbee.devstack.streams import as_lambda_record
 
-from .conftest import CONFIG, IDENTITY_SECRET, Referbee
 from .inventory import inventory
 from .lambda_run import (
     Invocation,
@@ -32,6 +31,7 @@ from .lambda_run import (
     scheduled_event,
 )
 from .moto_aws import ACCOUNT, REGION, client
+from .support import CONFIG, IDENTITY_SECRET, Referbee
 
 STAGE = "test"
 NAMES = Names(STAGE, REGION, ACCOUNT)

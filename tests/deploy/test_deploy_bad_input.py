@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import CONFIG, Referbee, make_workdir
 from .inventory import inventory
 from .moto_aws import REGION, client
+from .support import CONFIG, Referbee, make_workdir
 
 pytestmark = pytest.mark.deploy
 

@@ -9,9 +9,9 @@ import pytest
 
 from referbee.deploy.names import Names
 
-from .conftest import Referbee, make_workdir
 from .inventory import inventory
 from .moto_aws import ACCOUNT, REGION, client
+from .support import Referbee, make_workdir
 
 pytestmark = pytest.mark.deploy
 

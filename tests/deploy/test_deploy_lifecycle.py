@@ -28,7 +28,6 @@ from chalicelib.domain.admin import hash_key
 from referbee.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
 from referbee.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
-from .conftest import IDENTITY_SECRET, SENDER, make_workdir
 from .iam_check import allows, denied
 from .lambda_run import body_of
 from .lifecycle import (
@@ -41,6 +40,7 @@ from .lifecycle import (
     run_lifecycle,
 )
 from .moto_aws import ACCOUNT, REGION, reset
+from .support import IDENTITY_SECRET, SENDER, make_workdir
 
 pytestmark = pytest.mark.deploy
 

@@ -23,7 +23,7 @@ from referbee.deploy.policy import (
     scheduled_policy,
 )
 
-from .conftest import IDENTITY_SECRET, SENDER, make_workdir
+from .support import IDENTITY_SECRET, SENDER, make_workdir
 
 pytestmark = pytest.mark.deploy
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import BROWSER, PHONE
+from tests.common import BROWSER, PHONE
 
 from .stack import DevStack, request
 

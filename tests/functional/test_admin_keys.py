@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import OTHER_PROGRAM_KEY, READ_KEY
+from tests.common import OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, post_json
 from tests.trust import AUTH, api_purchase, issue, scan_table, trust_api, trust_document
 

@@ -16,7 +16,7 @@ from chalicelib.domain.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests import analytics_scenario as scenario
-from tests.conftest import ADMIN_KEY, NOW, OTHER_PROGRAM_KEY, READ_KEY, SECRET, install_keys
+from tests.common import ADMIN_KEY, NOW, OTHER_PROGRAM_KEY, READ_KEY, SECRET, install_keys
 from tests.helpers import body_of
 from tests.rollups import roll_up_stream, stream_reader
 

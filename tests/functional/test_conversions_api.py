@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import OTHER_PROGRAM_KEY, READ_KEY
+from tests.common import OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, click, convert, new_referrer, post_json
 
 GIF = b"GIF89a"

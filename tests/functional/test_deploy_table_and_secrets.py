@@ -17,8 +17,7 @@ from chalicelib.store.table import table_definition
 from referbee.deploy.keys import ensure_secrets
 from referbee.deploy.names import Names
 from referbee.deploy.table import ensure_table
-
-from ..conftest import IDENTITY_SECRET, config_document
+from tests.common import IDENTITY_SECRET, config_document
 
 NAMES = Names("prod", "us-east-1", "123456789012")
 

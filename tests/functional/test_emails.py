@@ -17,7 +17,7 @@ from chalicelib.domain.dispatch import dispatch_due
 from chalicelib.model.clock import FixedClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import NOW
+from tests.common import NOW
 from tests.incentives import add_referrer, context_for, incentive_document, purchase
 
 LINKS = Links("https://api.example.net", "https://refer.example.net")

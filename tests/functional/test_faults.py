@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import PHONE
+from tests.common import PHONE
 from tests.faults import dynamodb_failing
 from tests.helpers import body_of, click, convert, new_referrer
 
@@ -136,7 +136,7 @@ def test_other_routes_answer_503_with_retry_after(
 
 def _signature(email: str) -> str:
     from chalicelib.domain.identity import identity_signature
-    from tests.conftest import IDENTITY_SECRET
+    from tests.common import IDENTITY_SECRET
 
     return identity_signature(IDENTITY_SECRET, email)
 
@@ -150,7 +150,7 @@ def test_redirect_still_works_when_the_secrets_cannot_be_read(
 
     from app import app
     from chalicelib.api import deps
-    from tests.conftest import config_document
+    from tests.common import config_document
 
     programs = tmp_path / "programs.json"
     programs.write_text(json.dumps(config_document()))

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.domain.fraud import amount_text, conversion_signature
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import BROWSER
+from tests.common import BROWSER
 from tests.helpers import body_of, click
 from tests.trust import (
     AUTH,

@@ -122,7 +122,7 @@ def test_limits_in_other_scripts_digits_are_a_clear_400(api: Any, route: str, li
     """str.isdigit accepts "\u00b2" and friends, which int() refuses."""
     from urllib.parse import quote
 
-    from tests.conftest import ADMIN_KEY
+    from tests.common import ADMIN_KEY
 
     response = api.http.get(
         f"/v1/programs/shop/{route}?limit={quote(limit)}",

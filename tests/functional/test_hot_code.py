@@ -17,7 +17,7 @@ from chalicelib.domain.context import Context
 from chalicelib.model.errors import ThrottledError
 from chalicelib.model.records import CLICKS, ClickCounted, Referrer
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import BROWSER, NOW
+from tests.common import BROWSER, NOW
 from tests.helpers import count_requests
 
 CODE = "hot2345"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.programs import Catalogue, parse_programs
-from tests.conftest import config_document
+from tests.common import config_document
 from tests.helpers import body_of, convert, new_referrer
 
 PEOPLE = [

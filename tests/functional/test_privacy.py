@@ -12,7 +12,7 @@ import pytest
 from chalicelib.api import schedule
 from chalicelib.domain.lookalikes import canonical_email
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import BROWSER, READ_KEY
+from tests.common import BROWSER, READ_KEY
 from tests.helpers import body_of, click, post_json
 from tests.trust import AUTH, api_purchase, beacon, issue, scan_table, trust_api, trust_document
 

@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.identity import identity_signature
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import BROWSER, NOW
+from tests.common import BROWSER, NOW
 from tests.helpers import body_of, post_json
 from tests.trust import (
     AUTH,

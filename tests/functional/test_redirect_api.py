@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import PHONE
+from tests.common import PHONE
 from tests.helpers import body_of, click, new_referrer
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.domain.review import approve
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import OTHER_PROGRAM_KEY, READ_KEY
+from tests.common import OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, post_json
 from tests.trust import AUTH, api_purchase, issue, scan_table, stats_of, trust_api, trust_document
 

@@ -16,7 +16,7 @@ from chalicelib.domain.approvals import approve_due_rewards
 from chalicelib.domain.context import Context
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import ADMIN_KEY, BROWSER, NOW, READ_KEY, install_keys
+from tests.common import ADMIN_KEY, BROWSER, NOW, READ_KEY, install_keys
 from tests.helpers import body_of, click, convert, new_referrer, post_json
 from tests.incentives import add_referrer, context_for, incentive_document, purchase
 

@@ -25,7 +25,7 @@ from chalicelib.model.clock import FixedClock
 from chalicelib.model.errors import UnavailableError
 from chalicelib.store.dynamo import DynamoStore
 from tests import analytics_scenario as scenario
-from tests.conftest import BROWSER, NOW, READ_KEY, SECRET, install_keys
+from tests.common import BROWSER, NOW, READ_KEY, SECRET, install_keys
 from tests.helpers import body_of
 from tests.rollups import stream_reader
 

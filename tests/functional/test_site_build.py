@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from referbee.cli import main
 from referbee.site import build_sites
 from referbee.site_audit import foreign_references, missing_files
-from tests.conftest import config_document
+from tests.common import config_document
 
 API = "https://api.refer.example"
 NAME = 'Bean <b>There</b> & "Co"'

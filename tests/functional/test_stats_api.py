@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PHONE
+from tests.common import PHONE
 from tests.helpers import body_of, click, convert, new_referrer
 
 

@@ -18,7 +18,7 @@ from chalicelib.domain.dispatch import RETRY_DELAYS, dispatch_due
 from chalicelib.model.clock import FixedClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
-from tests.conftest import ADMIN_KEY, NOW, install_keys
+from tests.common import ADMIN_KEY, NOW, install_keys
 from tests.helpers import body_of
 from tests.incentives import WEBHOOK_SECRET, add_referrer, context_for, incentive_document, purchase
 from tests.receiver import Receiver

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ADMIN_KEY, OTHER_PROGRAM_KEY, READ_KEY, config_document
+from tests.common import ADMIN_KEY, OTHER_PROGRAM_KEY, READ_KEY, config_document
 
 DEFAULT_EXAMPLES = 700  # per property; 8 properties with many examples: over 5,000 requests
 EXAMPLES = int(os.environ.get("REFERBEE_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES)))
@@ -53,7 +53,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
     from chalicelib.model.clock import SystemClock
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table
-    from tests.conftest import SECRET, install_keys
+    from tests.common import SECRET, install_keys
 
     lock, call_action = threading.Lock(), BaseResponse.call_action
 

@@ -21,7 +21,7 @@ from chalicelib.model.ledger import (
 )
 from chalicelib.model.records import CLICKS, Conversion, Referrer
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import NOW
+from tests.common import NOW
 
 
 @pytest.fixture(params=["memory", "dynamo"])

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.attribution import Model, assign_credit, split_amount
 from chalicelib.model.ledger import Credit, Touch
-from tests.conftest import NOW
+from tests.common import NOW
 
 DAY = 86400
 

@@ -13,7 +13,7 @@ from chalicelib.domain.clicks import KnownCodes, add_query, channel_of, record_c
 from chalicelib.domain.context import Context
 from chalicelib.model.errors import UnavailableError
 from chalicelib.model.records import Referrer
-from tests.conftest import BROWSER, NOW, PHONE
+from tests.common import BROWSER, NOW, PHONE
 
 
 def make_referrer(ctx: Context, code: str = "abc2345", program: str = "shop") -> None:

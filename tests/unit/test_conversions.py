@@ -11,7 +11,7 @@ from chalicelib.domain.context import Context
 from chalicelib.domain.conversions import attribute_conversion, parse_conversion
 from chalicelib.model.errors import InvalidInputError, UnknownCodeError
 from chalicelib.model.records import Referrer
-from tests.conftest import NOW
+from tests.common import NOW
 
 
 def parse(ctx: Context, program: str = "shop", **data: Any) -> Any:

@@ -12,7 +12,7 @@ from chalicelib.domain.identity import (
 )
 from chalicelib.domain.programs import parse_programs
 from chalicelib.model.errors import InvalidInputError, UnauthorizedError
-from tests.conftest import IDENTITY_SECRET, config_document
+from tests.common import IDENTITY_SECRET, config_document
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.programs import parse_programs
 from chalicelib.model.errors import ConfigError
-from tests.conftest import config_document
+from tests.common import config_document
 
 SECRET = "whsec_0123456789abcdef"
 

@@ -12,7 +12,7 @@ from chalicelib.model.clock import FixedClock
 from chalicelib.model.errors import InvalidInputError, NotFoundError
 from chalicelib.model.records import Conversion, Referrer
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import NOW, SECRET, config_document
+from tests.common import NOW, SECRET, config_document
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from chalicelib.model.ledger import (
 )
 from chalicelib.model.records import CONVERSIONS, Conversion, Referrer
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import NOW
+from tests.common import NOW
 
 DAY = 86400
 

@@ -14,7 +14,7 @@ from chalicelib.domain.signing import Signer
 from chalicelib.domain.webhooks import sign, signed_headers, verify
 from chalicelib.model.records import Referrer
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import NOW, SECRET
+from tests.common import NOW, SECRET
 from tests.incentives import context_for, incentive_document
 
 signer = Signer(SECRET)

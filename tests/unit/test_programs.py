@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
 from chalicelib.model.errors import ConfigError, NotFoundError
-from tests.conftest import config_document
+from tests.common import config_document
 
 
 def problems_of(document: Any) -> list[str]:

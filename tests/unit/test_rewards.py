@@ -19,7 +19,7 @@ from chalicelib.model.errors import (
 )
 from chalicelib.model.ledger import APPROVED, CLAWBACK, PAID, PENDING, VOID
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import BROWSER, NOW
+from tests.common import BROWSER, NOW
 from tests.incentives import (
     BEANS,
     TEAS,

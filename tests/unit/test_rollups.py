@@ -26,7 +26,7 @@ from chalicelib.model.analytics import (
 from chalicelib.model.errors import InvalidInputError
 from chalicelib.model.ledger import Credit, RewardRecord
 from chalicelib.model.records import Conversion, Referrer
-from tests.conftest import NOW
+from tests.common import NOW
 
 DAY = "2026-11-18"  # the day of NOW
 TODAY = date(2026, 11, 18)

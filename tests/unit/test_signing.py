@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.domain.codes import ALPHABET, CODE_LENGTH, new_code, normalize_code
 from chalicelib.domain.signing import Signer
-from tests.conftest import NOW, SECRET
+from tests.common import NOW, SECRET
 
 signer = Signer(SECRET)
 

@@ -10,7 +10,7 @@ from chalicelib.domain.programs import parse_programs
 from referbee.site_audit import references_in, strip_js_comments
 from referbee.site_texts import site_texts
 from referbee.site_theme import DARK_BACKGROUND, contrast, derive_palette
-from tests.conftest import config_document
+from tests.common import config_document
 
 
 @pytest.mark.parametrize("color", ["#3f51b5", "#ffeb3b", "#0b7a75", "#000000", "#ffffff"])

@@ -18,7 +18,7 @@ from chalicelib.model.records import (
     Referrer,
 )
 from chalicelib.store.memory import MemoryStore
-from tests.conftest import NOW
+from tests.common import NOW
 
 
 @pytest.fixture(params=["memory", "dynamo"])

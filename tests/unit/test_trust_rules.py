@@ -12,7 +12,7 @@ from chalicelib.domain.lookalikes import canonical_email
 from chalicelib.domain.origins import origin_allowed
 from chalicelib.domain.programs import parse_programs
 from chalicelib.model.errors import ConfigError, UnauthorizedError
-from tests.conftest import config_document
+from tests.common import config_document
 
 
 @pytest.mark.parametrize(
