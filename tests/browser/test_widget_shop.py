@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from .support import BROWSER, RecordedPage, save_screenshot
+from tests.common import BROWSER
+
+from .support import RecordedPage, save_screenshot
 from .widget_checks import assert_clean_console, assert_only_known_hosts, wait_for
 from .widget_env import WidgetWorld
 
