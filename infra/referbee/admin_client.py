@@ -71,7 +71,7 @@ def upload_coupons(
     totals = {"added": 0, "skipped": 0, "available": 0}
     for batch in _batches(codes):
         answer = client.call(
-            "POST", f"/v1/programs/{_q(program)}/coupons", {"pool": pool, "codes": batch}
+            "POST", f"/v1/programs/{quoted(program)}/coupons", {"pool": pool, "codes": batch}
         )
         totals["added"] += answer["added"]
         totals["skipped"] += answer["skipped"]
@@ -106,6 +106,25 @@ def log_lines(deliveries: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def review_lines(reviews: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for item in reviews:
+        amount = f"{item['amount']} {item['currency']}" if item.get("currency") else ""
+        decided = ""
+        if item.get("decided_by"):
+            decided = f"  {item['decided_by']}: {item.get('decision_note', '')}".rstrip()
+        lines.append(
+            f"{item['id']}  {item['status']:<8}  {item['ref']:<10}  {item['created_at']}  "
+            f"{amount:<12}  {', '.join(item.get('flags', []))}{decided}"
+        )
+    return lines
+
+
+def quoted(part: str) -> str:
+    """One part of an API path, with every reserved character escaped."""
+    return urllib.parse.quote(part, safe="")
+
+
 def _value(reward: dict[str, Any]) -> str:
     if "amount" in reward:
         return f"{reward['amount']} {reward['currency']}"
@@ -127,10 +146,6 @@ def _batches(codes: list[str]) -> Iterator[list[str]]:
         size += len(code) + 4
     if batch:
         yield batch
-
-
-def _q(part: str) -> str:
-    return urllib.parse.quote(part, safe="")
 
 
 def _dev_api() -> str:
