@@ -30,7 +30,8 @@ def conversions_refund(
     when already paid)."""
     from urllib.parse import quote
 
-    from ..admin_client import AdminClient, reward_lines
+    from ..admin.client import AdminClient
+    from ..admin.listings import reward_lines
 
     path = f"/v1/programs/{program}/conversions/{quote(order_id, safe='')}/refund"
     answer = AdminClient(api, admin_key).call("POST", path, {"event": event})

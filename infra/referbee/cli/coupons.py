@@ -22,7 +22,8 @@ def coupons() -> None:
 def coupons_add(program: str, api: str | None, admin_key: str, pool: str, file: Path) -> None:
     """Add the codes in FILE (one per line, or the first CSV column) to a coupon pool. A code
     the pool already holds, or has ever handed out, is skipped: no code is given twice."""
-    from ..admin_client import AdminClient, read_coupon_file, upload_coupons
+    from ..admin.client import AdminClient
+    from ..admin.coupons import read_coupon_file, upload_coupons
 
     codes = read_coupon_file(file)
     totals = upload_coupons(AdminClient(api, admin_key), program, pool, codes)
@@ -37,7 +38,7 @@ def coupons_add(program: str, api: str | None, admin_key: str, pool: str, file: 
 @fails_cleanly
 def coupons_status(program: str, api: str | None, admin_key: str) -> None:
     """Free and used codes of each pool, and the rewards waiting for an empty pool."""
-    from ..admin_client import AdminClient
+    from ..admin.client import AdminClient
 
     answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/coupons")
     if not answer["pools"]:

@@ -46,7 +46,7 @@ def deploy(
     """Deploy (or update) the kit in your AWS account: table, API, site and widget."""
     from ..deploy import DeployOptions
     from ..deploy import deploy as run_deploy
-    from ..progress import StepDisplay
+    from .progress import StepDisplay
 
     options = DeployOptions(stage, region, profile, config_path, cdn, bucket, state_dir, build_dir)
     display = StepDisplay()
@@ -88,7 +88,7 @@ def destroy(
     """Remove a deployed stage; its table (and data) is kept unless --delete-data."""
     from ..deploy import DestroyOptions
     from ..deploy import destroy as run_destroy
-    from ..progress import StepDisplay
+    from .progress import StepDisplay
 
     confirmation = None
     if delete_data:

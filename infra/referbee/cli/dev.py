@@ -42,7 +42,7 @@ def dev(
     """Run the whole kit locally: API, embedded DynamoDB, site, widget and a demo shop."""
     from ..config import load_config
     from ..devstack.stack import DevOptions, run
-    from ..site_theme import resolve_brand_files
+    from ..site.theme import resolve_brand_files
 
     document, _ = load_config(config_path)
     document = resolve_brand_files(document, (config_path or legacy.config_file()).parent)

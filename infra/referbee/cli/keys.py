@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from ..admin_client import AdminClient, quoted
+from ..admin.client import AdminClient, quoted
 from .options import admin_api, fails_cleanly
 
 

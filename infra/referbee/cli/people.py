@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..admin_client import AdminClient, quoted
+from ..admin.client import AdminClient, quoted
 from .options import admin_api, fails_cleanly
 
 

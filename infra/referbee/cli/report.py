@@ -55,9 +55,9 @@ def report(
     page and attribution model (a read key is enough)."""
     from rich.console import Console
 
-    from ..admin_client import AdminClient
-    from ..chart import write_funnel_chart
-    from ..report import as_csv, as_json, fetch_report, print_table
+    from ..admin.client import AdminClient
+    from ..report.chart import write_funnel_chart
+    from ..report.kpis import as_csv, as_json, fetch_report, print_table
 
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter("name the chart file .png or .svg", param_hint="--chart")

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from ..admin_client import AdminClient, quoted, review_lines
+from ..admin.client import AdminClient, quoted
+from ..admin.listings import review_lines
 from .options import admin_api, fails_cleanly, limit_option
 
 

@@ -25,7 +25,8 @@ def rewards_list(
     program: str, api: str | None, admin_key: str, status: str | None, limit: int
 ) -> None:
     """List a program's rewards: id, status, side, referral code, what it is."""
-    from ..admin_client import AdminClient, reward_lines
+    from ..admin.client import AdminClient
+    from ..admin.listings import reward_lines
 
     query = f"?limit={limit}" + (f"&status={status}" if status else "")
     answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/rewards{query}")
@@ -39,7 +40,7 @@ def rewards_list(
 @fails_cleanly
 def rewards_pay(program: str, api: str | None, admin_key: str, reward_ids: tuple[str, ...]) -> None:
     """Mark approved rewards as paid (a refund after that marks them for clawback)."""
-    from ..admin_client import AdminClient
+    from ..admin.client import AdminClient
 
     client = AdminClient(api, admin_key)
     for reward_id in reward_ids:

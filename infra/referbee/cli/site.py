@@ -41,7 +41,7 @@ def site_build(program_id: str | None, api_url: str | None, config_path: Path, o
     from chalicelib.domain.fields import url_problem
 
     from ..config import load_config
-    from ..site import build_sites
+    from ..site.build import build_sites
 
     document, catalogue = load_config(config_path)
     api = (api_url or str(document.get("api_url") or "")).rstrip("/")
@@ -66,7 +66,7 @@ def site_build(program_id: str | None, api_url: str | None, config_path: Path, o
                 f"program '{program}': no text written for {', '.join(sorted(defaults))}; "
                 "using defaults (write them under site: in the config)"
             )
-    from ..widget import build_widget
+    from ..site.widget import build_widget
 
     build_widget(out / "widget")
     click.echo(f"Built {len(result.pages)} pages and the widget into {out} (API: {api})")

@@ -18,7 +18,8 @@ def webhooks() -> None:
 @fails_cleanly
 def webhooks_log(program: str, api: str | None, admin_key: str, limit: int) -> None:
     """The latest delivery attempts, newest first: event, target, attempt, outcome."""
-    from ..admin_client import AdminClient, log_lines
+    from ..admin.client import AdminClient
+    from ..admin.listings import log_lines
 
     answer = AdminClient(api, admin_key).call(
         "GET", f"/v1/programs/{program}/webhooks/log?limit={limit}"

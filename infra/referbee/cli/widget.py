@@ -25,7 +25,7 @@ def widget() -> None:
 @fails_cleanly
 def widget_build(out: Path) -> None:
     """Minify the widget into OUT/referbee.js and print its size, raw and gzipped."""
-    from ..widget import SIZE_BUDGET_GZIPPED, build_widget, widget_size
+    from ..site.widget import SIZE_BUDGET_GZIPPED, build_widget, widget_size
 
     path = build_widget(out)
     size = widget_size()
