@@ -48,7 +48,7 @@ class Cost:
 
 def lambda_memory_mb() -> int:
     """The memory `referbee deploy` gives the functions."""
-    from referbee.deploy.app import LAMBDA_MEMORY_MB
+    from referbee.deploy.project import LAMBDA_MEMORY_MB
 
     return LAMBDA_MEMORY_MB
 

@@ -8,7 +8,7 @@ setup_paths()
 
 
 def table() -> str:
-    from referbee.widget import SIZE_BUDGET_GZIPPED, widget_size
+    from referbee.site.widget import SIZE_BUDGET_GZIPPED, widget_size
 
     size = widget_size()
     verdict = "within budget" if size.within_budget else "OVER BUDGET"

@@ -214,7 +214,7 @@ def test_a_token_of_another_program_opens_that_programs_own_stats_page(
 def test_site_build_names_no_other_host(stack: DevStack) -> None:
     """The dev stack built the site with its API address: no other host is referenced
     (referbee.json names the site's own address, which is not another host)."""
-    from referbee.site_audit import foreign_references, missing_files
+    from referbee.site.audit import foreign_references, missing_files
 
     site = Path(stack.workdir) / ".referbee" / "dev" / "site"
     assert (site / "stats" / "index.html").exists()

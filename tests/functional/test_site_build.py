@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from referbee.cli import main
-from referbee.site import build_sites
-from referbee.site_audit import foreign_references, missing_files
+from referbee.site.audit import foreign_references, missing_files
+from referbee.site.build import build_sites
 from tests.common import config_document
 
 API = "https://api.refer.example"
@@ -108,7 +108,7 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
     assert f"Built 9 pages and the widget into {out} (API: {API})" in result.output
     assert (out / "widget" / "referbee.js").stat().st_size > 1000
-    from referbee.site_audit import foreign_references, missing_files
+    from referbee.site.audit import foreign_references, missing_files
 
     assert foreign_references(out, {API}) == []
     assert missing_files(out) == []

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from chalicelib.model.errors import ReferbeeError
-from referbee.admin_client import read_coupon_file
+from referbee.admin.coupons import read_coupon_file
 from referbee.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from chalicelib.model.errors import ReferbeeError
-from referbee.chart import write_funnel_chart
 from referbee.cli import main
-from referbee.png import Raster
-from referbee.report import as_csv
+from referbee.report.chart import write_funnel_chart
+from referbee.report.kpis import as_csv
+from referbee.report.png import Raster
 from tests.images import read_png
 
 

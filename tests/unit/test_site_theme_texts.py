@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from chalicelib.domain.programs import parse_programs
-from referbee.site_audit import references_in, strip_js_comments
-from referbee.site_texts import site_texts
-from referbee.site_theme import DARK_BACKGROUND, contrast, derive_palette
+from referbee.site.audit import references_in, strip_js_comments
+from referbee.site.texts import site_texts
+from referbee.site.theme import DARK_BACKGROUND, contrast, derive_palette
 from tests.common import config_document
 
 
@@ -80,7 +80,7 @@ def test_references_are_read_per_file_type_not_from_comments_or_text() -> None:
 
 
 def test_share_intents_are_allowed_but_nothing_else_on_their_hosts(tmp_path: Path) -> None:
-    from referbee.site_audit import foreign_references
+    from referbee.site.audit import foreign_references
 
     (tmp_path / "share.js").write_text(
         "var a='https://x.com/intent/tweet?text='+t, b='https://wa.me/?text='+t;\n"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from chalicelib.model.errors import ReferbeeError
 from referbee.cli import main
-from referbee.widget import (
+from referbee.site.widget import (
     CSS_PLACEHOLDER,
     SIZE_BUDGET_GZIPPED,
     WIDGET_SOURCES,

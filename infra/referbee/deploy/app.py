@@ -1,25 +1,17 @@
-"""The API: the Chalice project staged into a build folder with this stage's settings, then
-deployed with Chalice's own deployer: three Lambda functions (the API handler, the
-scheduled function and the rollup function), a role and policy for each, the API Gateway
-REST API, the EventBridge rule that invokes the scheduled function every minute, and the
-event source mapping that feeds the table's stream to the rollup function.
-
-The staged copy keeps the checkout clean and makes the deploy reproducible: its content
-(code, config, policies, programs) is fingerprinted, and an unchanged fingerprint with the
-functions, API and rule still in place means there is nothing to deploy."""
+"""The API, deployed with Chalice's own deployer from the project staged by project.py:
+three Lambda functions (the API handler, the scheduled function and the rollup function), a
+role and policy for each, the API Gateway REST API, the EventBridge rule that invokes the
+scheduled function every minute, and the event source mapping that feeds the table's stream
+to the rollup function. Nothing is deployed when the staged project's fingerprint is the
+recorded one and the functions, API and rule are still in place."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalice import __version__ as chalice_version
 from chalice.awsclient import TypedAWSClient
 from chalice.cli.factory import CLIFactory
 from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
@@ -37,22 +29,12 @@ from chalice.utils import UI, OSUtils
 
 from chalicelib.api import rollups
 
-from .. import FUNCTIONS_DIR
 from .aws import Aws
 from .errors import DeployError
-from .names import API_GATEWAY_STAGE, APP_NAME, ROLLUPS, SCHEDULED, Names
+from .names import APP_NAME, Names
 from .policy import log_groups
+from .project import LOG_RETENTION_DAYS
 from .state import Outcome
-
-LAMBDA_MEMORY_MB = 256
-LAMBDA_TIMEOUT_S = 10
-# The scheduled function stops taking new deliveries after 40 s (domain/dispatch.py) and
-# then finishes the one in hand (a webhook waits at most 10 s): a minute covers it.
-SCHEDULED_TIMEOUT_S = 60
-# A batch is up to 1,000 stream records, rolled up in a few batched reads and writes; a
-# minute leaves room for throttled retries before Lambda redelivers the batch.
-ROLLUP_TIMEOUT_S = 60
-LOG_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -61,57 +43,6 @@ class AppResult:
     api_url: str
     deployed: dict[str, Any]
     fingerprint: str
-
-
-@dataclass(frozen=True)
-class StageSettings:
-    """What the staged project carries besides the code: `environment` for every function,
-    `function_environment` added per function, and each function's policy (all by Chalice
-    function name)."""
-
-    environment: dict[str, str]
-    function_environment: dict[str, dict[str, str]]
-    policies: dict[str, dict[str, Any]]
-
-
-def stage_project(
-    project: Path,
-    names: Names,
-    settings: StageSettings,
-    programs: dict[str, Any],
-    deployed: dict[str, Any] | None,
-) -> str:
-    """Write the Chalice project for this stage into `project`; return its fingerprint."""
-    project.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(project / "chalicelib", ignore_errors=True)
-    shutil.copytree(
-        FUNCTIONS_DIR / "chalicelib",
-        project / "chalicelib",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "programs.json"),
-    )
-    for name in ("app.py", "requirements.txt"):
-        shutil.copy2(FUNCTIONS_DIR / name, project / name)
-    (project / "chalicelib" / "programs.json").write_text(json.dumps(programs, sort_keys=True))
-    chalice_dir = project / ".chalice"
-    chalice_dir.mkdir(exist_ok=True)
-    config = json.loads((FUNCTIONS_DIR / ".chalice" / "config.json").read_text())
-    config["stages"] = {names.stage: _stage_config(names, settings)}
-    (chalice_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True))
-    for stale in chalice_dir.glob("policy-*.json"):
-        stale.unlink()
-    for function, policy in settings.policies.items():
-        (chalice_dir / policy_file(names, function)).write_text(json.dumps(policy, indent=2))
-    deployed_file = chalice_dir / "deployed" / f"{names.stage}.json"
-    if deployed:
-        deployed_file.parent.mkdir(exist_ok=True)
-        deployed_file.write_text(json.dumps(deployed, indent=2))
-    else:
-        deployed_file.unlink(missing_ok=True)
-    return _fingerprint(project, names, sorted(settings.policies))
-
-
-def policy_file(names: Names, function: str) -> str:
-    return f"policy-{function}-{names.stage}.json"
 
 
 def reserve_rest_api(aws: Aws, names: Names, deployed: dict[str, Any]) -> dict[str, Any]:
@@ -215,30 +146,6 @@ def api_url_of(deployed: dict[str, Any]) -> str:
     return str(resource_of(deployed, "rest_api").get("rest_api_url", "")).rstrip("/")
 
 
-def _stage_config(names: Names, settings: StageSettings) -> dict[str, Any]:
-    # No stage-wide policy file: a function added to the app without its own policy makes
-    # Chalice stop with an error rather than deploy it with another function's access.
-    functions: dict[str, dict[str, Any]] = {
-        function: {
-            "iam_policy_file": policy_file(names, function),
-            "environment_variables": settings.function_environment.get(function, {}),
-        }
-        for function in settings.policies
-    }
-    for function, timeout in ((SCHEDULED, SCHEDULED_TIMEOUT_S), (ROLLUPS, ROLLUP_TIMEOUT_S)):
-        if function in functions:
-            functions[function]["lambda_timeout"] = timeout
-    return {
-        "api_gateway_stage": API_GATEWAY_STAGE,
-        "autogen_policy": False,
-        "environment_variables": settings.environment,
-        "lambda_functions": functions,
-        "lambda_memory_size": LAMBDA_MEMORY_MB,
-        "lambda_timeout": LAMBDA_TIMEOUT_S,
-        "tags": {"referbee:stage": names.stage},
-    }
-
-
 def _merged(known: dict[str, Any], made: list[dict[str, Any]]) -> dict[str, Any]:
     """The known record updated with what an interrupted deploy made: resources it had not
     reached yet (the reserved REST API among them) stay recorded."""
@@ -285,18 +192,6 @@ def _still_there(aws: Aws, names: Names, deployed: dict[str, Any]) -> bool:
     ):
         return False
     return True
-
-
-def _fingerprint(project: Path, names: Names, functions: list[str]) -> str:
-    place = f"{names.stage} {names.region} {names.account}"
-    digest = hashlib.sha256(f"{chalice_version} {sys.version_info[:2]} {place}".encode())
-    files = [project / "app.py", project / "requirements.txt", project / ".chalice" / "config.json"]
-    files += [project / ".chalice" / policy_file(names, function) for function in functions]
-    files += sorted(p for p in (project / "chalicelib").rglob("*") if p.is_file())
-    for path in files:
-        digest.update(path.relative_to(project).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _first_line(exc: Exception) -> str:

@@ -37,19 +37,7 @@ def create_bucket(s3: Any, names: Names) -> bool:
 def configure_website(s3: Any, names: Names) -> list[str]:
     """Public-read website hosting. Returns what changed."""
     changes = _ensure_public_access_block(s3, names.bucket, block=False)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PublicReadForWebsite",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:{names.partition}:s3:::{names.bucket}/*",
-            }
-        ],
-    }
-    changes += _ensure_policy(s3, names.bucket, policy)
+    changes += _ensure_policy(s3, names.bucket, _read_policy(names, "PublicReadForWebsite", "*"))
     wanted = {"IndexDocument": {"Suffix": INDEX}, "ErrorDocument": {"Key": NOT_FOUND}}
     try:
         current = s3.get_bucket_website(Bucket=names.bucket)
@@ -67,19 +55,12 @@ def configure_website(s3: Any, names: Names) -> list[str]:
 def configure_private(s3: Any, names: Names, distribution_arn: str) -> list[str]:
     """Block all public access; only the distribution (through its OAC) may read."""
     changes = _ensure_public_access_block(s3, names.bucket, block=True)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "CloudFrontReadsSite",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudfront.amazonaws.com"},
-                "Action": "s3:GetObject",
-                "Resource": f"arn:{names.partition}:s3:::{names.bucket}/*",
-                "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
-            }
-        ],
-    }
+    policy = _read_policy(
+        names,
+        "CloudFrontReadsSite",
+        {"Service": "cloudfront.amazonaws.com"},
+        {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+    )
     changes += _ensure_policy(s3, names.bucket, policy)
     try:
         s3.get_bucket_website(Bucket=names.bucket)
@@ -130,6 +111,25 @@ def _ensure_public_access_block(s3: Any, bucket: str, *, block: bool) -> list[st
         return []
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=wanted)
     return ["public access blocked" if block else "public reads allowed"]
+
+
+def _read_policy(
+    names: Names,
+    sid: str,
+    principal: str | dict[str, str],
+    condition: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A bucket policy of one statement: `principal` may read every object of the site."""
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:GetObject",
+        "Resource": f"arn:{names.partition}:s3:::{names.bucket}/*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
 
 
 def _ensure_policy(s3: Any, bucket: str, policy: dict[str, Any]) -> list[str]:

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..site import build_sites
-from ..widget import build_widget
+from ..site.build import build_sites
+from ..site.widget import build_widget
 
 
 def build_site_and_widget(

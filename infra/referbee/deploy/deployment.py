@@ -16,13 +16,14 @@ from typing import Any, Protocol
 from .. import legacy
 from ..config import load_config
 from . import bucket, cdn, upload
-from .app import StageSettings, api_url_of, deploy_app, reserve_rest_api, stage_project
+from .app import api_url_of, deploy_app, reserve_rest_api
 from .aws import AWS_ERRORS, Aws, connect, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
 from .names import SCHEDULED, Names, check_bucket_name, check_stage
 from .policy import function_policies, log_groups
+from .project import StageSettings, stage_project
 from .state import Outcome, StateFile
 from .table import ensure_table, stream_arn
 

@@ -22,17 +22,12 @@ from chalicelib.store.table import TTL_ATTRIBUTE, table_definition
 
 from .. import legacy
 from ..config import load_config
-from .app import (
-    LAMBDA_MEMORY_MB,
-    LOG_RETENTION_DAYS,
-    StageSettings,
-    stage_project,
-    subscribe_rollups,
-)
+from .app import subscribe_rollups
 from .errors import DeployError
 from .keys import public_programs
 from .names import API_GATEWAY_STAGE, SCHEDULED, Names, check_stage
 from .policy import cloudformation_names, function_policies, log_group
+from .project import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, StageSettings, stage_project
 
 TEMPLATE = "sam.json"
 TABLE = "ReferbeeTable"

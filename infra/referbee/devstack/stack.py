@@ -28,7 +28,7 @@ from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 
 from .. import FUNCTIONS_DIR, KIT_ROOT, legacy
-from ..widget import build_widget
+from ..site.widget import build_widget
 from .db import EmbeddedDynamo
 from .scheduler import DueWorkLoop
 from .shop import write_shop
@@ -81,9 +81,9 @@ def start(options: DevOptions) -> RunningStack:
     write_programs(options.config_document, programs_file)
     site_dir = state / "site"
     if options.build_site:
-        from ..site import build_site
+        from ..site.build import build_sites
 
-        build_site(options.config_document, api_url=api_url, site_url=site_url, out=site_dir)
+        build_sites(options.config_document, api_url=api_url, site_url=site_url, out=site_dir)
     build_widget(site_dir / "widget")
     shop_dir = write_shop(
         state / "shop", options.config_document, api_url=api_url, site_url=site_url

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from chalicelib.domain.periods import parse_period
 
-from .admin_client import AdminClient
+from ..admin.client import AdminClient
 
 SPLITS = (("channels", "channel"), ("landing_pages", "landing page"), ("models", "model"))
 MONEY = {"referred_revenue", "average_order_value", "rewards_cost", "cost_per_acquired_customer"}

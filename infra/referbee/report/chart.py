@@ -1,7 +1,7 @@
 """The funnel over time, as a chart file: clicks and unique clicks per day on top, sign-ups
 and purchases per day below (each panel on its own scale: conversions are a small fraction of
 clicks and would vanish on a shared one). The same shapes are written as SVG, or rasterized
-to PNG by referbee's own small canvas (referbee/png.py): no imaging library to install."""
+to PNG by referbee's own small canvas (report/png.py): no imaging library to install."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.status import Status
 
-from .deploy.state import Outcome
+from ..deploy.state import Outcome
 
 
 class StepDisplay:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from chalicelib.model.errors import ReferbeeError
 
-from . import KIT_ROOT
+from .. import KIT_ROOT
 
 WIDGET_SOURCES = KIT_ROOT / "widget" / "src"
 SIZE_BUDGET_GZIPPED = 6 * 1024

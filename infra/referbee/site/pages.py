@@ -14,8 +14,8 @@ from typing import Any
 
 from chalicelib.domain.programs import Program
 
-from . import KIT_ROOT
-from .site_texts import site_texts
+from .. import KIT_ROOT
+from .texts import site_texts
 
 TEMPLATES = KIT_ROOT / "site" / "pages"
 

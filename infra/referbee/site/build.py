@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 from chalicelib.domain.programs import Program, parse_programs
 from chalicelib.model.errors import ReferbeeError
 
-from . import KIT_ROOT
-from .site_audit import foreign_references, missing_files
-from .site_pages import render_pages
-from .site_theme import brand_css, copy_brand_files, derive_palette, theme_palette
+from .. import KIT_ROOT
+from .audit import foreign_references, missing_files
+from .pages import render_pages
+from .theme import brand_css, copy_brand_files, derive_palette, theme_palette
 
 SITE_SOURCE = KIT_ROOT / "site"
 MKDOCS_FILE = KIT_ROOT / "mkdocs.yml"
@@ -55,21 +55,6 @@ class SiteBuild:
     out: Path
     pages: list[str] = field(default_factory=list)  # every generated page, relative to out
     defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)  # program -> fields
-
-
-def build_site(
-    document: dict[str, Any],
-    *,
-    api_url: str,
-    site_url: str,
-    out: Path,
-    program: str | None = None,
-    base_dir: Path | None = None,
-) -> Path:
-    """Build the site into `out` and return it (see `build_sites`)."""
-    return build_sites(
-        document, api_url=api_url, site_url=site_url, out=out, program=program, base_dir=base_dir
-    ).out
 
 
 def build_sites(

@@ -1,0 +1,26 @@
+"""`referbee config check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import config_option, fails_cleanly
+
+
+@click.group()
+def config() -> None:
+    """Check the program configuration."""
+
+
+@config.command("check")
+@config_option("The file to check.", defaults_to_file=True)
+@fails_cleanly
+def config_check(config_path: Path) -> None:
+    """Validate referbee.yaml and list every problem, by program and field."""
+    from ..config import load_config
+
+    _, catalogue = load_config(config_path)
+    names = ", ".join(catalogue.programs)
+    click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")

@@ -1,0 +1,40 @@
+"""`referbee conversions refund`."""
+
+from __future__ import annotations
+
+import click
+
+from .options import admin_api, fails_cleanly
+
+
+@click.group()
+def conversions() -> None:
+    """Act on recorded conversions."""
+
+
+@conversions.command("refund")
+@admin_api
+@click.option(
+    "--event",
+    type=click.Choice(["purchase", "signup"]),
+    default="purchase",
+    show_default=True,
+    help="Which conversion of that order id to refund.",
+)
+@click.argument("order_id")
+@fails_cleanly
+def conversions_refund(
+    program: str, api: str | None, admin_key: str, event: str, order_id: str
+) -> None:
+    """Refund ORDER_ID: it stops counting, its rewards are voided (or marked for clawback
+    when already paid)."""
+    from urllib.parse import quote
+
+    from ..admin.client import AdminClient
+    from ..admin.listings import reward_lines
+
+    path = f"/v1/programs/{program}/conversions/{quote(order_id, safe='')}/refund"
+    answer = AdminClient(api, admin_key).call("POST", path, {"event": event})
+    click.echo(f"{answer['order_id']}: {answer['status']}")
+    for line in reward_lines(answer["rewards"]):
+        click.echo(f"  {line}")
