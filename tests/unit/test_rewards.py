@@ -17,7 +17,7 @@ from chalicelib.model.errors import (
     NotFoundError,
     UnknownCodeError,
 )
-from chalicelib.model.ledger import APPROVED, CLAWBACK, PAID, PENDING, VOID
+from chalicelib.model.statuses import APPROVED, CLAWBACK, PAID, PENDING, VOID
 from chalicelib.store.memory import MemoryStore
 from tests.common import BROWSER, NOW
 from tests.incentives import (

@@ -19,8 +19,9 @@ from ..domain.refunds import refund_conversion
 from ..domain.rewards import reward_view
 from ..model.clock import iso
 from ..model.errors import InvalidInputError, UnavailableError
-from ..model.ledger import COUPON_POOL_EMPTY, REWARD_STATUSES, DeliveryAttempt
+from ..model.ledger import COUPON_POOL_EMPTY, DeliveryAttempt
 from ..model.records import Conversion
+from ..model.statuses import REWARD_STATUSES
 from ..observability import logger, metrics
 from .deps import context
 from .http import (

@@ -12,15 +12,13 @@ from dataclasses import replace
 
 from ..model.errors import ConflictError, NotFoundError
 from ..model.ledger import (
-    APPROVED,
     COUPON_POOL_EMPTY,
-    PAID,
-    PENDING,
     CouponClaim,
     EffectsRejectedError,
     RewardChange,
     RewardRecord,
 )
+from ..model.statuses import APPROVED, PAID, PENDING
 from .context import Context
 from .events import reward_messages
 from .programs import Program

@@ -15,7 +15,8 @@ from typing import Any
 from ..model.clock import iso
 from ..model.errors import InvalidInputError, UnavailableError, UnknownCodeError
 from ..model.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
-from ..model.records import RECORDED, REVIEW, Conversion, credits_of
+from ..model.records import Conversion, credits_of
+from ..model.statuses import RECORDED, REVIEW
 from .attribution import Model, assign_credit, split_amount
 from .context import Context
 from .conversion_input import API_FIELDS as API_FIELDS

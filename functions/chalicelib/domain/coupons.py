@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from ..model.errors import InvalidInputError
-from ..model.ledger import COUPON_POOL_EMPTY, PENDING
+from ..model.ledger import COUPON_POOL_EMPTY
+from ..model.statuses import PENDING
 from .context import Context
 from .incentives import POOL_RE
 from .programs import Program

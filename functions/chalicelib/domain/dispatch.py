@@ -18,15 +18,8 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from ..model.errors import DeliveryError
-from ..model.ledger import (
-    DELIVERED,
-    EMAIL_TARGET,
-    FAILED,
-    QUEUED,
-    SKIPPED,
-    DeliveryAttempt,
-    OutboxMessage,
-)
+from ..model.ledger import EMAIL_TARGET, DeliveryAttempt, OutboxMessage
+from ..model.statuses import DELIVERED, FAILED, QUEUED, RETRY, SKIPPED
 from .context import Context, Links
 from .emails import render_email
 from .webhooks import signed_headers
@@ -99,7 +92,7 @@ def dispatch_due(
 def _deliver(ctx: Context, outbound: Outbound, links: Links, message: OutboxMessage) -> Result:
     program = ctx.catalogue.programs.get(message.program)
     if program is None:
-        return Result("skipped", error="the program is no longer configured")
+        return Result(SKIPPED, error="the program is no longer configured")
     try:
         if message.target == EMAIL_TARGET:
             return _email(ctx, outbound, links, message)
@@ -107,7 +100,7 @@ def _deliver(ctx: Context, outbound: Outbound, links: Links, message: OutboxMess
             (h for h in program.incentives.webhooks if f"webhook:{h.id}" == message.target), None
         )
         if hook is None:
-            return Result("skipped", error="the webhook endpoint is no longer configured")
+            return Result(SKIPPED, error="the webhook endpoint is no longer configured")
         body = message.body.encode()
         headers = signed_headers(
             hook.secret,
@@ -119,22 +112,22 @@ def _deliver(ctx: Context, outbound: Outbound, links: Links, message: OutboxMess
         )
         status = outbound.post_webhook(hook.url, body, headers)
     except DeliveryError as exc:
-        return Result("retry", error=exc.message[:300])
+        return Result(RETRY, error=exc.message[:300])
     if 200 <= status < 300:
-        return Result("delivered", http_status=status)
-    return Result("retry", http_status=status, error=f"HTTP {status}")
+        return Result(DELIVERED, http_status=status)
+    return Result(RETRY, http_status=status, error=f"HTTP {status}")
 
 
 def _email(ctx: Context, outbound: Outbound, links: Links, message: OutboxMessage) -> Result:
     program = ctx.catalogue.get(message.program)
     emails = program.incentives.emails
     if emails is None:
-        return Result("skipped", error="the program sends no emails")
+        return Result(SKIPPED, error="the program sends no emails")
     referrer = ctx.store.referrers.get_referrer(message.code)
     if referrer is None or not referrer.email:
-        return Result("skipped", error="the referrer is unknown")
+        return Result(SKIPPED, error="the referrer is unknown")
     if referrer.email_opt_out:
-        return Result("skipped", error="the referrer unsubscribed")
+        return Result(SKIPPED, error="the referrer unsubscribed")
     data = json.loads(message.body)
     email = render_email(
         ctx,
@@ -146,7 +139,7 @@ def _email(ctx: Context, outbound: Outbound, links: Links, message: OutboxMessag
         program_name=program.name,
     )
     outbound.send_email(email)
-    return Result("delivered")
+    return Result(DELIVERED)
 
 
 def _record(
@@ -154,13 +147,13 @@ def _record(
 ) -> DeliveryAttempt | None:
     attempt_no = message.attempts + 1
     status, next_at = DELIVERED, 0.0
-    if result.outcome == "skipped":
+    if result.outcome == SKIPPED:
         status = SKIPPED
-    elif result.outcome == "retry" and attempt_no <= len(RETRY_DELAYS):
+    elif result.outcome == RETRY and attempt_no <= len(RETRY_DELAYS):
         status, next_at = QUEUED, now + RETRY_DELAYS[attempt_no - 1]
-    elif result.outcome == "retry":
+    elif result.outcome == RETRY:
         status = FAILED
-    outcome = {QUEUED: "retry"}.get(status, status)
+    outcome = {QUEUED: RETRY}.get(status, status)
     if status in (QUEUED, FAILED):
         logger.warning(
             "delivery of %s to %s failed (attempt %d): %s",

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from ..model.clock import iso
-from ..model.ledger import APPROVED, EMAIL_TARGET, OutboxMessage, RewardRecord
+from ..model.ledger import EMAIL_TARGET, OutboxMessage, RewardRecord
+from ..model.statuses import APPROVED
 from .incentives import Tier
 from .programs import Program
 from .rewards import describe, reward_view

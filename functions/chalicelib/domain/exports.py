@@ -19,8 +19,9 @@ from typing import Any
 
 from ..model.clock import iso
 from ..model.errors import InvalidInputError
-from ..model.ledger import REWARD_STATUSES, RewardRecord
+from ..model.ledger import RewardRecord
 from ..model.records import Conversion, Referrer, credits_of
+from ..model.statuses import REWARD_STATUSES
 from .context import Context
 from .kpis import number
 from .periods import Period

@@ -11,13 +11,12 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..model.statuses import COST_STATUSES, REWARD_STATUSES
 from . import metrics as m
 from .currencies import minor_digits
 from .periods import Period
 
 Sums = dict[str, Decimal]
-COST_STATUSES = ("pending", "approved", "paid")
-REWARD_STATUSES = ("pending", "approved", "paid", "void", "clawback")
 RATIO_STEP = Decimal("0.0001")
 
 

@@ -37,6 +37,7 @@ from ..model.analytics import (
 from ..model.clock import utc_day
 from ..model.ledger import RewardRecord
 from ..model.records import Conversion, credits_of, parse_counter_name
+from ..model.statuses import RECORDED, REFUNDED
 from .programs import Catalogue
 
 CLICKS = "clicks"
@@ -53,7 +54,6 @@ LIFETIME_DAYS = (30, 90, 365)
 DAY_SECONDS = 86400
 UNKNOWN = "unknown"  # a conversion whose click did not say (no click id, or an older one)
 MAIN_PAGE = "main"  # the program's landing_url, as opposed to its named landing pages
-RECORDED, REFUNDED = "recorded", "refunded"
 
 
 def revenue(currency: str) -> str:

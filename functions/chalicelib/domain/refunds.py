@@ -12,24 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.errors import ConflictError, NotFoundError, UnavailableError
-from ..model.ledger import (
-    APPROVED,
-    CLAWBACK,
-    PAID,
-    PENDING,
-    VOID,
-    EffectsRejectedError,
-    OutboxMessage,
-    RewardChange,
-    RewardRecord,
-)
-from ..model.records import REJECTED, REVIEW, Conversion
+from ..model.ledger import EffectsRejectedError, OutboxMessage, RewardChange, RewardRecord
+from ..model.records import Conversion
+from ..model.statuses import APPROVED, CLAWBACK, PAID, PENDING, REFUNDED, REJECTED, REVIEW, VOID
 from .context import Context
 from .conversions import conversion_view
 from .events import voided_messages, webhook_messages
 from .programs import Program
 
-REFUNDED = "refunded"
 _ATTEMPTS = 5
 
 

@@ -14,13 +14,13 @@ from dataclasses import replace
 
 from ..model.errors import ConflictError, InvalidInputError, NotFoundError, UnavailableError
 from ..model.ledger import EffectsRejectedError
-from ..model.records import RECORDED, REJECTED, REVIEW, Conversion
+from ..model.records import Conversion
+from ..model.statuses import RECORDED, REJECTED, REVIEW, REVIEW_STATES
 from .context import Context
 from .conversions import EVENTS, conversion_view
 from .issuing import ConversionPlan
 from .programs import Program
 
-STATUSES = (REVIEW, "approved", REJECTED)
 _ROUNDS = 25
 
 
@@ -35,8 +35,8 @@ def parse_review_id(raw: str) -> tuple[str, str]:
 
 
 def list_review(ctx: Context, program: Program, status: str, limit: int) -> list[Conversion]:
-    if status not in STATUSES:
-        raise InvalidInputError(f"'status' must be one of {', '.join(STATUSES)}.")
+    if status not in REVIEW_STATES:
+        raise InvalidInputError(f"'status' must be one of {', '.join(REVIEW_STATES)}.")
     return ctx.store.reviews.list_reviews(program.id, status, limit)
 
 

@@ -13,8 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..model.clock import iso
-from ..model.ledger import APPROVED, COUPON_POOL_EMPTY, PENDING, RewardRecord
+from ..model.ledger import COUPON_POOL_EMPTY, RewardRecord
 from ..model.records import Conversion
+from ..model.statuses import APPROVED, PENDING
 from .currencies import minor_digits
 from .incentives import RewardRule, Tier
 from .programs import Program, Reward

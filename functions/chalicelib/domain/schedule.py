@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model.statuses import DELIVERED
 from .approvals import approve_due_rewards
 from .context import Context, Links
 from .dispatch import Outbound, dispatch_due
@@ -20,5 +21,5 @@ class DueWork:
 def run_due_work(ctx: Context, outbound: Outbound, links: Links) -> DueWork:
     approved = approve_due_rewards(ctx)
     attempts = dispatch_due(ctx, outbound, links)
-    delivered = sum(1 for attempt in attempts if attempt.outcome == "delivered")
+    delivered = sum(1 for attempt in attempts if attempt.outcome == DELIVERED)
     return DueWork(approved=approved, delivered=delivered, attempts=len(attempts))

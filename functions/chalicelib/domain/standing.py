@@ -6,7 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ..model.ledger import APPROVED, PAID, PENDING, RewardRecord
+from ..model.ledger import RewardRecord
+from ..model.statuses import APPROVED, PAID, PENDING
 from .programs import Program
 from .rewards import reward_view
 

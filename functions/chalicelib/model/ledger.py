@@ -13,18 +13,18 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-PENDING = "pending"
-APPROVED = "approved"
-PAID = "paid"
-VOID = "void"
-CLAWBACK = "clawback"
-REWARD_STATUSES = (PENDING, APPROVED, PAID, VOID, CLAWBACK)
-COUPON_POOL_EMPTY = "coupon_pool_empty"
+from .statuses import APPROVED as APPROVED
+from .statuses import CLAWBACK as CLAWBACK
+from .statuses import DELIVERED as DELIVERED
+from .statuses import FAILED as FAILED
+from .statuses import PAID as PAID
+from .statuses import PENDING as PENDING
+from .statuses import QUEUED as QUEUED
+from .statuses import REWARD_STATUSES as REWARD_STATUSES
+from .statuses import SKIPPED as SKIPPED
+from .statuses import VOID as VOID
 
-QUEUED = "queued"
-DELIVERED = "delivered"
-FAILED = "failed"
-SKIPPED = "skipped"
+COUPON_POOL_EMPTY = "coupon_pool_empty"  # why a coupon reward is pending
 EMAIL_TARGET = "email"
 
 
