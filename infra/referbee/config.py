@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from chalicelib.domain.programs import DEMO_CONFIG, Catalogue, parse_programs
+from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
 from chalicelib.model.errors import ConfigError
+from chalicelib.model.program import Catalogue
 
 from . import legacy
 

@@ -12,8 +12,8 @@ from ..domain import admin
 from ..domain.analytics import MAX_TOP_REFERRERS, TOP_REFERRERS, program_report
 from ..domain.exports import MAX_ROWS, export_page, to_csv
 from ..domain.periods import Period, parse_period, today_utc
-from ..domain.programs import Program
 from ..model.errors import InvalidInputError
+from ..model.program import Program
 from .deps import context
 from .http import json_response, maps_errors, query, reject_unknown_fields
 

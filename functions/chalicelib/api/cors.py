@@ -11,8 +11,8 @@ from __future__ import annotations
 from chalice.app import Blueprint, Request, Response
 
 from ..domain.origins import any_program_allows, origin_allowed
-from ..domain.programs import Program
 from ..model.errors import ForbiddenError, NotFoundError
+from ..model.program import Program
 from .deps import context, settings
 
 bp = Blueprint(__name__)

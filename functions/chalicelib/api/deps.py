@@ -10,10 +10,11 @@ from typing import Any
 
 from ..domain.clicks import KnownCodes
 from ..domain.context import Context
-from ..domain.programs import DEMO_CONFIG, Catalogue, parse_programs
+from ..domain.programs import DEMO_CONFIG, parse_programs
 from ..domain.signing import Signer
 from ..model.clock import SystemClock
 from ..model.errors import UnavailableError
+from ..model.program import Catalogue
 from ..settings import Settings
 from ..store.dynamo import DynamoStore
 

@@ -8,7 +8,7 @@ from chalice.app import Blueprint, Response
 
 from ..domain.bots import is_bot
 from ..domain.clicks import add_query, record_click
-from ..domain.codes import normalize_code
+from ..model.codes import normalize_code
 from ..model.errors import UnavailableError
 from ..observability import logger, metrics
 from .deps import context, known_codes, load_catalogue, settings

@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..model.program import Program
 from . import metrics as m
 from .context import Context
 from .kpis import Sums, active_referrers, daily, kpis, number, splits, sum_days
 from .periods import Period
-from .programs import Program
 
 TOP_REFERRERS = 10
 MAX_TOP_REFERRERS = 25

@@ -18,10 +18,10 @@ from ..model.ledger import (
     RewardChange,
     RewardRecord,
 )
+from ..model.program import Program
 from ..model.statuses import APPROVED, PAID, PENDING
 from .context import Context
 from .events import reward_messages
-from .programs import Program
 from .rewards import code_of_reward
 
 logger = logging.getLogger(__name__)

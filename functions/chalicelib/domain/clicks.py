@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..model.codes import normalize_code
 from ..model.errors import ThrottledError, UnavailableError
+from ..model.program import Program
 from ..model.records import ClickCounted
-from .codes import normalize_code
 from .context import Context
-from .programs import Program
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
 HOT_DAY_CLICKS = 5_000  # clicks in a day on one counter item that make its code hot

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from ..model.codes import normalize_code
+from ..model.currencies import CURRENCIES, minor_digits
 from ..model.errors import InvalidInputError
-from .codes import normalize_code
+from ..model.program import Program
 from .context import Context
-from .currencies import CURRENCIES, minor_digits
 from .fraud import amount_text, check_signature
-from .programs import Program
 from .signing import ClickId
 
 EVENTS = ("signup", "purchase")

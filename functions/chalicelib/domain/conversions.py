@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..model.clock import iso
+from ..model.currencies import minor_digits
 from ..model.errors import InvalidInputError, UnavailableError, UnknownCodeError
 from ..model.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
+from ..model.program import Program
 from ..model.records import Conversion, credits_of
 from ..model.statuses import RECORDED, REVIEW
 from .attribution import Model, assign_credit, split_amount
@@ -25,7 +27,6 @@ from .conversion_input import NO_REFERRAL
 from .conversion_input import ConversionRequest as ConversionRequest
 from .conversion_input import check_conversion_signature as check_conversion_signature
 from .conversion_input import parse_conversion as parse_conversion
-from .currencies import minor_digits
 from .customers import CustomerPurchases, referred_customer
 from .fraud import (
     Converter,
@@ -37,7 +38,6 @@ from .fraud import (
 )
 from .issuing import ConversionPlan
 from .lookalikes import canonical_email
-from .programs import Program
 from .ratelimits import too_many
 from .rewards import reward_view
 

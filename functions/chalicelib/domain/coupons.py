@@ -9,10 +9,10 @@ from typing import Any
 
 from ..model.errors import InvalidInputError
 from ..model.ledger import COUPON_POOL_EMPTY
+from ..model.program import Program
 from ..model.statuses import PENDING
 from .context import Context
 from .incentives import POOL_RE
-from .programs import Program
 
 MAX_CODES_PER_CALL = 500
 _COUPON_RE = re.compile(r"[\x21-\x7e]{1,64}")

@@ -11,9 +11,9 @@ from dataclasses import replace
 
 from ..model.errors import InvalidInputError
 from ..model.ledger import ConversionEffects, CustomerBump, Rejection
+from ..model.program import Program
 from ..model.records import Conversion, CustomerProfile
 from .context import Context
-from .programs import Program
 
 
 class CustomerPurchases:

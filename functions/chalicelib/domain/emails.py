@@ -14,10 +14,10 @@ from email.policy import default
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
+from ..model.notifications import Emails, EmailTemplate
 from ..model.records import Referrer
 from .context import Context, Links
 from .events import TIER_REACHED
-from .notifications import Emails, EmailTemplate
 
 _FIELD = re.compile(r"{(\w+)}")
 # Long headers (the unsubscribe URL) stay on one line: folded URLs confuse some mail clients.

@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 from ..model.clock import iso
+from ..model.incentives import Tier
 from ..model.ledger import EMAIL_TARGET, OutboxMessage, RewardRecord
+from ..model.program import Program
 from ..model.statuses import APPROVED
-from .incentives import Tier
-from .programs import Program
 from .rewards import describe, reward_view
 
 REWARD_EARNED = "reward_earned"

@@ -20,12 +20,12 @@ from typing import Any
 from ..model.clock import iso
 from ..model.errors import InvalidInputError
 from ..model.ledger import RewardRecord
+from ..model.program import Program
 from ..model.records import Conversion, Referrer, credits_of
 from ..model.statuses import REWARD_STATUSES
 from .context import Context
 from .kpis import number
 from .periods import Period
-from .programs import Program
 
 EXPORTS = ("referrers", "conversions", "rewards")
 MAX_ROWS = 1000

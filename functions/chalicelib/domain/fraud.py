@@ -23,13 +23,13 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model.currencies import minor_digits
 from ..model.errors import UnauthorizedError
+from ..model.fraud import DisposableEmail
 from ..model.ledger import IdentityGuard, Rejection, Tally, Touch
+from ..model.program import Program
 from .bots import is_bot
-from .currencies import minor_digits
-from .fraud_config import DisposableEmail
 from .lookalikes import email_domain
-from .programs import Program
 
 _RULE_REASONS = {
     "velocity_referrer": "velocity:referrer_per_hour",

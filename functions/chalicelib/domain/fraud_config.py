@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..model.fraud import DisposableEmail, DuplicateIdentity, FraudRules, RateLimits, Velocity
 from .fields import FieldReader
 
 RULES = (
@@ -24,57 +24,6 @@ RATE_ROUTES = ("issue", "convert", "api", "stats")
 _DOMAIN_RE = re.compile(
     r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+"
 )
-
-
-@dataclass(frozen=True)
-class DuplicateIdentity:
-    """At most `max_per_identity` conversions of one event per visitor, email or customer
-    within `days`; more go to review."""
-
-    max_per_identity: int = 1
-    days: int = 30
-
-
-@dataclass(frozen=True)
-class Velocity:
-    per_referrer_per_hour: int | None = 20
-    per_visitor_per_day: int | None = 5
-
-
-@dataclass(frozen=True)
-class DisposableEmail:
-    """The maintained list of the `disposable-email-domains` package, plus `block`, minus
-    `allow` (both from referbee.yaml: updatable without a code change)."""
-
-    block: frozenset[str] = frozenset()
-    allow: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class FraudRules:
-    self_referral: bool = True
-    duplicate_identity: DuplicateIdentity | None = None
-    velocity: Velocity | None = None
-    disposable_email: DisposableEmail | None = field(default_factory=DisposableEmail)
-    bots: bool = True
-    require_click: bool = False
-    # The pixel and beacon must carry an HMAC under the program's identity_secret (which
-    # deploys keep in SSM, like every secret) over the event, order id and amount.
-    signed_conversions: bool = False
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """Requests per minute: per visitor for issuance (`issue`), browser conversions
-    (`convert`: pixel and beacon) and stats; per admin key for the conversions API (`api`)."""
-
-    issue: int = 60
-    convert: int = 30
-    api: int = 1200
-    stats: int = 120
-
-    def per_minute(self, route: str) -> int:
-        return int(getattr(self, route))
 
 
 def parse_fraud(reader: FieldReader, raw: Any, path: str) -> FraudRules:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from ..model.errors import InvalidInputError, UnauthorizedError
-from .programs import Program
+from ..model.program import Program
 
 _LOCAL_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _LABEL_RE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")

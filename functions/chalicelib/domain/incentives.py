@@ -9,16 +9,14 @@ side is one rule, triggered by the program's success event.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..model.currencies import CURRENCIES
+from ..model.incentives import Incentives, Limits, Reward, RewardRule, Tier
 from .fields import FieldReader
-from .notifications import Emails, Webhook, parse_emails, parse_webhooks
-
-if TYPE_CHECKING:
-    from .programs import Reward
+from .notifications import parse_emails, parse_webhooks
 
 EVENTS = ("signup", "purchase")
 SIDES = ("referrer", "friend")
@@ -27,72 +25,8 @@ RULE_FIELDS = ("event", "min_amount", "first_purchase_only", "pool")
 POLICY_FIELDS = ("hold_days", "tiers", "limits")
 PROGRAM_FIELDS = ("attribution_model", "attribution_half_life_days", "webhooks", "emails")
 POOL_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
-
-ParseReward = Callable[[FieldReader, Any, str, str], "Reward"]
-
-
-@dataclass(frozen=True)
-class RewardRule:
-    """What one side gets, and when: the conversion event that triggers it and its filters."""
-
-    side: str
-    reward: Reward
-    event: str
-    min_amount: Decimal | None = None
-    first_purchase_only: bool = False
-    pool: str = "default"
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A milestone: at `at` successful referrals the referrer gets `reward` and a badge."""
-
-    name: str
-    at: int
-    badge: str
-    reward: Reward
-    pool: str = "default"
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "at": self.at,
-            "reward": self.reward.public(),
-            "badge": self.badge,
-        }
-
-
-@dataclass(frozen=True)
-class Limits:
-    """At most this many referral rewards per referrer, in total and per calendar month."""
-
-    per_referrer: int | None = None
-    per_month: int | None = None
-
-    @property
-    def any(self) -> bool:
-        return self.per_referrer is not None or self.per_month is not None
-
-
-@dataclass(frozen=True)
-class Incentives:
-    rules: tuple[RewardRule, ...]
-    hold_days: int = 0
-    tiers: tuple[Tier, ...] = ()
-    limits: Limits = field(default_factory=Limits)
-    attribution_model: str = "last_click"
-    half_life_days: Decimal = Decimal(7)
-    webhooks: tuple[Webhook, ...] = ()
-    emails: Emails | None = None
-
-    def rule(self, side: str) -> RewardRule | None:
-        return next((rule for rule in self.rules if rule.side == side), None)
-
-    def tier_at(self, count: int) -> Tier | None:
-        return next((tier for tier in self.tiers if tier.at == count), None)
-
-    def webhooks_for(self, event_type: str) -> tuple[Webhook, ...]:
-        return tuple(hook for hook in self.webhooks if event_type in hook.events)
+REWARD_KINDS = ("credit", "percent", "coupon", "points")
+_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
 
 
 def parse_incentives(
@@ -103,10 +37,10 @@ def parse_incentives(
     currency: str,
     success_event: str,
     side_rewards: Mapping[str, Reward],
-    parse_reward: ParseReward,
 ) -> Incentives:
     """Everything about rewards and notifications in one program's config. The two sides'
-    rewards are parsed by programs.py (`side_rewards`); this adds when each one triggers."""
+    rewards (`side_rewards`, from `parse_reward`) are the program's own fields; this adds
+    when each one triggers."""
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
     rules = tuple(
         _parse_rule(
@@ -129,15 +63,43 @@ def parse_incentives(
         hold_days=reader.integer(
             rewards, "hold_days", f"{path}.rewards", default=0, low=0, high=365
         ),
-        tiers=_parse_tiers(
-            reader, rewards.get("tiers"), f"{path}.rewards.tiers", currency, parse_reward
-        ),
+        tiers=_parse_tiers(reader, rewards.get("tiers"), f"{path}.rewards.tiers", currency),
         limits=_parse_limits(reader, rewards.get("limits"), f"{path}.rewards.limits"),
         attribution_model=model,
         half_life_days=half_life,
         webhooks=parse_webhooks(reader, data.get("webhooks"), f"{path}.webhooks"),
         emails=parse_emails(reader, data.get("emails"), f"{path}.emails"),
     )
+
+
+def parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Reward:
+    if raw is None:
+        reader.fail(
+            path,
+            "is required: say what this side gets, "
+            "e.g. {text: '$10 credit', kind: credit, amount: 10}",
+        )
+        return Reward(text="", kind="credit")
+    data = reader.mapping(raw, path)
+    reader.only_known(data, _REWARD_FIELDS, path)
+    text = reader.text(data, "text", path, max_len=120)
+    kind = reader.text(data, "kind", path, default="credit")
+    if kind not in REWARD_KINDS:
+        reader.fail(f"{path}.kind", f"'{kind}' is not one of {', '.join(REWARD_KINDS)}")
+        return Reward(text=text, kind=kind)
+    if kind == "credit":
+        reward_currency = reader.text(data, "currency", path, default=currency).upper()
+        if reward_currency not in CURRENCIES:
+            reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
+        amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
+        return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)
+    if kind == "percent":
+        percent = reader.decimal(data, "percent", path, low=Decimal(0), high=Decimal(100))
+        return Reward(text=text, kind=kind, percent=percent)
+    if kind == "points":
+        points = reader.integer(data, "points", path, default=0, low=1, high=10_000_000)
+        return Reward(text=text, kind=kind, points=points)
+    return Reward(text=text, kind=kind)
 
 
 def _parse_rule(
@@ -167,9 +129,7 @@ def _parse_rule(
     )
 
 
-def _parse_tiers(
-    reader: FieldReader, raw: Any, path: str, currency: str, parse_reward: ParseReward
-) -> tuple[Tier, ...]:
+def _parse_tiers(reader: FieldReader, raw: Any, path: str, currency: str) -> tuple[Tier, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model.clock import utc_day
+from ..model.incentives import RewardRule, Tier
 from ..model.ledger import (
     ConversionEffects,
     CountGuard,
@@ -25,11 +26,10 @@ from ..model.ledger import (
     Rejection,
     RewardRecord,
 )
+from ..model.program import Program
 from ..model.records import Conversion
 from .context import Context
 from .events import reward_messages, tier_messages, webhook_messages
-from .incentives import RewardRule, Tier
-from .programs import Program
 from .rewards import rule_reward, tier_reward, with_coupon
 
 _CANDIDATES = 10  # free coupons read per draw; concurrent draws pick among them at random

@@ -11,9 +11,9 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..model.currencies import minor_digits
 from ..model.statuses import COST_STATUSES, REWARD_STATUSES
 from . import metrics as m
-from .currencies import minor_digits
 from .periods import Period
 
 Sums = dict[str, Decimal]

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from ..model.errors import InvalidInputError, NotFoundError
+from ..model.program import Program
 from ..model.records import BoardEntry, Referrer
 from .context import Context
-from .programs import Program
 
 RANK_BOUND = 1000  # beyond this a viewer's rank is reported as "1001 or lower"
 MAX_TOKEN_LENGTH = 200

@@ -36,9 +36,9 @@ from ..model.analytics import (
 )
 from ..model.clock import utc_day
 from ..model.ledger import RewardRecord
+from ..model.program import Catalogue
 from ..model.records import Conversion, credits_of, parse_counter_name
 from ..model.statuses import RECORDED, REFUNDED
-from .programs import Catalogue
 
 CLICKS = "clicks"
 UNIQUE_CLICKS = "unique_clicks"

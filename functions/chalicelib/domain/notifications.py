@@ -3,12 +3,11 @@ merge fields), validated like the rest of referbee.yaml."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ..model.notifications import Emails, EmailTemplate, Webhook
 from .fields import FieldReader, url_problem
 
 WEBHOOK_EVENTS = (
@@ -32,32 +31,6 @@ DEFAULT_TIER_EMAIL = (
     "Hi {name},\n\nYou reached the {tier} tier at {program} ({badge}), and earned {reward}."
     "\n\nKeep sharing your link: {link}\nSee your numbers: {stats_link}\n",
 )
-
-
-@dataclass(frozen=True)
-class Webhook:
-    url: str
-    secret: str
-    events: tuple[str, ...]
-
-    @property
-    def id(self) -> str:
-        """Stable while the URL stays the same, whatever the order of the list."""
-        return hashlib.sha256(self.url.encode()).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class EmailTemplate:
-    subject: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Emails:
-    sender: str
-    reply_to: str | None
-    reward_earned: EmailTemplate
-    tier_reached: EmailTemplate
 
 
 def parse_webhooks(reader: FieldReader, raw: Any, path: str) -> tuple[Webhook, ...]:

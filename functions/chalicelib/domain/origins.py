@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .programs import Catalogue, Program
+from ..model.program import Catalogue, Program
 
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 

@@ -20,12 +20,12 @@ from typing import Any, Protocol
 
 from ..model.clock import iso
 from ..model.errors import InvalidInputError
+from ..model.program import Program
 from ..model.records import Referrer
 from .context import Context, Links
 from .conversions import conversion_view
 from .identity import normalize_email
 from .lookalikes import canonical_email
-from .programs import Program
 from .rewards import reward_view
 from .stats import stats_view
 

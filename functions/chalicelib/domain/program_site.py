@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ..model.site import Question, SiteSettings
 from .fields import FieldReader
 
 SITE_FIELDS = (
@@ -29,27 +29,6 @@ _TEXT_LIMITS = {"title": 80, "pitch": 1000, "terms": 5000, "get_link": 600}
 _STEP_LIMIT = 200
 _MAX_STEPS = 6
 _MAX_FAQ = 20
-
-
-@dataclass(frozen=True)
-class Question:
-    question: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the program site says and shows. None means "not written: use the default"."""
-
-    title: str | None = None
-    pitch: str | None = None
-    how_it_works: tuple[str, ...] | None = None
-    terms: str | None = None
-    faq: tuple[Question, ...] | None = None
-    get_link: str | None = None
-    leaderboard: bool = False
-    leaderboard_size: int = 10
-    widget: bool = False
 
 
 def parse_site(reader: FieldReader, raw: Any, path: str) -> SiteSettings:

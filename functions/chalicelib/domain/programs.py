@@ -6,20 +6,19 @@ fills in `${ENV}` references and hands the same structure to `parse_programs`.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from ..model.errors import NotFoundError
-from .currencies import CURRENCIES
+from ..model.currencies import CURRENCIES
+from ..model.fraud import FraudRules
+from ..model.program import Catalogue, Program
+from ..model.site import Brand
 from .fields import FieldReader, url_host, url_problem
-from .fraud_config import FraudRules, RateLimits, parse_fraud, parse_rate_limits
-from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, RULE_FIELDS, Incentives, parse_incentives
-from .program_site import SiteSettings, parse_site
-from .widget_config import WidgetConfig, parse_widget
+from .fraud_config import parse_fraud, parse_rate_limits
+from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
+from .program_site import parse_site
+from .widget_config import parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -29,7 +28,6 @@ COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 IMAGE_FILE_RE = re.compile(r"[^\x00-\x1f]+\.(svg|png|jpg|jpeg|webp|gif|ico)", re.IGNORECASE)
 BRAND_FIELDS = ("primary_color", "logo", "favicon")
 SUCCESS_EVENTS = ("signup", "purchase")
-REWARD_KINDS = ("credit", "percent", "coupon", "points")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
 
@@ -53,119 +51,6 @@ _PROGRAM_FIELDS = (
     "origins",
     *PROGRAM_FIELDS,
 )
-_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
-
-
-@dataclass(frozen=True)
-class Reward:
-    """What one side of a referral gets, in words (`text`) and as data."""
-
-    text: str
-    kind: str
-    amount: Decimal | None = None
-    currency: str | None = None
-    percent: Decimal | None = None
-    points: int | None = None
-
-    def public(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"text": self.text, "kind": self.kind}
-        if self.amount is not None:
-            data["amount"] = float(self.amount)
-            data["currency"] = self.currency
-        if self.percent is not None:
-            data["percent"] = float(self.percent)
-        if self.points is not None:
-            data["points"] = self.points
-        return data
-
-
-@dataclass(frozen=True)
-class Brand:
-    """How the program looks, on the site and in the widget."""
-
-    primary_color: str = "#3f51b5"
-    logo: str | None = None  # a local image file, relative to referbee.yaml
-    favicon: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {"primary_color": self.primary_color}
-
-
-@dataclass(frozen=True)
-class Program:
-    id: str
-    name: str
-    landing_url: str
-    allowed_hosts: tuple[str, ...]
-    currency: str
-    attribution_window_days: int
-    share_message: str
-    referrer_reward: Reward
-    friend_reward: Reward
-    identity_secret: str | None = None
-    landing_pages: Mapping[str, str] = field(default_factory=dict)
-    success_event: str = "purchase"
-    brand: Brand = field(default_factory=lambda: Brand())
-    site: SiteSettings = field(default_factory=lambda: SiteSettings())
-    widget: WidgetConfig = field(default_factory=lambda: WidgetConfig())
-    incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
-    fraud: FraudRules = field(default_factory=lambda: FraudRules())
-    rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
-    origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
-
-    def landing_for(self, page: str | None) -> str:
-        """The configured URL for a named landing page; the main landing URL otherwise."""
-        if page and page in self.landing_pages:
-            return self.landing_pages[page]
-        return self.landing_url
-
-    def public(self) -> dict[str, Any]:
-        """What the widget and the site may show to anyone."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "landing_url": self.landing_url,
-            "currency": self.currency,
-            "attribution_window_days": self.attribution_window_days,
-            "share_message": self.share_message,
-            "rewards": {
-                "referrer": self.referrer_reward.public(),
-                "friend": self.friend_reward.public(),
-            },
-            "tiers": [tier.public() for tier in self.incentives.tiers],
-            "success_event": self.success_event,
-            "brand": self.brand.public(),
-            "identity_required": self.identity_secret is not None,
-            "widget": self.widget.public(),
-        }
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """Every program of one deployment, by id."""
-
-    programs: Mapping[str, Program]
-
-    @functools.cached_property
-    def longest_window_seconds(self) -> int:
-        """How long any program can still credit a click: its longest attribution window."""
-        return max(p.attribution_window_days for p in self.programs.values()) * 86400
-
-    def get(self, program_id: str) -> Program:
-        program = self.programs.get(program_id)
-        if program is None:
-            raise NotFoundError(f"There is no referral program '{program_id[:40]}'.")
-        return program
-
-    @property
-    def default(self) -> Program:
-        """The first program declared: where a visitor goes when nothing better is known."""
-        return next(iter(self.programs.values()))
-
-    def has_page(self, page: str) -> bool:
-        """Whether any program names a landing page `page`: only such names are counted on
-        a click (before its program is known), so a request cannot invent counters."""
-        return any(page in program.landing_pages for program in self.programs.values())
 
 
 def parse_programs(document: Any) -> Catalogue:
@@ -228,8 +113,8 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         reader.fail(f"{path}.identity_secret", "must be at least 16 characters long")
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
     reader.only_known(rewards, ("referrer", "friend", *POLICY_FIELDS), f"{path}.rewards")
-    referrer = _parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
-    friend = _parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
+    referrer = parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
+    friend = parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
     success_event = reader.text(data, "success_event", path, default="purchase")
     if success_event not in SUCCESS_EVENTS:
         reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
@@ -240,7 +125,6 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         currency=currency,
         success_event=success_event,
         side_rewards={"referrer": referrer, "friend": friend},
-        parse_reward=_parse_reward,
     )
     return Program(
         id=program_id,
@@ -343,36 +227,6 @@ def _parse_landing_pages(
         if url:
             pages[str(name)] = url
     return pages
-
-
-def _parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Reward:
-    if raw is None:
-        reader.fail(
-            path,
-            "is required: say what this side gets, "
-            "e.g. {text: '$10 credit', kind: credit, amount: 10}",
-        )
-        return Reward(text="", kind="credit")
-    data = reader.mapping(raw, path)
-    reader.only_known(data, _REWARD_FIELDS, path)
-    text = reader.text(data, "text", path, max_len=120)
-    kind = reader.text(data, "kind", path, default="credit")
-    if kind not in REWARD_KINDS:
-        reader.fail(f"{path}.kind", f"'{kind}' is not one of {', '.join(REWARD_KINDS)}")
-        return Reward(text=text, kind=kind)
-    if kind == "credit":
-        reward_currency = reader.text(data, "currency", path, default=currency).upper()
-        if reward_currency not in CURRENCIES:
-            reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
-        amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
-        return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)
-    if kind == "percent":
-        percent = reader.decimal(data, "percent", path, low=Decimal(0), high=Decimal(100))
-        return Reward(text=text, kind=kind, percent=percent)
-    if kind == "points":
-        points = reader.integer(data, "points", path, default=0, low=1, high=10_000_000)
-        return Reward(text=text, kind=kind, points=points)
-    return Reward(text=text, kind=kind)
 
 
 def _check_template(reader: FieldReader, template: str, path: str) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..model.errors import RateLimitedError
 from ..model.ledger import Tally
+from ..model.program import Program
 from .context import Context
-from .programs import Program
 
 WINDOW = 60
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.codes import new_code
 from ..model.errors import CodeTakenError, ReferrerExistsError, UnavailableError
 from ..model.records import Referrer
-from .codes import new_code
 from .context import Context, Links
 from .identity import check_identity, clean_name, normalize_email
 from .lookalikes import canonical_email

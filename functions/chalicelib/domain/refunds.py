@@ -13,12 +13,12 @@ from dataclasses import replace
 
 from ..model.errors import ConflictError, NotFoundError, UnavailableError
 from ..model.ledger import EffectsRejectedError, OutboxMessage, RewardChange, RewardRecord
+from ..model.program import Program
 from ..model.records import Conversion
 from ..model.statuses import APPROVED, CLAWBACK, PAID, PENDING, REFUNDED, REJECTED, REVIEW, VOID
 from .context import Context
 from .conversions import conversion_view
 from .events import voided_messages, webhook_messages
-from .programs import Program
 
 _ATTEMPTS = 5
 

@@ -14,12 +14,12 @@ from dataclasses import replace
 
 from ..model.errors import ConflictError, InvalidInputError, NotFoundError, UnavailableError
 from ..model.ledger import EffectsRejectedError
+from ..model.program import Program
 from ..model.records import Conversion
 from ..model.statuses import RECORDED, REJECTED, REVIEW, REVIEW_STATES
 from .context import Context
 from .conversions import EVENTS, conversion_view
 from .issuing import ConversionPlan
-from .programs import Program
 
 _ROUNDS = 25
 

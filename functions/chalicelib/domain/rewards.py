@@ -13,12 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..model.clock import iso
+from ..model.currencies import minor_digits
+from ..model.incentives import Reward, RewardRule, Tier
 from ..model.ledger import COUPON_POOL_EMPTY, RewardRecord
+from ..model.program import Program
 from ..model.records import Conversion
 from ..model.statuses import APPROVED, PENDING
-from .currencies import minor_digits
-from .incentives import RewardRule, Tier
-from .programs import Program, Reward
 
 
 def reward_id(code: str, *cause: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..model.codes import normalize_code
 from ..model.errors import InvalidInputError, NotFoundError
-from .codes import normalize_code
 from .context import Context
 
 GREETING_NAME_MAX = 40

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .codes import normalize_code
+from ..model.codes import normalize_code
 
 MAX_CLICK_ID = 200
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..model.ledger import RewardRecord
+from ..model.program import Program
 from ..model.statuses import APPROVED, PAID, PENDING
-from .programs import Program
 from .rewards import reward_view
 
 MAX_ITEMS = 50

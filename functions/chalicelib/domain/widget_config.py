@@ -5,29 +5,13 @@ launcher button. Unset texts come from the widget's own table of languages; colo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ..model.site import WidgetConfig
 from .fields import FieldReader
 
 WIDGET_FIELDS = ("title", "launcher_text", "copy_text", "launcher_position")
 LAUNCHER_POSITIONS = ("right", "left")
-
-
-@dataclass(frozen=True)
-class WidgetConfig:
-    title: str | None = None  # the panel's heading
-    launcher_text: str | None = None  # the floating button (data-launcher)
-    copy_text: str | None = None  # the button that copies the referral link
-    launcher_position: str = "right"
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "launcher_text": self.launcher_text,
-            "copy_text": self.copy_text,
-            "launcher_position": self.launcher_position,
-        }
 
 
 def parse_widget(reader: FieldReader, raw: Any, path: str) -> WidgetConfig:
