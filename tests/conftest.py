@@ -16,9 +16,9 @@ os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.api import deps
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.program import Catalogue
 from chalicelib.store.dynamo import DynamoStore

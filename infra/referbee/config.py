@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
+from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
 from chalicelib.model.errors import ConfigError
 from chalicelib.model.program import Catalogue
 

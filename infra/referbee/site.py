@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.model.errors import ReferbeeError
 from chalicelib.model.program import Program
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.domain.program_site import fill_placeholders
+from chalicelib.domain.config.site import fill_placeholders
 from chalicelib.model.program import Program
 from chalicelib.model.site import Question
 

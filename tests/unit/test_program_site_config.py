@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.program_site import fill_placeholders
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.domain.config.site import fill_placeholders
 from chalicelib.model.errors import ConfigError
 from chalicelib.model.site import Question, SiteSettings
 from tests.common import config_document

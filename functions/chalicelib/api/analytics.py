@@ -8,10 +8,10 @@ from datetime import date
 
 from chalice.app import Blueprint, CORSConfig, Response
 
-from ..domain import admin
-from ..domain.analytics import MAX_TOP_REFERRERS, TOP_REFERRERS, program_report
-from ..domain.exports import MAX_ROWS, export_page, to_csv
-from ..domain.periods import Period, parse_period, today_utc
+from ..domain.analytics.exports import MAX_ROWS, export_page, to_csv
+from ..domain.analytics.periods import Period, parse_period, today_utc
+from ..domain.analytics.report import MAX_TOP_REFERRERS, TOP_REFERRERS, program_report
+from ..domain.trust import admin_keys as admin
 from ..model.errors import InvalidInputError
 from ..model.program import Program
 from .deps import context

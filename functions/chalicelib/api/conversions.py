@@ -7,15 +7,15 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.conversions import (
+from ..domain.conversions.flow import (
     API_FIELDS,
     attribute_conversion,
     check_conversion_signature,
     conversion_view,
     parse_conversion,
 )
-from ..domain.ratelimits import rate_tally
+from ..domain.trust import admin_keys as admin
+from ..domain.trust.ratelimits import rate_tally
 from ..model.errors import ReferbeeError, UnavailableError
 from ..observability import logger, metrics
 from .deps import context

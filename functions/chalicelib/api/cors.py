@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Request, Response
 
-from ..domain.origins import any_program_allows, origin_allowed
+from ..domain.trust.origins import any_program_allows, origin_allowed
 from ..model.errors import ForbiddenError, NotFoundError
 from ..model.program import Program
 from .deps import context, settings

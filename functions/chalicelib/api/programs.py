@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.ratelimits import check_rate
-from ..domain.referrers import issue_code, referrer_view
+from ..domain.referrals.referrers import issue_code, referrer_view
+from ..domain.trust import admin_keys as admin
+from ..domain.trust.ratelimits import check_rate
 from .cors import check_browser_write, cors_headers
 from .deps import context
 from .http import (
@@ -45,7 +45,7 @@ def create_referrer(program: str) -> Response:
     is_admin = admin.is_admin(ctx.store, request.headers.get("authorization"), program)
     visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
     if not is_admin:
-        check_rate(ctx, found, "issue", visitor)
+        check_rate(ctx.store, ctx.clock, found, "issue", visitor)
     referrer, created = issue_code(ctx, program, body, is_admin=is_admin, visitor=visitor)
     return json_response(
         referrer_view(ctx, referrer, links(request)),

@@ -7,9 +7,9 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.conversions import conversion_view, review_id
-from ..domain.review import approve, list_review, reject
+from ..domain.conversions.flow import conversion_view, review_id
+from ..domain.conversions.review import approve, list_review, reject
+from ..domain.trust import admin_keys as admin
 from ..model.records import Conversion
 from ..observability import metrics
 from .deps import context

@@ -11,12 +11,12 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.approvals import mark_paid
-from ..domain.conversions import EVENTS, conversion_view
-from ..domain.coupons import add_coupons, pool_status
-from ..domain.refunds import refund_conversion
-from ..domain.rewards import reward_view
+from ..domain.conversions.flow import EVENTS, conversion_view
+from ..domain.conversions.refunds import refund_conversion
+from ..domain.rewards.approvals import mark_paid
+from ..domain.rewards.coupons import add_coupons, pool_status
+from ..domain.rewards.views import reward_view
+from ..domain.trust import admin_keys as admin
 from ..model.clock import iso
 from ..model.errors import InvalidInputError, UnavailableError
 from ..model.ledger import COUPON_POOL_EMPTY, DeliveryAttempt

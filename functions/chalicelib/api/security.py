@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.privacy import export_person, forget_person
+from ..domain.privacy.person import export_person, forget_person
+from ..domain.trust import admin_keys as admin
 from ..observability import metrics
 from .deps import context
 from .http import json_response, links, maps_errors, read_json, reject_unknown_fields

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions import (
+from ..domain.conversions.flow import (
     API_FIELDS,
     attribute_conversion,
     check_conversion_signature,
     parse_conversion,
     public_conversion_view,
 )
-from ..domain.ratelimits import rate_tally
-from ..domain.sharing import public_referrer, qr_svg, share_code
+from ..domain.referrals.sharing import public_referrer, qr_svg, share_code
+from ..domain.trust.ratelimits import rate_tally
 from ..observability import metrics
 from .cors import check_browser_write, cors_headers
 from .deps import context

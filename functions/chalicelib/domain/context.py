@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..model.clock import Clock
 from ..model.program import Catalogue
 from ..model.store import Store
-from .signing import Signer
+from .trust.signing import Signer
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ rewards, the coupon pool, the outbox of webhooks and emails, and the delivery lo
 
 `ConversionEffects` is everything written in the same transaction as a conversion; when one
 of its conditions fails, the store raises `EffectsRejectedError` saying which, and the domain
-adjusts the plan and tries again (see domain/conversions.py).
+adjusts the plan and tries again (see domain/conversions/flow.py).
 """
 
 from __future__ import annotations

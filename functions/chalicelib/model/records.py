@@ -27,7 +27,7 @@ class Referrer:
     token_version: int = 1
     successful_referrals: int = 0
     email_opt_out: bool = False  # the referrer unsubscribed from reward emails
-    identity: str = ""  # keyed hash of the canonical email (domain/lookalikes.py)
+    identity: str = ""  # keyed hash of the canonical email (domain/trust/lookalikes.py)
     visitor: str = ""  # the visitor hash of the browser that asked for the code
 
 
