@@ -8,9 +8,9 @@ from chalice.app import Blueprint, Response
 from ..domain.conversions.flow import public_conversion_view
 from ..domain.conversions.input import API_FIELDS
 from ..domain.referrals.sharing import public_referrer, qr_svg, share_code
-from .cors import check_browser_write, cors_headers
+from .cors import browser_write, cors_headers
 from .deps import context
-from .http import JSON_TYPES, json_response, links, maps_errors, read_json, reject_unknown_fields
+from .http import JSON_TYPES, json_response, links, maps_errors
 from .recorder import BrowserClaim, record_conversion
 
 bp = Blueprint(__name__)
@@ -50,12 +50,8 @@ def get_qr_code(program: str, code: str) -> Response:
 def conversion_beacon(program: str) -> Response:
     """`navigator.sendBeacon` from a thank-you page: a text/plain JSON body (a "simple"
     request, so no CORS preflight). Same rules and idempotency as the conversions API."""
-    ctx = context()
     request = bp.current_request
-    found = ctx.catalogue.get(program)
-    check_browser_write(request, found)
-    body = read_json(request)
-    reject_unknown_fields(body, API_FIELDS)
+    ctx, found, body = browser_write(request, program, API_FIELDS)
     claim = BrowserClaim(request, source="beacon")
     conversion, created = record_conversion(ctx, found, body, claim)
     return json_response(

@@ -54,8 +54,11 @@ def parse_rate_limits(reader: FieldReader, raw: Any, path: str) -> RateLimits:
     return RateLimits(**values)
 
 
-def _switch(reader: FieldReader, raw: Any, path: str) -> Mapping[str, Any] | None:
-    """`false`/absent: off (None); `true`: on with defaults ({}); a mapping: on, tuned."""
+def _switch(
+    reader: FieldReader, raw: Any, path: str, known: tuple[str, ...]
+) -> Mapping[str, Any] | None:
+    """`false`/absent: off (None); `true`: on with defaults ({}); a mapping of `known`
+    settings: on, tuned."""
     if raw is None or raw is False:
         return None
     if raw is True:
@@ -63,15 +66,15 @@ def _switch(reader: FieldReader, raw: Any, path: str) -> Mapping[str, Any] | Non
     if not isinstance(raw, Mapping):
         reader.fail(path, "must be true, false or a mapping of settings")
         return None
+    reader.only_known(raw, known, path)
     return raw
 
 
 def _duplicates(reader: FieldReader, raw: Any, path: str) -> DuplicateIdentity | None:
     where = f"{path}.duplicate_identity"
-    data = _switch(reader, raw, where)
+    data = _switch(reader, raw, where, ("max_per_identity", "days"))
     if data is None:
         return None
-    reader.only_known(data, ("max_per_identity", "days"), where)
     return DuplicateIdentity(
         max_per_identity=reader.integer(
             data, "max_per_identity", where, default=1, low=1, high=1000
@@ -82,11 +85,10 @@ def _duplicates(reader: FieldReader, raw: Any, path: str) -> DuplicateIdentity |
 
 def _velocity(reader: FieldReader, raw: Any, path: str) -> Velocity | None:
     where = f"{path}.velocity"
-    data = _switch(reader, raw, where)
+    names = ("per_referrer_per_hour", "per_visitor_per_day")
+    data = _switch(reader, raw, where, names)
     if data is None:
         return None
-    names = ("per_referrer_per_hour", "per_visitor_per_day")
-    reader.only_known(data, names, where)
     defaults = Velocity()
     values = [
         reader.integer(data, name, where, default=getattr(defaults, name), low=1, high=100_000)
@@ -97,10 +99,9 @@ def _velocity(reader: FieldReader, raw: Any, path: str) -> Velocity | None:
 
 def _disposable(reader: FieldReader, raw: Any, path: str) -> DisposableEmail | None:
     where = f"{path}.disposable_email"
-    data = _switch(reader, raw, where)
+    data = _switch(reader, raw, where, ("block", "allow"))
     if data is None:
         return None
-    reader.only_known(data, ("block", "allow"), where)
     return DisposableEmail(
         block=_domains(reader, data.get("block"), f"{where}.block"),
         allow=_domains(reader, data.get("allow"), f"{where}.allow"),

@@ -8,7 +8,7 @@ only if that id does not exist yet, which is what makes issuing exactly-once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ...model.currencies import minor_digits
@@ -17,6 +17,18 @@ from ...model.ledger import COUPON_POOL_EMPTY, RewardRecord
 from ...model.program import Program
 from ...model.records import Conversion
 from ...model.statuses import APPROVED, PENDING
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who gets a reward and how much: the parts a rule and a tier work out differently."""
+
+    reward_id: str
+    code: str
+    side: str
+    pool: str
+    amount: Decimal | None
+    currency: str
 
 
 def reward_id(code: str, *cause: str) -> str:
@@ -40,54 +52,23 @@ def rule_reward(
         conversion.code, program.id, "conversion", conversion.event, conversion.order_id, rule.side
     )
     amount, currency = _value(rule.reward, conversion)
-    return _held(
+    return _granted(
         program,
-        RewardRecord(
-            reward_id=rid,
-            program=program.id,
-            code=conversion.code,
-            side=rule.side,
-            kind=rule.reward.kind,
-            text=rule.reward.text,
-            status=APPROVED,
-            created_at=now,
-            approve_at=now,
-            updated_at=now,
-            order_id=conversion.order_id,
-            event=conversion.event,
-            amount=amount,
-            currency=currency,
-            percent=rule.reward.percent,
-            points=rule.reward.points,
-            pool=rule.pool if rule.reward.kind == "coupon" else "",
-        ),
+        rule.reward,
+        Grant(rid, conversion.code, rule.side, rule.pool, amount, currency),
         now,
+        percent=rule.reward.percent,
+        order_id=conversion.order_id,
+        event=conversion.event,
     )
 
 
 def tier_reward(program: Program, tier: Tier, code: str, now: float) -> RewardRecord:
     """A tier's bonus: one per referrer and tier, ever (its id depends on nothing else)."""
-    return _held(
-        program,
-        RewardRecord(
-            reward_id=reward_id(code, program.id, "tier", str(tier.at)),
-            program=program.id,
-            code=code,
-            side="tier",
-            kind=tier.reward.kind,
-            text=tier.reward.text,
-            status=APPROVED,
-            created_at=now,
-            approve_at=now,
-            updated_at=now,
-            tier_at=tier.at,
-            amount=tier.reward.amount,
-            currency=tier.reward.currency or "",
-            points=tier.reward.points,
-            pool=tier.pool if tier.reward.kind == "coupon" else "",
-        ),
-        now,
-    )
+    rid = reward_id(code, program.id, "tier", str(tier.at))
+    currency = tier.reward.currency or ""
+    grant = Grant(rid, code, "tier", tier.pool, tier.reward.amount, currency)
+    return _granted(program, tier.reward, grant, now, tier_at=tier.at)
 
 
 def with_coupon(reward: RewardRecord, coupon: str | None) -> RewardRecord:
@@ -95,6 +76,43 @@ def with_coupon(reward: RewardRecord, coupon: str | None) -> RewardRecord:
     if coupon is None:
         return replace(reward, status=PENDING, reason=COUPON_POOL_EMPTY)
     return replace(reward, coupon=coupon, reason="")
+
+
+def _granted(
+    program: Program,
+    reward: Reward,
+    grant: Grant,
+    now: float,
+    *,
+    percent: Decimal | None = None,
+    order_id: str = "",
+    event: str = "",
+    tier_at: int = 0,
+) -> RewardRecord:
+    return _held(
+        program,
+        RewardRecord(
+            reward_id=grant.reward_id,
+            program=program.id,
+            code=grant.code,
+            side=grant.side,
+            kind=reward.kind,
+            text=reward.text,
+            status=APPROVED,
+            created_at=now,
+            approve_at=now,
+            updated_at=now,
+            order_id=order_id,
+            event=event,
+            tier_at=tier_at,
+            amount=grant.amount,
+            currency=grant.currency,
+            percent=percent,
+            points=reward.points,
+            pool=grant.pool if reward.kind == "coupon" else "",
+        ),
+        now,
+    )
 
 
 def _held(program: Program, reward: RewardRecord, now: float) -> RewardRecord:
