@@ -30,7 +30,8 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions.flow import attribute_conversion, parse_conversion
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
 from chalicelib.domain.conversions.refunds import refund_conversion
 from chalicelib.domain.referrals.clicks import KnownCodes, record_click
 from chalicelib.domain.referrals.referrers import issue_code

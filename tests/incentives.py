@@ -7,7 +7,8 @@ from typing import Any
 
 from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions.flow import attribute_conversion, parse_conversion
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
 from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.records import Conversion, Referrer

@@ -17,7 +17,8 @@ from chalicelib.api.rollups import roll_up_records
 from chalicelib.domain.analytics import rollups
 from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions.flow import attribute_conversion, parse_conversion
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
 from chalicelib.domain.referrals.clicks import KnownCodes, record_click
 from chalicelib.domain.referrals.referrers import issue_code
 from chalicelib.domain.trust.signing import Signer

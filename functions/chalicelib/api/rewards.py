@@ -11,7 +11,8 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions.flow import EVENTS, conversion_view
+from ..domain.conversions.flow import conversion_view
+from ..domain.conversions.input import EVENTS
 from ..domain.conversions.refunds import refund_conversion
 from ..domain.rewards.approvals import mark_paid
 from ..domain.rewards.coupons import add_coupons, pool_status

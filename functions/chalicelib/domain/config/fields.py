@@ -124,6 +124,15 @@ class FieldReader:
             return default
         return value
 
+    def placeholders(
+        self, text: str, path: str, allowed: tuple[str, ...], what: str = "placeholder"
+    ) -> None:
+        """Every `{name}` in `text` must be one of `allowed`."""
+        names = ", ".join("{" + name + "}" for name in allowed)
+        for name in re.findall(r"{([^{}]*)}", text):
+            if name not in allowed:
+                self.fail(path, f"unknown {what} {{{name}}}; use {names}")
+
     def url(
         self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True
     ) -> str | None:

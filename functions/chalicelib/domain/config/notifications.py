@@ -97,9 +97,6 @@ def _template(
     reader.only_known(raw, ("subject", "body"), where)
     subject = reader.text(raw, "subject", where, default=default[0], max_len=200)
     body = reader.text(raw, "body", where, default=default[1], max_len=10_000)
-    allowed = ", ".join("{" + name + "}" for name in EMAIL_FIELDS)
     for part, text in (("subject", subject), ("body", body)):
-        for name in re.findall(r"{([^{}]*)}", text):
-            if name not in EMAIL_FIELDS:
-                reader.fail(f"{where}.{part}", f"unknown merge field {{{name}}}; use {allowed}")
+        reader.placeholders(text, f"{where}.{part}", EMAIL_FIELDS, "merge field")
     return EmailTemplate(subject=subject, body=body)

@@ -13,20 +13,15 @@ from typing import Any
 from ...model.currencies import CURRENCIES
 from ...model.fraud import FraudRules
 from ...model.program import Catalogue, Program
-from ...model.site import Brand
 from .fields import FieldReader, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
-from .site import parse_site
+from .site import parse_brand, parse_site
 from .widget import parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 ORIGIN_RE = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
-COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
-# Brand images are local files copied into the site build (never loaded from another host).
-IMAGE_FILE_RE = re.compile(r"[^\x00-\x1f]+\.(svg|png|jpg|jpeg|webp|gif|ico)", re.IGNORECASE)
-BRAND_FIELDS = ("primary_color", "logo", "favicon")
 SUCCESS_EVENTS = ("signup", "purchase")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
@@ -107,7 +102,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         reader.fail(f"{path}.currency", f"'{currency}' is not an ISO 4217 currency code")
     window = reader.integer(data, "attribution_window_days", path, default=30, low=1, high=365)
     share = reader.text(data, "share_message", path, default=DEFAULT_SHARE_MESSAGE, max_len=280)
-    _check_template(reader, share, f"{path}.share_message")
+    reader.placeholders(share, f"{path}.share_message", SHARE_FIELDS)
     secret = reader.optional_text(data, "identity_secret", path, max_len=200)
     if secret is not None and len(secret) < 16:
         reader.fail(f"{path}.identity_secret", "must be at least 16 characters long")
@@ -139,7 +134,7 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         referrer_reward=referrer,
         friend_reward=friend,
         success_event=success_event,
-        brand=_parse_brand(reader, data.get("brand"), f"{path}.brand"),
+        brand=parse_brand(reader, data.get("brand"), f"{path}.brand"),
         site=parse_site(reader, data.get("site"), f"{path}.site"),
         widget=parse_widget(reader, data.get("widget"), f"{path}.widget"),
         incentives=incentives,
@@ -179,37 +174,6 @@ def _parse_origins(reader: FieldReader, raw: Any, path: str) -> tuple[str, ...]:
     return tuple(origins)
 
 
-def _parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:
-    data = reader.mapping(raw, path)
-    reader.only_known(data, BRAND_FIELDS, path)
-    color = reader.text(
-        data,
-        "primary_color",
-        path,
-        default=Brand.primary_color,
-        pattern=COLOR_RE,
-        pattern_hint="must be a color like #3f51b5",
-    )
-    images = {name: _image_file(reader, data, name, path) for name in ("logo", "favicon")}
-    return Brand(primary_color=color.lower(), logo=images["logo"], favicon=images["favicon"])
-
-
-def _image_file(reader: FieldReader, data: Mapping[str, Any], key: str, path: str) -> str | None:
-    value = reader.optional_text(data, key, path, max_len=300)
-    if value is None:
-        return None
-    if "://" in value or value.startswith("//"):
-        reader.fail(f"{path}.{key}", f"'{value}' must be a local image file, not a URL")
-        return None
-    if not IMAGE_FILE_RE.fullmatch(value):
-        reader.fail(
-            f"{path}.{key}",
-            f"'{value}' must be the path of a .svg, .png, .jpg, .webp, .gif or .ico file",
-        )
-        return None
-    return value
-
-
 def _parse_landing_pages(
     reader: FieldReader, data: Mapping[str, Any], path: str, hosts: tuple[str, ...]
 ) -> dict[str, str]:
@@ -227,13 +191,6 @@ def _parse_landing_pages(
         if url:
             pages[str(name)] = url
     return pages
-
-
-def _check_template(reader: FieldReader, template: str, path: str) -> None:
-    allowed = ", ".join("{" + name + "}" for name in SHARE_FIELDS)
-    for name in re.findall(r"{([^{}]*)}", template):
-        if name not in SHARE_FIELDS:
-            reader.fail(path, f"unknown placeholder {{{name}}}; use {allowed}")
 
 
 DEMO_CONFIG: dict[str, Any] = {

@@ -1,4 +1,5 @@
-"""The `site:` section of a program: the texts of its program site and which pages it has.
+"""The `site:` and `brand:` sections of a program: the texts of its program site, which pages
+it has, and its colour and images.
 
 Texts left out stay None here; `referbee site build` fills them with defaults written from the
 program's own rewards and names each one it filled, so the owner knows what to write.
@@ -10,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.site import Question, SiteSettings
+from ...model.site import Brand, Question, SiteSettings
 from .fields import FieldReader
 
 SITE_FIELDS = (
@@ -29,6 +30,10 @@ _TEXT_LIMITS = {"title": 80, "pitch": 1000, "terms": 5000, "get_link": 600}
 _STEP_LIMIT = 200
 _MAX_STEPS = 6
 _MAX_FAQ = 20
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+# Brand images are local files copied into the site build (never loaded from another host).
+IMAGE_FILE_RE = re.compile(r"[^\x00-\x1f]+\.(svg|png|jpg|jpeg|webp|gif|ico)", re.IGNORECASE)
+BRAND_FIELDS = ("primary_color", "logo", "favicon")
 
 
 def parse_site(reader: FieldReader, raw: Any, path: str) -> SiteSettings:
@@ -53,9 +58,40 @@ def parse_site(reader: FieldReader, raw: Any, path: str) -> SiteSettings:
     )
 
 
+def parse_brand(reader: FieldReader, raw: Any, path: str) -> Brand:
+    data = reader.mapping(raw, path)
+    reader.only_known(data, BRAND_FIELDS, path)
+    color = reader.text(
+        data,
+        "primary_color",
+        path,
+        default=Brand.primary_color,
+        pattern=COLOR_RE,
+        pattern_hint="must be a color like #3f51b5",
+    )
+    images = {name: _image_file(reader, data, name, path) for name in ("logo", "favicon")}
+    return Brand(primary_color=color.lower(), logo=images["logo"], favicon=images["favicon"])
+
+
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     """Replace {program}, {friend_reward} and {referrer_reward} in a site text."""
     return re.sub(r"{([a-z_]+)}", lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _image_file(reader: FieldReader, data: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = reader.optional_text(data, key, path, max_len=300)
+    if value is None:
+        return None
+    if "://" in value or value.startswith("//"):
+        reader.fail(f"{path}.{key}", f"'{value}' must be a local image file, not a URL")
+        return None
+    if not IMAGE_FILE_RE.fullmatch(value):
+        reader.fail(
+            f"{path}.{key}",
+            f"'{value}' must be the path of a .svg, .png, .jpg, .webp, .gif or .ico file",
+        )
+        return None
+    return value
 
 
 def _template_text(
@@ -63,7 +99,7 @@ def _template_text(
 ) -> str | None:
     text = reader.optional_text(data, key, path, max_len=limit)
     if text is not None:
-        _check_placeholders(reader, text, f"{path}.{key}")
+        reader.placeholders(text, f"{path}.{key}", TEXT_PLACEHOLDERS)
     return text
 
 
@@ -81,7 +117,7 @@ def _steps(reader: FieldReader, raw: Any, path: str) -> tuple[str, ...] | None:
             continue
         if len(item.strip()) > _STEP_LIMIT:
             reader.fail(where, f"must be at most {_STEP_LIMIT} characters")
-        _check_placeholders(reader, item, where)
+        reader.placeholders(item, where, TEXT_PLACEHOLDERS)
         steps.append(item.strip())
     return tuple(steps)
 
@@ -102,14 +138,7 @@ def _questions(reader: FieldReader, raw: Any, path: str) -> tuple[Question, ...]
         reader.only_known(entry, ("question", "answer"), where)
         question = reader.text(entry, "question", where, max_len=200)
         answer = reader.text(entry, "answer", where, max_len=2000)
-        _check_placeholders(reader, question, f"{where}.question")
-        _check_placeholders(reader, answer, f"{where}.answer")
+        reader.placeholders(question, f"{where}.question", TEXT_PLACEHOLDERS)
+        reader.placeholders(answer, f"{where}.answer", TEXT_PLACEHOLDERS)
         questions.append(Question(question, answer))
     return tuple(questions)
-
-
-def _check_placeholders(reader: FieldReader, text: str, path: str) -> None:
-    allowed = ", ".join("{" + name + "}" for name in TEXT_PLACEHOLDERS)
-    for name in re.findall(r"{([^{}]*)}", text):
-        if name not in TEXT_PLACEHOLDERS:
-            reader.fail(path, f"unknown placeholder {{{name}}}; use {allowed}")

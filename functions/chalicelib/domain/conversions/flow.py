@@ -27,12 +27,7 @@ from ..trust.lookalikes import canonical_email
 from ..trust.ratelimits import too_many
 from .attribution import Model, assign_credit, split_amount
 from .customers import CustomerPurchases, referred_customer
-from .input import API_FIELDS as API_FIELDS
-from .input import EVENTS as EVENTS
-from .input import NO_REFERRAL
-from .input import ConversionRequest as ConversionRequest
-from .input import check_conversion_signature as check_conversion_signature
-from .input import parse_conversion as parse_conversion
+from .input import NO_REFERRAL, ConversionRequest
 
 CUSTOMER_MODEL = "customer"  # credited to whoever referred the customer (a later purchase)
 _PLAN_ROUNDS = 25
