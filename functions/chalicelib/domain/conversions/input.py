@@ -14,7 +14,7 @@ from ...model.currencies import CURRENCIES, minor_digits
 from ...model.errors import InvalidInputError
 from ...model.program import Program
 from ..context import Context
-from ..trust.fraud import amount_text, check_signature
+from ..trust.signed_conversions import amount_text, check_signature
 from ..trust.signing import ClickId
 
 EVENTS = ("signup", "purchase")

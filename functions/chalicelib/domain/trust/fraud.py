@@ -13,18 +13,14 @@ flagged it: counted apart, no reward, not a successful referral, until a person 
   the conversion's own click id does not already prove the visitor clicked.
 
 Signed conversions are not a review rule: a pixel or beacon without a valid signature is
-refused outright (`check_signature`).
+refused outright (signed_conversions.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ...model.currencies import minor_digits
-from ...model.errors import UnauthorizedError
 from ...model.fraud import DisposableEmail
 from ...model.ledger import IdentityGuard, Rejection, Tally, Touch
 from ...model.program import Program
@@ -163,37 +159,6 @@ def is_disposable(domain: str, rule: DisposableEmail) -> bool:
         if candidate in rule.block or candidate in blocklist:
             return True
     return False
-
-
-def conversion_signature(secret: str, event: str, order_id: str, amount: str) -> str:
-    """What the site owner's server computes for a signed pixel or beacon: hex HMAC-SHA256,
-    under the program's identity_secret, of `conversion`, the event, the order id and the
-    amount with the currency's decimals ("49.90"), one per line."""
-    message = f"conversion\n{event}\n{order_id}\n{amount}"
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def amount_text(amount: object, currency: str) -> str:
-    from decimal import Decimal
-
-    return f"{Decimal(str(amount)):.{minor_digits(currency)}f}"
-
-
-def check_signature(
-    program: Program, event: str, order_id: str | None, amount: str, signature: object
-) -> None:
-    """Refuse a browser conversion of a program that requires signed conversions unless it
-    carries the signature of exactly this event, order id and amount (constant-time)."""
-    if not program.fraud.signed_conversions or program.identity_secret is None:
-        return
-    if not order_id or not isinstance(signature, str) or not signature:
-        raise UnauthorizedError(
-            f"Program '{program.id}' requires signed conversions: send 'order_id' and "
-            "'signature' (see docs/fraud.md)."
-        )
-    expected = conversion_signature(program.identity_secret, event, order_id, amount)
-    if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()[:64]):
-        raise UnauthorizedError("'signature' does not match this event, order_id and amount.")
 
 
 def _window(now: float, seconds: int) -> str:
