@@ -5,41 +5,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.api import deps
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.store.dynamo import DynamoStore
-from tests.common import ADMIN_KEY, BROWSER, install_keys
+from chalicelib.model.program import Catalogue
+from tests.common import ADMIN_KEY, BROWSER
 from tests.helpers import post_json
-from tests.incentives import add_referrer, context_for, incentive_document
+from tests.incentives import add_referrer, incentive_document
 
 CODE = "abc2345"
 
 
 @pytest.fixture
-def api(
-    dynamo_store: DynamoStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Any]:
+def catalogue() -> Catalogue:
     """The "beans" program, whose friend reward is a coupon from a pool left empty."""
-    from chalice.test import Client
+    return parse_programs(incentive_document())
 
-    from app import app
 
-    ctx: Context = context_for(dynamo_store, incentive_document())
-    add_referrer(ctx, CODE)
-    monkeypatch.setenv("REFERBEE_OUTBOX", str(tmp_path / "outbox"))
-    deps.reset()
-    deps.use_context(ctx)
-    install_keys(ctx.store)
-    with Client(app) as client:
-        yield client
-    deps.reset()
+@pytest.fixture(autouse=True)
+def referrer(dynamo_ctx: Context) -> None:
+    add_referrer(dynamo_ctx, CODE)
 
 
 @pytest.fixture
