@@ -110,8 +110,8 @@ def measure(rounds: int = 15, batch: int = 200) -> list[HandlerCost]:
     from app import app as referbee_app
     from bench.naive import NaiveDynamoClicks, naive_app
     from chalicelib.api import deps
-    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import FixedClock
 
     referbee_answers, naive_answers = record()
@@ -176,9 +176,9 @@ def table(results: list[HandlerCost]) -> str:
 
 def _use_store(client: Any, clock: Any) -> None:
     from chalicelib.api import deps
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.context import Context
-    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.store.dynamo import DynamoStore
 
     deps.known_codes.cache_clear()  # a fresh container: no code known to be hot yet

@@ -69,9 +69,9 @@ def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     from app import app as referbee_app
     from bench.naive import NaiveMemoryClicks, naive_app
     from chalicelib.api import deps
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.context import Context
-    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import SystemClock
     from chalicelib.model.records import Referrer
     from chalicelib.store.memory import MemoryStore
@@ -172,10 +172,10 @@ def measure_conversion(runs: int = 2000) -> float:
     """Median µs of a recorded API purchase through the handler, in-memory store."""
     from app import app as referbee_app
     from chalicelib.api import deps
-    from chalicelib.domain.admin import hash_key
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.context import Context
-    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.trust.admin_keys import hash_key
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import SystemClock
     from chalicelib.model.records import AdminKey, Referrer
     from chalicelib.store.memory import MemoryStore

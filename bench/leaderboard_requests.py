@@ -18,10 +18,10 @@ def run() -> list[Measured]:
 
     from app import app
     from chalicelib.api import deps
-    from chalicelib.domain.admin import hash_key
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.context import Context
-    from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.trust.admin_keys import hash_key
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import FixedClock
     from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore

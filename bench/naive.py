@@ -16,9 +16,9 @@ from typing import Any
 
 from chalice.app import Chalice, Response
 
-from chalicelib.domain.bots import is_bot
-from chalicelib.domain.codes import normalize_code
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.bots import is_bot
+from chalicelib.domain.trust.signing import Signer
+from chalicelib.model.codes import normalize_code
 
 
 class NaiveDynamoClicks:

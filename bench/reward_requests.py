@@ -57,12 +57,12 @@ def run() -> list[Measured]:
 
     from app import app
     from chalicelib.api import deps
-    from chalicelib.domain.admin import hash_key
-    from chalicelib.domain.approvals import approve_due_rewards
+    from chalicelib.domain.config.programs import parse_programs
     from chalicelib.domain.context import Context, Links
-    from chalicelib.domain.dispatch import dispatch_due
-    from chalicelib.domain.programs import parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.outbox.dispatch import dispatch_due
+    from chalicelib.domain.rewards.approvals import approve_due_rewards
+    from chalicelib.domain.trust.admin_keys import hash_key
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import FixedClock
     from chalicelib.model.records import AdminKey
     from chalicelib.outbound import Outbound

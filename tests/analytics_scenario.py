@@ -29,12 +29,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.domain.approvals import approve_due_rewards, mark_paid
-from chalicelib.domain.clicks import KnownCodes, record_click
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions import attribute_conversion, parse_conversion
-from chalicelib.domain.referrers import issue_code
-from chalicelib.domain.refunds import refund_conversion
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
+from chalicelib.domain.conversions.refunds import refund_conversion
+from chalicelib.domain.referrals.clicks import KnownCodes, record_click
+from chalicelib.domain.referrals.referrers import issue_code
+from chalicelib.domain.rewards.approvals import approve_due_rewards, mark_paid
 from chalicelib.model.clock import FixedClock
 
 from .common import BROWSER

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chalicelib.domain.admin import hash_key
+from chalicelib.domain.trust.admin_keys import hash_key
 from chalicelib.model.records import AdminKey
 
 SECRET = b"test-secret-0123456789abcdef"

@@ -16,10 +16,11 @@ os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.api import deps
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.programs import Catalogue, parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
+from chalicelib.model.program import Catalogue
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.table import create_table

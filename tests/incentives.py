@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions import attribute_conversion, parse_conversion
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.records import Conversion, Referrer
 

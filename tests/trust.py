@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from chalicelib.api import deps, schedule
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.identity import identity_signature
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.referrals.identity import identity_signature
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from tests.common import ADMIN_KEY, BROWSER, NOW, SECRET, install_keys
 from tests.helpers import body_of, post_json

@@ -1,5 +1,5 @@
 """Reads referbee.yaml: YAML, `${ENV_VAR}` references for secrets, then the same validation the
-Lambda applies (chalicelib.domain.programs)."""
+Lambda applies (chalicelib.domain.config.programs)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from chalicelib.domain.programs import DEMO_CONFIG, Catalogue, parse_programs
+from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
 from chalicelib.model.errors import ConfigError
+from chalicelib.model.program import Catalogue
 
 from . import legacy
 

@@ -16,7 +16,7 @@ from typing import Any
 import botocore.client
 from moto.awslambda.models import LambdaBackend
 
-from chalicelib.domain.admin import hash_key
+from chalicelib.domain.trust.admin_keys import hash_key
 from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 from referbee.deploy.names import Names

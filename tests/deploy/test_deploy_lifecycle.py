@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.admin import hash_key
+from chalicelib.domain.trust.admin_keys import hash_key
 from referbee.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
 from referbee.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from chalicelib.api import deps
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests import analytics_scenario as scenario
@@ -196,7 +196,7 @@ def test_the_rewards_csv_is_the_payout_list(beans: dict[str, Any]) -> None:
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(beans: dict[str, Any]) -> None:
-    from chalicelib.domain.referrers import issue_code
+    from chalicelib.domain.referrals.referrers import issue_code
 
     body = {"email": "x@example.com", "name": '=HYPERLINK("http://evil.example","Win")'}
     issue_code(beans["ctx"], "beans", body, is_admin=True)

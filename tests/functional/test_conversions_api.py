@@ -90,7 +90,8 @@ def test_api_purchase_is_idempotent_by_order_id(api: Any) -> None:
 
 def test_concurrent_retries_of_one_order_count_once(api: Any, dynamo_ctx: Any) -> None:
     """20 threads record the same order through the domain service on moto."""
-    from chalicelib.domain.conversions import attribute_conversion, parse_conversion
+    from chalicelib.domain.conversions.flow import attribute_conversion
+    from chalicelib.domain.conversions.input import parse_conversion
 
     referrer = new_referrer(api)
     shop = dynamo_ctx.catalogue.get("shop")

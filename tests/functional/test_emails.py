@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.api import deps
 from chalicelib.domain.context import Context, Links
-from chalicelib.domain.dispatch import dispatch_due
+from chalicelib.domain.outbox.dispatch import dispatch_due
 from chalicelib.model.clock import FixedClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore

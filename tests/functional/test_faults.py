@@ -135,7 +135,7 @@ def test_other_routes_answer_503_with_retry_after(
 
 
 def _signature(email: str) -> str:
-    from chalicelib.domain.identity import identity_signature
+    from chalicelib.domain.referrals.identity import identity_signature
     from tests.common import IDENTITY_SECRET
 
     return identity_signature(IDENTITY_SECRET, email)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from chalicelib.domain.fraud import amount_text, conversion_signature
+from chalicelib.domain.trust.signed_conversions import amount_text, conversion_signature
 from chalicelib.store.dynamo import DynamoStore
 from tests.common import BROWSER
 from tests.helpers import body_of, click

@@ -12,8 +12,8 @@ import pytest
 from chalice.local import CustomLocalChalice, LocalChalice
 
 from chalicelib.api import deps, redirect
-from chalicelib.domain.clicks import HOT_SHARDS, KnownCodes
 from chalicelib.domain.context import Context
+from chalicelib.domain.referrals.clicks import HOT_SHARDS, KnownCodes
 from chalicelib.model.errors import ThrottledError
 from chalicelib.model.records import CLICKS, ClickCounted, Referrer
 from chalicelib.store.memory import MemoryStore
@@ -167,7 +167,7 @@ def test_a_throttled_counter_makes_the_code_hot_and_the_click_lands_on_a_shard(
 ) -> None:
     from dataclasses import replace
 
-    from chalicelib.domain.clicks import record_click
+    from chalicelib.domain.referrals.clicks import record_click
 
     store = ThrottlingStore()
     store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.programs import Catalogue, parse_programs
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.model.program import Catalogue
 from tests.common import config_document
 from tests.helpers import body_of, convert, new_referrer
 

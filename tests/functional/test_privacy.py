@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.api import schedule
-from chalicelib.domain.lookalikes import canonical_email
+from chalicelib.domain.trust.lookalikes import canonical_email
 from chalicelib.store.dynamo import DynamoStore
 from tests.common import BROWSER, READ_KEY
 from tests.helpers import body_of, click, post_json

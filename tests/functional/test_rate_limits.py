@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.identity import identity_signature
+from chalicelib.domain.referrals.identity import identity_signature
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests.common import BROWSER, NOW

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.identity import identity_signature
+from chalicelib.domain.referrals.identity import identity_signature
 from tests.common import ADMIN_KEY, IDENTITY_SECRET, OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, new_referrer, post_json
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.review import approve
+from chalicelib.domain.conversions.review import approve
 from chalicelib.store.dynamo import DynamoStore
 from tests.common import OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, post_json

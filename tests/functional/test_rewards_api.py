@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from chalicelib.api import deps, schedule
-from chalicelib.domain.approvals import approve_due_rewards
 from chalicelib.domain.context import Context
+from chalicelib.domain.rewards.approvals import approve_due_rewards
 from chalicelib.model.clock import FixedClock
 from chalicelib.store.dynamo import DynamoStore
 from tests.common import ADMIN_KEY, BROWSER, NOW, READ_KEY, install_keys

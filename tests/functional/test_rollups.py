@@ -14,13 +14,14 @@ import pytest
 
 from chalicelib.api import deps
 from chalicelib.api.rollups import roll_up_records
-from chalicelib.domain import rollups
-from chalicelib.domain.clicks import KnownCodes, record_click
+from chalicelib.domain.analytics import rollups
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions import attribute_conversion, parse_conversion
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.referrers import issue_code
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
+from chalicelib.domain.referrals.clicks import KnownCodes, record_click
+from chalicelib.domain.referrals.referrers import issue_code
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.errors import UnavailableError
 from chalicelib.store.dynamo import DynamoStore

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from chalicelib.domain.sharing import qr_svg
+from chalicelib.domain.referrals.sharing import qr_svg
 from tests.common import BROWSER
 from tests.helpers import body_of, click, count_requests, new_referrer
 

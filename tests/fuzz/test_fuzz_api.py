@@ -47,9 +47,9 @@ def fuzz() -> Iterator[dict[str, Any]]:
 
     from app import app
     from chalicelib.api import deps
+    from chalicelib.domain.config.programs import parse_programs
     from chalicelib.domain.context import Context
-    from chalicelib.domain.programs import parse_programs
-    from chalicelib.domain.signing import Signer
+    from chalicelib.domain.trust.signing import Signer
     from chalicelib.model.clock import SystemClock
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.attribution import Model, assign_credit, split_amount
+from chalicelib.domain.conversions.attribution import Model, assign_credit, split_amount
 from chalicelib.model.ledger import Credit, Touch
 from tests.common import NOW
 

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from chalicelib.domain.bots import is_bot
-from chalicelib.domain.clicks import KnownCodes, add_query, channel_of, record_click
 from chalicelib.domain.context import Context
+from chalicelib.domain.referrals.clicks import KnownCodes, add_query, channel_of, record_click
+from chalicelib.domain.trust.bots import is_bot
 from chalicelib.model.errors import UnavailableError
 from chalicelib.model.records import Referrer
 from tests.common import BROWSER, NOW, PHONE

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.context import Context
-from chalicelib.domain.conversions import attribute_conversion, parse_conversion
+from chalicelib.domain.conversions.flow import attribute_conversion
+from chalicelib.domain.conversions.input import parse_conversion
 from chalicelib.model.errors import InvalidInputError, UnknownCodeError
 from chalicelib.model.records import Referrer
 from tests.common import NOW

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.identity import (
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.domain.referrals.identity import (
     check_identity,
     clean_name,
     identity_signature,
     normalize_email,
 )
-from chalicelib.domain.programs import parse_programs
 from chalicelib.model.errors import InvalidInputError, UnauthorizedError
 from tests.common import IDENTITY_SECRET, config_document
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.analytics.leaderboard import leaderboard_view, mask_name
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context
-from chalicelib.domain.leaderboard import leaderboard_view, mask_name
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.errors import InvalidInputError, NotFoundError
 from chalicelib.model.records import Conversion, Referrer

@@ -7,11 +7,11 @@ import hashlib
 import hmac
 
 from chalicelib.domain.context import Links
-from chalicelib.domain.emails import render_email
-from chalicelib.domain.events import REWARD_EARNED, TIER_REACHED
-from chalicelib.domain.notifications import Emails, EmailTemplate
-from chalicelib.domain.signing import Signer
-from chalicelib.domain.webhooks import sign, signed_headers, verify
+from chalicelib.domain.outbox.emails import render_email
+from chalicelib.domain.outbox.webhooks import sign, signed_headers, verify
+from chalicelib.domain.rewards.events import REWARD_EARNED, TIER_REACHED
+from chalicelib.domain.trust.signing import Signer
+from chalicelib.model.notifications import Emails, EmailTemplate
 from chalicelib.model.records import Referrer
 from chalicelib.store.memory import MemoryStore
 from tests.common import NOW, SECRET

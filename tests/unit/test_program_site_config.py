@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.program_site import Question, SiteSettings, fill_placeholders
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.domain.config.site import fill_placeholders
 from chalicelib.model.errors import ConfigError
+from chalicelib.model.site import Question, SiteSettings
 from tests.common import config_document
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.programs import DEMO_CONFIG, parse_programs
+from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
 from chalicelib.model.errors import ConfigError, NotFoundError
 from tests.common import config_document
 

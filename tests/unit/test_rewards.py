@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain.approvals import approve_due_rewards, mark_paid
-from chalicelib.domain.clicks import KnownCodes, record_click
-from chalicelib.domain.refunds import refund_conversion
+from chalicelib.domain.conversions.refunds import refund_conversion
+from chalicelib.domain.referrals.clicks import KnownCodes, record_click
+from chalicelib.domain.rewards.approvals import approve_due_rewards, mark_paid
 from chalicelib.model.clock import FixedClock
 from chalicelib.model.errors import (
     ConflictError,
@@ -17,7 +17,7 @@ from chalicelib.model.errors import (
     NotFoundError,
     UnknownCodeError,
 )
-from chalicelib.model.ledger import APPROVED, CLAWBACK, PAID, PENDING, VOID
+from chalicelib.model.statuses import APPROVED, CLAWBACK, PAID, PENDING, VOID
 from chalicelib.store.memory import MemoryStore
 from tests.common import BROWSER, NOW
 from tests.incentives import (

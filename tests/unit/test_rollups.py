@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain import metrics as m
-from chalicelib.domain import rollups
+from chalicelib.domain.analytics import metrics as m
+from chalicelib.domain.analytics import rollups
+from chalicelib.domain.analytics.kpis import active_referrers, kpis, splits
+from chalicelib.domain.analytics.periods import Period, parse_period
+from chalicelib.domain.analytics.rollups import roll_up
 from chalicelib.domain.context import Context
-from chalicelib.domain.kpis import active_referrers, kpis, splits
-from chalicelib.domain.periods import Period, parse_period
-from chalicelib.domain.rollups import roll_up
 from chalicelib.model.analytics import (
     ChangeBatch,
     ChangeRecord,

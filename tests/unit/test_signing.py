@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.codes import ALPHABET, CODE_LENGTH, new_code, normalize_code
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.trust.signing import Signer
+from chalicelib.model.codes import ALPHABET, CODE_LENGTH, new_code, normalize_code
 from tests.common import NOW, SECRET
 
 signer = Signer(SECRET)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
 from referbee.site.audit import references_in, strip_js_comments
 from referbee.site.texts import site_texts
 from referbee.site.theme import DARK_BACKGROUND, contrast, derive_palette

@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.fraud import amount_text, check_signature, conversion_signature
-from chalicelib.domain.lookalikes import canonical_email
-from chalicelib.domain.origins import origin_allowed
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.domain.trust.lookalikes import canonical_email
+from chalicelib.domain.trust.origins import origin_allowed
+from chalicelib.domain.trust.signed_conversions import (
+    amount_text,
+    check_signature,
+    conversion_signature,
+)
 from chalicelib.model.errors import ConfigError, UnauthorizedError
 from tests.common import config_document
 

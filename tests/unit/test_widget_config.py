@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.model.errors import ConfigError
 from tests.common import config_document
 

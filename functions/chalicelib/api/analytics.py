@@ -8,14 +8,12 @@ from datetime import date
 
 from chalice.app import Blueprint, CORSConfig, Response
 
-from ..domain import admin
-from ..domain.analytics import MAX_TOP_REFERRERS, TOP_REFERRERS, program_report
-from ..domain.exports import MAX_ROWS, export_page, to_csv
-from ..domain.periods import Period, parse_period, today_utc
-from ..domain.programs import Program
+from ..domain.analytics.exports import MAX_ROWS, export_page, to_csv
+from ..domain.analytics.periods import Period, parse_period, today_utc
+from ..domain.analytics.report import MAX_TOP_REFERRERS, TOP_REFERRERS, program_report
 from ..model.errors import InvalidInputError
-from .deps import context
-from .http import json_response, maps_errors, query, reject_unknown_fields
+from .admin import AdminCall, admin_route
+from .http import json_response, query, reject_unknown_fields, whole_number
 
 bp = Blueprint(__name__)
 
@@ -32,32 +30,32 @@ REPORT_PARAMS = ("since", "from", "to", "top")
 EXPORT_PARAMS = ("since", "from", "to", "format", "status", "limit", "cursor")
 
 
-@bp.route("/v1/programs/{program}/analytics", methods=["GET"], cors=CORS)
-@maps_errors
-def report(program: str) -> Response:
-    found, params = _authorized(program, REPORT_PARAMS)
-    today = today_utc(context().clock.now())
+@admin_route(bp, "/v1/programs/{program}/analytics", methods=["GET"], write=False, cors=CORS)
+def report(call: AdminCall) -> Response:
+    params = _params(call, REPORT_PARAMS)
+    today = today_utc(call.ctx.clock.now())
     period = _period(params, today)
-    top = _whole(params.get("top"), "top", TOP_REFERRERS, MAX_TOP_REFERRERS)
-    body = program_report(context(), found, period, today, top)
+    top = whole_number(params.get("top"), "top", TOP_REFERRERS, MAX_TOP_REFERRERS)
+    body = program_report(call.ctx, call.program, period, today, top)
     return json_response(body, headers=PRIVATE)
 
 
-@bp.route("/v1/programs/{program}/analytics/{export}", methods=["GET"], cors=CORS)
-@maps_errors
-def export(program: str, export: str) -> Response:
-    found, params = _authorized(program, EXPORT_PARAMS)
-    period = _period(params, today_utc(context().clock.now()))
+@admin_route(
+    bp, "/v1/programs/{program}/analytics/{export}", methods=["GET"], write=False, cors=CORS
+)
+def export(call: AdminCall, export: str) -> Response:
+    params = _params(call, EXPORT_PARAMS)
+    period = _period(params, today_utc(call.ctx.clock.now()))
     shape = params.get("format", "json")
     if shape not in ("json", "csv"):
         raise InvalidInputError("'format' must be json or csv.")
     page = export_page(
-        context(),
-        found,
+        call.ctx,
+        call.program,
         export,
         period=period,
         status=params.get("status"),
-        limit=_whole(params.get("limit"), "limit", MAX_ROWS, MAX_ROWS),
+        limit=whole_number(params.get("limit"), "limit", MAX_ROWS, MAX_ROWS),
         cursor=params.get("cursor"),
     )
     headers = dict(PRIVATE)
@@ -68,29 +66,17 @@ def export(program: str, export: str) -> Response:
     csv_headers: dict[str, str | list[str]] = {
         **headers,
         "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{found.id}-{export}.csv"',
+        "Content-Disposition": f'attachment; filename="{call.program.id}-{export}.csv"',
     }
     body = to_csv(page.columns, page.rows).encode()
     return Response(body=body, status_code=200, headers=csv_headers)
 
 
-def _authorized(program: str, known: tuple[str, ...]) -> tuple[Program, dict[str, str]]:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
-    params = query(request)
+def _params(call: AdminCall, known: tuple[str, ...]) -> dict[str, str]:
+    params = query(call.request)
     reject_unknown_fields(dict(params), known)
-    return found, params
+    return params
 
 
 def _period(params: dict[str, str], today: date) -> Period:
     return parse_period(params.get("since"), params.get("from"), params.get("to"), today)
-
-
-def _whole(raw: str | None, name: str, default: int, high: int) -> int:
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
-        raise InvalidInputError(f"'{name}' must be a whole number from 1 to {high}.")
-    return int(raw)

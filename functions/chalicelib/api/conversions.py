@@ -7,28 +7,14 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.conversions import (
-    API_FIELDS,
-    attribute_conversion,
-    check_conversion_signature,
-    conversion_view,
-    parse_conversion,
-)
-from ..domain.ratelimits import rate_tally
+from ..domain.conversions.flow import conversion_view
+from ..domain.conversions.input import API_FIELDS
 from ..model.errors import ReferbeeError, UnavailableError
 from ..observability import logger, metrics
+from .admin import AdminCall, admin_route
 from .deps import context
-from .http import (
-    client_ip,
-    json_response,
-    maps_errors,
-    query,
-    read_json,
-    reject_unknown_fields,
-    user_agent,
-)
-from .rewards import track_rewards
+from .http import json_response, query, read_json, reject_unknown_fields
+from .recorder import BrowserClaim, record_conversion
 
 bp = Blueprint(__name__)
 
@@ -57,21 +43,8 @@ def pixel() -> Response:
         data: dict[str, Any] = {
             field: params[name] for name, field in PIXEL_PARAMS.items() if name in params
         }
-        conversion = parse_conversion(ctx, program, data, referral_optional=True)
-        check_conversion_signature(program, conversion)
-        agent = user_agent(request)
-        visitor = ctx.signer.visitor_hash(client_ip(request), agent)
-        recorded, created = attribute_conversion(
-            ctx,
-            program,
-            conversion,
-            visitor=visitor,
-            source="pixel",
-            user_agent=agent,
-            rate=rate_tally(program, "convert", visitor, ctx.clock.now()),
-        )
-        if created:
-            track_rewards(recorded)
+        claim = BrowserClaim(request, source="pixel")
+        record_conversion(ctx, program, data, claim, referral_optional=True)
     except UnavailableError as exc:
         logger.warning("pixel conversion lost: database unavailable", exc_info=exc)
         metrics.add_metric(name="PixelConversionsLost", unit="Count", value=1)
@@ -84,21 +57,11 @@ def pixel() -> Response:
     )
 
 
-@bp.route("/v1/programs/{program}/conversions", methods=["POST"])
-@maps_errors
-def create_conversion(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    key = admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
-    body = read_json(request)
+@admin_route(
+    bp, "/v1/programs/{program}/conversions", methods=["POST"], write=True, rate_limited=True
+)
+def create_conversion(call: AdminCall) -> Response:
+    body = read_json(call.request)
     reject_unknown_fields(body, API_FIELDS)
-    conversion, created = attribute_conversion(
-        ctx,
-        found,
-        parse_conversion(ctx, found, body, by_customer=True),
-        rate=rate_tally(found, "api", key.key_id, ctx.clock.now()),
-    )
-    if created:
-        track_rewards(conversion)
+    conversion, created = record_conversion(call.ctx, call.program, body, call)
     return json_response(conversion_view(conversion), 201 if created else 200)

@@ -8,12 +8,16 @@ the origins come from the program's config."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Blueprint, Request, Response
 
-from ..domain.origins import any_program_allows, origin_allowed
-from ..domain.programs import Program
+from ..domain.context import Context
+from ..domain.trust.origins import any_program_allows, origin_allowed
 from ..model.errors import ForbiddenError, NotFoundError
+from ..model.program import Program
 from .deps import context, settings
+from .http import read_json, reject_unknown_fields
 
 bp = Blueprint(__name__)
 
@@ -43,6 +47,20 @@ def check_browser_write(request: Request, program: Program) -> None:
             f"Pages on {origin[:80]} may not call program '{program.id}': add the origin to "
             "'origins' in referbee.yaml."
         )
+
+
+def browser_write(
+    request: Request, program: str, known: tuple[str, ...]
+) -> tuple[Context, Program, dict[str, Any]]:
+    """The context, program and JSON body of a write that a browser may send (code issuance,
+    the beacon): an unknown program is a 404, a foreign origin a 403, then the body is read
+    and may hold only `known` fields."""
+    ctx = context()
+    found = ctx.catalogue.get(program)
+    check_browser_write(request, found)
+    body = read_json(request)
+    reject_unknown_fields(body, known)
+    return ctx, found, body
 
 
 @bp.route("/v1/programs/{program}", methods=["OPTIONS"])

@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.clicks import KnownCodes
+from ..domain.config.programs import DEMO_CONFIG, parse_programs
 from ..domain.context import Context
-from ..domain.programs import DEMO_CONFIG, Catalogue, parse_programs
-from ..domain.signing import Signer
+from ..domain.referrals.clicks import KnownCodes
+from ..domain.trust.signing import Signer
 from ..model.clock import SystemClock
 from ..model.errors import UnavailableError
+from ..model.program import Catalogue
 from ..settings import Settings
 from ..store.dynamo import DynamoStore
 

@@ -117,6 +117,16 @@ def reject_unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
             raise InvalidInputError(f"Unknown field '{str(name)[:40]}'{tip}.")
 
 
+def whole_number(raw: str | None, name: str, default: int, high: int) -> int:
+    """A query parameter that must be a whole number from 1 to `high` (`default` if absent)."""
+    if raw is None:
+        return default
+    # isascii: str.isdigit also accepts digits like "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
+        raise InvalidInputError(f"'{name}' must be a whole number from 1 to {high}.")
+    return int(raw)
+
+
 def query(request: Request) -> dict[str, str]:
     """Single-valued query parameters (the last value wins)."""
     params: Mapping[str, Any] = request.query_params or {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.leaderboard import leaderboard_view
+from ..domain.analytics.leaderboard import leaderboard_view
 from .cors import cors_headers
 from .deps import context
 from .http import json_response, maps_errors, query

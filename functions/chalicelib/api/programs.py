@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.ratelimits import check_rate
-from ..domain.referrers import issue_code, referrer_view
-from .cors import check_browser_write, cors_headers
+from ..domain.referrals.referrers import issue_code, referrer_view
+from ..domain.trust import admin_keys as admin
+from ..domain.trust.ratelimits import check_rate
+from .cors import browser_write, cors_headers
 from .deps import context
 from .http import (
     JSON_TYPES,
@@ -15,8 +15,6 @@ from .http import (
     json_response,
     links,
     maps_errors,
-    read_json,
-    reject_unknown_fields,
     user_agent,
 )
 
@@ -36,16 +34,12 @@ def get_program(program: str) -> Response:
 @bp.route("/v1/programs/{program}/referrers", methods=["POST"], content_types=JSON_TYPES)
 @maps_errors
 def create_referrer(program: str) -> Response:
-    ctx = context()
     request = bp.current_request
-    found = ctx.catalogue.get(program)
-    check_browser_write(request, found)
-    body = read_json(request)
-    reject_unknown_fields(body, REFERRER_FIELDS)
+    ctx, found, body = browser_write(request, program, REFERRER_FIELDS)
     is_admin = admin.is_admin(ctx.store, request.headers.get("authorization"), program)
     visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
     if not is_admin:
-        check_rate(ctx, found, "issue", visitor)
+        check_rate(ctx.store, ctx.clock, found, "issue", visitor)
     referrer, created = issue_code(ctx, program, body, is_admin=is_admin, visitor=visitor)
     return json_response(
         referrer_view(ctx, referrer, links(request)),

@@ -6,9 +6,9 @@ import html
 
 from chalice.app import Blueprint, Response
 
-from ..domain.bots import is_bot
-from ..domain.clicks import add_query, record_click
-from ..domain.codes import normalize_code
+from ..domain.referrals.clicks import add_query, record_click
+from ..domain.trust.bots import is_bot
+from ..model.codes import normalize_code
 from ..model.errors import UnavailableError
 from ..observability import logger, metrics
 from .deps import context, known_codes, load_catalogue, settings

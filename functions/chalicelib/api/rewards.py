@@ -11,25 +11,26 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.approvals import mark_paid
-from ..domain.conversions import EVENTS, conversion_view
-from ..domain.coupons import add_coupons, pool_status
-from ..domain.refunds import refund_conversion
-from ..domain.rewards import reward_view
+from ..domain.conversions.flow import conversion_view
+from ..domain.conversions.input import EVENTS
+from ..domain.conversions.refunds import refund_conversion
+from ..domain.rewards.approvals import mark_paid
+from ..domain.rewards.coupons import add_coupons, pool_status
+from ..domain.rewards.views import reward_view
 from ..model.clock import iso
 from ..model.errors import InvalidInputError, UnavailableError
-from ..model.ledger import COUPON_POOL_EMPTY, REWARD_STATUSES, DeliveryAttempt
-from ..model.records import Conversion
+from ..model.ledger import DeliveryAttempt
+from ..model.statuses import REWARD_STATUSES
 from ..observability import logger, metrics
+from .admin import AdminCall, admin_route
 from .deps import context
 from .http import (
     HTML_HEADERS,
     json_response,
-    maps_errors,
     query,
     read_json,
     reject_unknown_fields,
+    whole_number,
 )
 
 bp = Blueprint(__name__)
@@ -42,101 +43,60 @@ FORM_TYPES = [
 ]
 
 
-def track_rewards(conversion: Conversion) -> None:
-    """Metrics and logs for what a new conversion issued; the marketer learns of an empty
-    coupon pool here (log, metric), in `referbee coupons status` and in reward webhooks."""
-    if conversion.rewards:
-        metrics.add_metric(name="RewardsIssued", unit="Count", value=len(conversion.rewards))
-    for reward in conversion.rewards:
-        if reward.reason == COUPON_POOL_EMPTY:
-            metrics.add_metric(name="CouponPoolEmpty", unit="Count", value=1)
-            logger.warning(
-                "coupon pool is empty: reward is pending",
-                extra={"program": reward.program, "pool": reward.pool, "reward": reward.reward_id},
-            )
-
-
-@bp.route("/v1/programs/{program}/conversions/{order_id}/refund", methods=["POST"])
-@maps_errors
-def refund(program: str, order_id: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
+@admin_route(
+    bp, "/v1/programs/{program}/conversions/{order_id}/refund", methods=["POST"], write=True
+)
+def refund(call: AdminCall, order_id: str) -> Response:
+    request = call.request
     body: dict[str, Any] = read_json(request) if (request.raw_body or b"").strip() else {}
     reject_unknown_fields(body, ("event",))
     event = body.get("event", "purchase")
     if event not in EVENTS:
         raise InvalidInputError('\'event\' must be "signup" or "purchase".')
     # Order ids may hold any printable character: clients URL-encode them in the path.
-    conversion, refunded = refund_conversion(ctx, found, unquote(order_id), event)
+    conversion, refunded = refund_conversion(call.ctx, call.program, unquote(order_id), event)
     if refunded:
         metrics.add_metric(name="Refunds", unit="Count", value=1)
     return json_response(conversion_view(conversion))
 
 
-@bp.route("/v1/programs/{program}/rewards", methods=["GET"])
-@maps_errors
-def list_rewards(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
-    params = query(request)
+@admin_route(bp, "/v1/programs/{program}/rewards", methods=["GET"], write=False)
+def list_rewards(call: AdminCall) -> Response:
+    params = query(call.request)
     statuses = [params["status"]] if "status" in params else list(REWARD_STATUSES)
     for status in statuses:
         if status not in REWARD_STATUSES:
             raise InvalidInputError(f"'status' must be one of {', '.join(REWARD_STATUSES)}.")
-    limit = _limit(params.get("limit"), 100, 1000)
+    limit = whole_number(params.get("limit"), "limit", 100, 1000)
     items = []
     for status in statuses:
-        rewards = ctx.store.rewards.list_rewards(program, status, limit=limit)
+        rewards = call.ctx.store.rewards.list_rewards(call.program.id, status, limit=limit)
         items += [{**reward_view(r), "ref": r.code} for r in rewards]
     return json_response({"rewards": items[:limit]})
 
 
-@bp.route("/v1/programs/{program}/rewards/{reward_id}/paid", methods=["POST"])
-@maps_errors
-def reward_paid(program: str, reward_id: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
-    reward = mark_paid(ctx, found, reward_id)
+@admin_route(bp, "/v1/programs/{program}/rewards/{reward_id}/paid", methods=["POST"], write=True)
+def reward_paid(call: AdminCall, reward_id: str) -> Response:
+    reward = mark_paid(call.ctx, call.program, reward_id)
     return json_response({**reward_view(reward), "ref": reward.code})
 
 
-@bp.route("/v1/programs/{program}/coupons", methods=["POST"])
-@maps_errors
-def upload_coupons(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
-    body = read_json(request)
+@admin_route(bp, "/v1/programs/{program}/coupons", methods=["POST"], write=True)
+def upload_coupons(call: AdminCall) -> Response:
+    body = read_json(call.request)
     reject_unknown_fields(body, ("pool", "codes"))
-    return json_response(add_coupons(ctx, found, body.get("pool"), body.get("codes")))
+    return json_response(add_coupons(call.ctx, call.program, body.get("pool"), body.get("codes")))
 
 
-@bp.route("/v1/programs/{program}/coupons", methods=["GET"])
-@maps_errors
-def coupons(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
-    return json_response({"pools": pool_status(ctx, found)})
+@admin_route(bp, "/v1/programs/{program}/coupons", methods=["GET"], write=False)
+def coupons(call: AdminCall) -> Response:
+    return json_response({"pools": pool_status(call.ctx, call.program)})
 
 
-@bp.route("/v1/programs/{program}/webhooks/log", methods=["GET"])
-@maps_errors
-def webhook_log(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
-    limit = _limit(query(request).get("limit"), 50, 500)
-    lines = ctx.store.outbox.delivery_log(program, limit)
+@admin_route(bp, "/v1/programs/{program}/webhooks/log", methods=["GET"], write=False)
+def webhook_log(call: AdminCall) -> Response:
+    limit = whole_number(query(call.request).get("limit"), "limit", 50, 500)
+    lines = call.ctx.store.outbox.delivery_log(call.program.id, limit)
     return json_response({"deliveries": [_log_view(line) for line in lines]})
 
 
@@ -178,15 +138,6 @@ def unsubscribe(token: str) -> Response:
     if code is None or not ctx.store.referrers.set_email_opt_out(code, True):
         return _page("This link does not work", "It may have been cut short. Nothing changed.", 404)
     return _page("You are unsubscribed", "We will not email you about rewards any more.", 200)
-
-
-def _limit(raw: str | None, default: int, high: int) -> int:
-    if raw is None:
-        return default
-    # isascii: str.isdigit also accepts digits like "²", which int() refuses.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
-        raise InvalidInputError(f"'limit' must be a whole number from 1 to {high}.")
-    return int(raw)
 
 
 def _log_view(line: DeliveryAttempt) -> dict[str, Any]:

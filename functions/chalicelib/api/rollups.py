@@ -1,6 +1,6 @@
 """The rollup function: every write to the table reaches it through the table's stream
 (DynamoDB Streams, NEW_AND_OLD_IMAGES), in batches, and it adds them to the programs' daily
-rollups (domain/rollups.py), off the request path. `referbee dev` feeds the same
+rollups (domain/analytics/rollups.py), off the request path. `referbee dev` feeds the same
 `roll_up_records` from a poller of its embedded database's stream.
 
 Chalice deploys a function for every event source the app has, so the function exists where
@@ -16,8 +16,8 @@ from typing import Any
 
 from chalice.app import Blueprint, Chalice, DynamoDBEvent, EventSourceHandler
 
+from ..domain.analytics.rollups import roll_up
 from ..domain.context import Context
-from ..domain.rollups import roll_up
 from ..observability import logger, metrics
 from ..store.stream import change_batch
 from .deps import context

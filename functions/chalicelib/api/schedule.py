@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Rate
 
 from ..domain.context import Links
-from ..domain.schedule import DueWork, run_due_work
+from ..domain.outbox.schedule import DueWork, run_due_work
 from ..observability import flush_metrics, logger, metrics
 from ..outbound import Outbound
 from .deps import context, settings

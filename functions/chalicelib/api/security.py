@@ -5,74 +5,59 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain import admin
-from ..domain.privacy import export_person, forget_person
+from ..domain.privacy.person import export_person, forget_person
+from ..domain.trust.admin_keys import create_key as create_admin_key
+from ..domain.trust.admin_keys import key_view, keys_of
+from ..domain.trust.admin_keys import revoke_key as revoke_admin_key
 from ..observability import metrics
-from .deps import context
-from .http import json_response, links, maps_errors, read_json, reject_unknown_fields
+from .admin import AdminCall, admin_route
+from .http import json_response, links, read_json, reject_unknown_fields
 from .schedule import outbound
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/programs/{program}/keys", methods=["POST"])
-@maps_errors
-def create_key(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    ctx.catalogue.get(program)
-    caller = admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
-    body = read_json(request)
+@admin_route(bp, "/v1/programs/{program}/keys", methods=["POST"], write=True)
+def create_key(call: AdminCall) -> Response:
+    body = read_json(call.request)
     reject_unknown_fields(body, ("name", "scope"))
-    key, record = admin.create_key(
-        ctx.store, caller, program, body.get("name"), body.get("scope", "write"), ctx.clock.now()
+    ctx = call.ctx
+    key, record = create_admin_key(
+        ctx.store,
+        call.key,
+        call.program.id,
+        body.get("name"),
+        body.get("scope", "write"),
+        ctx.clock.now(),
     )
-    return json_response({"key": key, **admin.key_view(record)}, 201)
+    return json_response({"key": key, **key_view(record)}, 201)
 
 
-@bp.route("/v1/programs/{program}/keys", methods=["GET"])
-@maps_errors
-def list_keys(program: str) -> Response:
-    ctx = context()
-    ctx.catalogue.get(program)
-    admin.authorize(ctx.store, bp.current_request.headers.get("authorization"), program, write=True)
-    return json_response({"keys": [admin.key_view(k) for k in admin.keys_of(ctx.store, program)]})
+@admin_route(bp, "/v1/programs/{program}/keys", methods=["GET"], write=True)
+def list_keys(call: AdminCall) -> Response:
+    return json_response({"keys": [key_view(k) for k in keys_of(call.ctx.store, call.program.id)]})
 
 
-@bp.route("/v1/programs/{program}/keys/{key_id}/revoke", methods=["POST"])
-@maps_errors
-def revoke_key(program: str, key_id: str) -> Response:
-    ctx = context()
-    ctx.catalogue.get(program)
-    headers = bp.current_request.headers
-    caller = admin.authorize(ctx.store, headers.get("authorization"), program, write=True)
-    revoked = admin.revoke_key(ctx.store, caller, program, key_id, ctx.clock.now())
-    return json_response(admin.key_view(revoked))
+@admin_route(bp, "/v1/programs/{program}/keys/{key_id}/revoke", methods=["POST"], write=True)
+def revoke_key(call: AdminCall, key_id: str) -> Response:
+    ctx = call.ctx
+    revoked = revoke_admin_key(ctx.store, call.key, call.program.id, key_id, ctx.clock.now())
+    return json_response(key_view(revoked))
 
 
-@bp.route("/v1/programs/{program}/people/export", methods=["POST"])
-@maps_errors
-def export(program: str) -> Response:
+@admin_route(bp, "/v1/programs/{program}/people/export", methods=["POST"], write=False)
+def export(call: AdminCall) -> Response:
     """POST, so the email travels in the body rather than in URLs and access logs."""
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=False)
-    body = read_json(request)
+    body = read_json(call.request)
     reject_unknown_fields(body, ("email",))
-    data = export_person(ctx, found, body.get("email"), links(request))
+    data = export_person(call.ctx, call.program, body.get("email"), links(call.request))
     return json_response(data, headers={"Cache-Control": "no-store"})
 
 
-@bp.route("/v1/programs/{program}/people/forget", methods=["POST"])
-@maps_errors
-def forget(program: str) -> Response:
-    ctx = context()
-    request = bp.current_request
-    found = ctx.catalogue.get(program)
-    admin.authorize(ctx.store, request.headers.get("authorization"), program, write=True)
-    body = read_json(request)
+@admin_route(bp, "/v1/programs/{program}/people/forget", methods=["POST"], write=True)
+def forget(call: AdminCall) -> Response:
+    body = read_json(call.request)
     reject_unknown_fields(body, ("email",))
-    summary = forget_person(ctx, found, body.get("email"), outbound())
+    summary = forget_person(call.ctx, call.program, body.get("email"), outbound())
     metrics.add_metric(name="PeopleForgotten", unit="Count", value=1)
     return json_response(summary)

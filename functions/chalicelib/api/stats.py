@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.ratelimits import check_rate
-from ..domain.stats import stats_for_token
+from ..domain.analytics.stats import stats_for_token
+from ..domain.trust.ratelimits import check_rate
 from .cors import cors_headers
 from .deps import context
 from .http import client_ip, json_response, links, maps_errors, user_agent
@@ -23,7 +23,7 @@ def get_stats(token: str) -> Response:
         # A stats link names no program before the database is read: the first program's
         # limit applies to every stats view.
         visitor = ctx.signer.visitor_hash(client_ip(request), user_agent(request))
-        check_rate(ctx, ctx.catalogue.default, "stats", visitor)
+        check_rate(ctx.store, ctx.clock, ctx.catalogue.default, "stats", visitor)
     body = stats_for_token(ctx, token, links(request))
     program = ctx.catalogue.programs.get(body["program"])
     headers = {"Cache-Control": "private, no-store", **cors_headers(request, program)}

@@ -5,28 +5,13 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions import (
-    API_FIELDS,
-    attribute_conversion,
-    check_conversion_signature,
-    parse_conversion,
-    public_conversion_view,
-)
-from ..domain.ratelimits import rate_tally
-from ..domain.sharing import public_referrer, qr_svg, share_code
-from ..observability import metrics
-from .cors import check_browser_write, cors_headers
+from ..domain.conversions.flow import public_conversion_view
+from ..domain.conversions.input import API_FIELDS
+from ..domain.referrals.sharing import public_referrer, qr_svg, share_code
+from .cors import browser_write, cors_headers
 from .deps import context
-from .http import (
-    JSON_TYPES,
-    client_ip,
-    json_response,
-    links,
-    maps_errors,
-    read_json,
-    reject_unknown_fields,
-    user_agent,
-)
+from .http import JSON_TYPES, json_response, links, maps_errors
+from .recorder import BrowserClaim, record_conversion
 
 bp = Blueprint(__name__)
 
@@ -65,27 +50,10 @@ def get_qr_code(program: str, code: str) -> Response:
 def conversion_beacon(program: str) -> Response:
     """`navigator.sendBeacon` from a thank-you page: a text/plain JSON body (a "simple"
     request, so no CORS preflight). Same rules and idempotency as the conversions API."""
-    ctx = context()
     request = bp.current_request
-    found = ctx.catalogue.get(program)
-    check_browser_write(request, found)
-    body = read_json(request)
-    reject_unknown_fields(body, API_FIELDS)
-    parsed = parse_conversion(ctx, found, body)
-    check_conversion_signature(found, parsed)
-    agent = user_agent(request)
-    visitor = ctx.signer.visitor_hash(client_ip(request), agent)
-    conversion, created = attribute_conversion(
-        ctx,
-        found,
-        parsed,
-        visitor=visitor,
-        source="beacon",
-        user_agent=agent,
-        rate=rate_tally(found, "convert", visitor, ctx.clock.now()),
-    )
-    if created:
-        metrics.add_metric(name="Conversions", unit="Count", value=1)
+    ctx, found, body = browser_write(request, program, API_FIELDS)
+    claim = BrowserClaim(request, source="beacon")
+    conversion, created = record_conversion(ctx, found, body, claim)
     return json_response(
         public_conversion_view(conversion),
         201 if created else 200,

@@ -1,1 +1,3 @@
-"""The referral domain: programs, codes, clicks, conversions and stats. No boto3, no Chalice."""
+"""The referral domain, one package per capability (config, trust, referrals, rewards,
+conversions, outbox, analytics, privacy) over model/. Pure Python: no boto3, no Chalice; every
+service receives a Context holding the Store."""

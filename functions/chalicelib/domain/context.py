@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.clock import Clock
+from ..model.program import Catalogue
 from ..model.store import Store
-from .programs import Catalogue
-from .signing import Signer
+from .trust.signing import Signer
 
 
 @dataclass(frozen=True)

@@ -1,2 +1,3 @@
 """The leaf of chalicelib: records and their statuses, ledger and analytics value types, the
-Store protocol, errors and the clock. Imports nothing else of chalicelib."""
+parsed program configuration, the Store protocol, errors and the clock. Imports nothing else
+of chalicelib."""

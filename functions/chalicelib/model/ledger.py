@@ -3,7 +3,7 @@ rewards, the coupon pool, the outbox of webhooks and emails, and the delivery lo
 
 `ConversionEffects` is everything written in the same transaction as a conversion; when one
 of its conditions fails, the store raises `EffectsRejectedError` saying which, and the domain
-adjusts the plan and tries again (see domain/conversions.py).
+adjusts the plan and tries again (see domain/conversions/flow.py).
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-PENDING = "pending"
-APPROVED = "approved"
-PAID = "paid"
-VOID = "void"
-CLAWBACK = "clawback"
-REWARD_STATUSES = (PENDING, APPROVED, PAID, VOID, CLAWBACK)
-COUPON_POOL_EMPTY = "coupon_pool_empty"
+from .statuses import APPROVED as APPROVED
+from .statuses import CLAWBACK as CLAWBACK
+from .statuses import DELIVERED as DELIVERED
+from .statuses import FAILED as FAILED
+from .statuses import PAID as PAID
+from .statuses import PENDING as PENDING
+from .statuses import QUEUED as QUEUED
+from .statuses import REWARD_STATUSES as REWARD_STATUSES
+from .statuses import SKIPPED as SKIPPED
+from .statuses import VOID as VOID
 
-QUEUED = "queued"
-DELIVERED = "delivered"
-FAILED = "failed"
-SKIPPED = "skipped"
+COUPON_POOL_EMPTY = "coupon_pool_empty"  # why a coupon reward is pending
 EMAIL_TARGET = "email"
 
 

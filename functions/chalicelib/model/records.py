@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .ledger import Credit, RewardRecord
+from .statuses import RECORDED as RECORDED
+from .statuses import REJECTED as REJECTED
+from .statuses import REVIEW as REVIEW
 
 CLICKS = "clicks"
 CONVERSIONS = "conversions"
-RECORDED = "recorded"
-REVIEW = "review"  # flagged by a fraud rule: counted apart, no reward until approved
-REJECTED = "rejected"
 FLAGGED = "x"  # the counter letter of conversions held for review, by day
 
 
@@ -27,7 +27,7 @@ class Referrer:
     token_version: int = 1
     successful_referrals: int = 0
     email_opt_out: bool = False  # the referrer unsubscribed from reward emails
-    identity: str = ""  # keyed hash of the canonical email (domain/lookalikes.py)
+    identity: str = ""  # keyed hash of the canonical email (domain/trust/lookalikes.py)
     visitor: str = ""  # the visitor hash of the browser that asked for the code
 
 
@@ -57,7 +57,7 @@ class Conversion:
     credits: tuple[Credit, ...] = ()
     rewards: tuple[RewardRecord, ...] = ()
     notes: tuple[str, ...] = ()
-    status: str = "recorded"
+    status: str = RECORDED
     refunded_at: float = 0.0
     # Fraud screening and review: why it was flagged, who decided and why.
     flags: tuple[str, ...] = ()

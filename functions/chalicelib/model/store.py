@@ -1,28 +1,34 @@
-"""The storage contract that the domain relies on."""
+"""The storage contract that the domain relies on: one protocol per capability, and `Store`
+holding them. The capabilities that run the program around the referrals (outbox, admin keys,
+limits, privacy, rollups) are in store_operations.py."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from .analytics import Page, ProgramRollups, RollupWrite
+from .analytics import Page
 from .ledger import (
     ConversionEffects,
-    DeliveryAttempt,
     OutboxMessage,
     PoolCounts,
     RewardChange,
     RewardRecord,
-    Tally,
     Touch,
 )
 from .records import (
-    AdminKey,
     BoardEntry,
     ClickCounted,
     Conversion,
     CounterMonth,
     CustomerProfile,
     Referrer,
+)
+from .store_operations import (
+    AdminKeyStore,
+    LimitsStore,
+    OutboxStore,
+    PrivacyStore,
+    RollupsStore,
 )
 
 
@@ -203,94 +209,6 @@ class CouponsStore(Protocol):
     def free_coupons(self, program: str, pool: str, limit: int = 10) -> list[str]: ...
 
     def pool_counts(self, program: str, pool: str) -> PoolCounts: ...
-
-
-class OutboxStore(Protocol):
-    """Webhooks and emails waiting to go out, and the delivery log."""
-
-    def due_messages(self, now: float, limit: int = 25) -> list[OutboxMessage]:
-        """Queued outbox messages whose next attempt is due, oldest first."""
-        ...
-
-    def lease_message(self, message: OutboxMessage, now: float, until: float) -> bool:
-        """Take a message for one delivery attempt; False if someone else has it."""
-        ...
-
-    def finish_delivery(self, message: OutboxMessage, attempt: DeliveryAttempt) -> bool:
-        """Store the message after an attempt (attempts + 1) and log the attempt."""
-        ...
-
-    def delivery_log(self, program: str, limit: int = 50) -> list[DeliveryAttempt]:
-        """A program's latest delivery attempts, newest first."""
-        ...
-
-
-class AdminKeyStore(Protocol):
-    """Admin API keys, kept by their hash."""
-
-    def get_admin_key(self, key_hash: str) -> AdminKey | None: ...
-
-    def put_admin_key(self, key: AdminKey) -> None: ...
-
-    def delete_admin_key(self, key_hash: str) -> None: ...
-
-    def list_admin_keys(self) -> list[AdminKey]:
-        """Every admin key (one query on GSI1 `KEYS`)."""
-        ...
-
-    def revoke_admin_key(self, key_hash: str, at: float) -> bool:
-        """Mark a key revoked; False when there is no such key."""
-        ...
-
-
-class LimitsStore(Protocol):
-    """Rate-limit windows."""
-
-    def hit_rate(self, tally: Tally) -> int:
-        """Count one request in a rate-limit window; the count including it."""
-        ...
-
-
-class PrivacyStore(Protocol):
-    """A person's data: export and erasure."""
-
-    def person_orders(self, program: str, identity: str) -> list[tuple[str, str]]:
-        """(event, order id) of the conversions that named this customer identity."""
-        ...
-
-    def erase_referrer(self, code: str, program: str, email_key: str) -> None:
-        """Remove a referrer's email, name and hashed identities (and their email index);
-        their code, counters and rewards stay."""
-        ...
-
-    def erase_customer(self, conversion: Conversion) -> None:
-        """Remove the customer's hashed identities from a conversion and its queue copy."""
-        ...
-
-    def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
-        """Delete the tallies and first-purchase marker keyed by a person's hashes."""
-        ...
-
-
-class RollupsStore(Protocol):
-    """Program rollups summed from the table's stream."""
-
-    def rollup_marker(self, batch_id: str) -> str | None:
-        """The sequence number of the last record of a stream batch that the rollups hold."""
-        ...
-
-    def active_days(self, codes: list[str]) -> dict[str, str]:
-        """Each code's last day (YYYY-MM-DD) with a click as rolled up; absent: never."""
-        ...
-
-    def apply_rollup(self, write: RollupWrite) -> None:
-        """Add to program days and totals, move codes' active days and the batch's marker,
-        atomically; RollupConflictError if the marker or an active day was not as expected."""
-        ...
-
-    def read_rollups(self, program: str, since_day: str) -> ProgramRollups:
-        """A program's daily rollups from `since_day` on, and its totals (one query)."""
-        ...
 
 
 class Store(Protocol):

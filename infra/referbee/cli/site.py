@@ -38,7 +38,7 @@ def site_group() -> None:
 @fails_cleanly
 def site_build(program_id: str | None, api_url: str | None, config_path: Path, out: Path) -> None:
     """Generate the program site from referbee.yaml and build it with mkdocs --strict."""
-    from chalicelib.domain.fields import url_problem
+    from chalicelib.domain.config.fields import url_problem
 
     from ..config import load_config
     from ..site.build import build_sites

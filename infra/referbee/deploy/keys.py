@@ -14,7 +14,7 @@ import secrets
 import time
 from typing import Any
 
-from chalicelib.domain.admin import hash_key, new_key
+from chalicelib.domain.trust.admin_keys import hash_key, new_key
 from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 

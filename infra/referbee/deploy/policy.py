@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from email.utils import parseaddr
 from typing import Any
 
-from chalicelib.domain.programs import parse_programs
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.store.table import table_definition
 
 from .names import API_HANDLER, ROLLUPS, SCHEDULED, Names

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.api.rollups import roll_up_records
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context, Links
-from chalicelib.domain.programs import parse_programs
-from chalicelib.domain.schedule import run_due_work
-from chalicelib.domain.signing import Signer
+from chalicelib.domain.outbox.schedule import run_due_work
+from chalicelib.domain.trust.signing import Signer
 from chalicelib.model.clock import SystemClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore

@@ -22,8 +22,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from chalicelib.domain.admin import hash_key, new_key
 from chalicelib.domain.context import Links
+from chalicelib.domain.trust.admin_keys import hash_key, new_key
 from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 

@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from chalicelib.domain.periods import parse_period
+from chalicelib.domain.analytics.periods import parse_period
 
 from ..admin.client import AdminClient
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalicelib.domain.programs import Program, parse_programs
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.model.errors import ReferbeeError
+from chalicelib.model.program import Program
 
 from .. import KIT_ROOT
 from .audit import foreign_references, missing_files

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.programs import Program
+from chalicelib.model.program import Program
 
 from .. import KIT_ROOT
 from .texts import site_texts

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.domain.program_site import Question, fill_placeholders
-from chalicelib.domain.programs import Program
+from chalicelib.domain.config.site import fill_placeholders
+from chalicelib.model.program import Program
+from chalicelib.model.site import Question
 
 
 @dataclass(frozen=True)

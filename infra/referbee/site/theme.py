@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.programs import Program
 from chalicelib.model.errors import ConfigError
+from chalicelib.model.program import Program
 
 LIGHT_BACKGROUND = "#ffffff"
 DARK_BACKGROUND = "#1e2029"  # mkdocs-material's slate background, hsl(232, 15%, 14%)

@@ -1,0 +1,1 @@
+"""Numbers: stats pages, the leaderboard, program rollups, KPIs, reports and exports."""

@@ -1,0 +1,1 @@
+"""Conversions: reading a claim, attributing it, customers, the review queue and refunds."""

@@ -1,0 +1,1 @@
+"""Delivering the outbox: webhooks and reward emails, retried on a schedule."""

@@ -1,0 +1,1 @@
+"""A person's data: export it, or forget them (docs/privacy.md)."""

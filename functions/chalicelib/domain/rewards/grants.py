@@ -1,0 +1,132 @@
+"""What a rule or a tier grants: a reward record with a deterministic id.
+
+A reward id is derived from what caused it (the conversion's event and order id and the side,
+or the tier), so the same cause can only ever produce the same id: the store writes a reward
+only if that id does not exist yet, which is what makes issuing exactly-once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from ...model.currencies import minor_digits
+from ...model.incentives import Reward, RewardRule, Tier
+from ...model.ledger import COUPON_POOL_EMPTY, RewardRecord
+from ...model.program import Program
+from ...model.records import Conversion
+from ...model.statuses import APPROVED, PENDING
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who gets a reward and how much: the parts a rule and a tier work out differently."""
+
+    reward_id: str
+    code: str
+    side: str
+    pool: str
+    amount: Decimal | None
+    currency: str
+
+
+def reward_id(code: str, *cause: str) -> str:
+    digest = hashlib.sha256("\n".join(cause).encode()).hexdigest()[:16]
+    return f"rw_{code}_{digest}"
+
+
+def code_of_reward(reward_id_: str) -> str | None:
+    """The referrer code inside a reward id (rewards are stored under it)."""
+    parts = reward_id_.split("_")
+    if len(parts) != 3 or parts[0] != "rw" or len(parts[2]) != 16:
+        return None
+    return parts[1] or None
+
+
+def rule_reward(
+    program: Program, rule: RewardRule, conversion: Conversion, now: float
+) -> RewardRecord:
+    """The reward a rule gives for a conversion; stored under the primary referrer's code."""
+    rid = reward_id(
+        conversion.code, program.id, "conversion", conversion.event, conversion.order_id, rule.side
+    )
+    amount, currency = _value(rule.reward, conversion)
+    return _granted(
+        program,
+        rule.reward,
+        Grant(rid, conversion.code, rule.side, rule.pool, amount, currency),
+        now,
+        percent=rule.reward.percent,
+        order_id=conversion.order_id,
+        event=conversion.event,
+    )
+
+
+def tier_reward(program: Program, tier: Tier, code: str, now: float) -> RewardRecord:
+    """A tier's bonus: one per referrer and tier, ever (its id depends on nothing else)."""
+    rid = reward_id(code, program.id, "tier", str(tier.at))
+    currency = tier.reward.currency or ""
+    grant = Grant(rid, code, "tier", tier.pool, tier.reward.amount, currency)
+    return _granted(program, tier.reward, grant, now, tier_at=tier.at)
+
+
+def with_coupon(reward: RewardRecord, coupon: str | None) -> RewardRecord:
+    """A coupon reward with the code drawn for it, or pending, waiting for the pool."""
+    if coupon is None:
+        return replace(reward, status=PENDING, reason=COUPON_POOL_EMPTY)
+    return replace(reward, coupon=coupon, reason="")
+
+
+def _granted(
+    program: Program,
+    reward: Reward,
+    grant: Grant,
+    now: float,
+    *,
+    percent: Decimal | None = None,
+    order_id: str = "",
+    event: str = "",
+    tier_at: int = 0,
+) -> RewardRecord:
+    return _held(
+        program,
+        RewardRecord(
+            reward_id=grant.reward_id,
+            program=program.id,
+            code=grant.code,
+            side=grant.side,
+            kind=reward.kind,
+            text=reward.text,
+            status=APPROVED,
+            created_at=now,
+            approve_at=now,
+            updated_at=now,
+            order_id=order_id,
+            event=event,
+            tier_at=tier_at,
+            amount=grant.amount,
+            currency=grant.currency,
+            percent=percent,
+            points=reward.points,
+            pool=grant.pool if reward.kind == "coupon" else "",
+        ),
+        now,
+    )
+
+
+def _held(program: Program, reward: RewardRecord, now: float) -> RewardRecord:
+    hold = program.incentives.hold_days
+    if not hold:
+        return reward
+    return replace(reward, status=PENDING, approve_at=now + hold * 86400)
+
+
+def _value(reward: Reward, conversion: Conversion) -> tuple[Decimal | None, str]:
+    if reward.kind == "credit":
+        return reward.amount, reward.currency or ""
+    if reward.kind == "percent" and reward.percent is not None and conversion.amount > 0:
+        step = Decimal(1).scaleb(-minor_digits(conversion.currency))
+        amount = conversion.amount * reward.percent / Decimal(100)
+        return amount.quantize(step, rounding=ROUND_HALF_UP), conversion.currency
+    return None, ""

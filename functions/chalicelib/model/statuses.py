@@ -1,0 +1,31 @@
+"""Every status a record can be in, in one place: conversions, the review queue, rewards and
+the outbox. Stored as these strings, so a new name here is a data migration."""
+
+from __future__ import annotations
+
+# Conversions.
+RECORDED = "recorded"
+REVIEW = "review"  # flagged by a fraud rule: counted apart, no reward until approved
+REJECTED = "rejected"
+REFUNDED = "refunded"
+CONVERSION_STATUSES = (RECORDED, REVIEW, REJECTED, REFUNDED)
+
+# Rewards.
+PENDING = "pending"
+APPROVED = "approved"
+PAID = "paid"
+VOID = "void"
+CLAWBACK = "clawback"
+REWARD_STATUSES = (PENDING, APPROVED, PAID, VOID, CLAWBACK)
+COST_STATUSES = (PENDING, APPROVED, PAID)  # what a program owes or has paid
+
+# The review queue's lists: still flagged, approved (then recorded), rejected.
+REVIEW_STATES = (REVIEW, APPROVED, REJECTED)
+
+# Outbox messages, and the outcome of one delivery attempt (RETRY: queued again).
+QUEUED = "queued"
+DELIVERED = "delivered"
+FAILED = "failed"
+SKIPPED = "skipped"
+RETRY = "retry"
+OUTBOX_STATUSES = (QUEUED, DELIVERED, FAILED, SKIPPED)
