@@ -117,6 +117,11 @@ def test_unknown_and_malformed_codes_are_not_redirected(memory_ctx: Context) -> 
 class FailingStore:
     """Every request fails, as when DynamoDB throttles or is unreachable."""
 
+    def __getattr__(self, capability: str) -> Any:
+        return _FailingCapability()
+
+
+class _FailingCapability:
     def __getattr__(self, name: str) -> Any:
         def fail(*args: Any, **kwargs: Any) -> Any:
             raise UnavailableError("The database is unavailable (ThrottlingException); try again.")

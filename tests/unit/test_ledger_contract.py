@@ -283,7 +283,7 @@ def test_email_opt_out(store: Any) -> None:
 
 
 def test_visits_written_before_touchpoints_keep_their_unique_window(dynamo_store: Any) -> None:
-    dynamo_store._client.put_item(
+    dynamo_store.clients[0].put_item(
         TableName="referbee-test",
         Item={
             "PK": {"S": "VISIT#v1"},
