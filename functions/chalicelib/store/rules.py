@@ -108,6 +108,17 @@ def compact_touches(
     return unique_anchor(anchor, touches[:cut], window), touches[cut:]
 
 
+# Forgetting a person
+
+
+def identity_tallies(program: str, identity: str) -> list[tuple[str, str, str, str]]:
+    """(program, rule, subject, window) of the tallies keyed by a person's canonical email:
+    the duplicate-email rules' (as domain/fraud.py names them), which never roll over."""
+    return [
+        (program, f"duplicate_email_{event}", identity, "all") for event in ("signup", "purchase")
+    ]
+
+
 # Lifetimes
 
 

@@ -83,7 +83,7 @@ def _conversion(image: Item | None) -> Conversion | None:
 
 def _section(record: Record, name: str) -> Mapping[str, object]:
     value = record.get(name)
-    return cast("Mapping[str, object]", value) if isinstance(value, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
 
 
 def _image(value: object) -> Item | None:

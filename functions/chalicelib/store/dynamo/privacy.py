@@ -8,9 +8,6 @@ from .. import keys, rules
 from ..attrs import Item, b, n, s, text, unavailable_on_failure
 from .shared import EXISTS, Table
 
-_EMAIL_EVENTS = ("signup", "purchase")  # the duplicate-email rules' tallies, by event
-_WHOLE_TIME = "all"  # the window of tallies that never roll over
-
 
 class DynamoPrivacy:
     def __init__(self, table: Table) -> None:
@@ -66,9 +63,8 @@ class DynamoPrivacy:
     def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
         """Delete what is keyed by a person's hashes: their duplicate-identity tallies and
         the first-purchase marker of their customer key."""
-        for event in _EMAIL_EVENTS:
-            rule = f"duplicate_email_{event}"
-            self._delete(keys.key(keys.tally_pk(program, rule, identity), _WHOLE_TIME))
+        for _, rule, subject, window in rules.identity_tallies(program, identity):
+            self._delete(keys.key(keys.tally_pk(program, rule, subject), window))
         self._delete(keys.key(keys.customer_pk(program, customer_key), keys.FIRST_PURCHASE))
 
     def _delete(self, key: Item) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...model.records import Conversion
+from .. import rules
 from .metering import metered
 from .shared import State, order_of
 
@@ -47,8 +48,6 @@ class MemoryPrivacy:
 
     def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
         with self._state.lock:
-            tallies = self._state.tallies
-            for key in [k for k in tallies if k[0] == program and k[2] == identity]:
-                del tallies[key]
+            for tally in rules.identity_tallies(program, identity):
+                self._state.tallies.pop(tally, None)
             self._state.first_purchases.discard((program, customer_key))
-            self._state.people.pop((program, identity), None)
