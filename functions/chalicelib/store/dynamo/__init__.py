@@ -25,9 +25,8 @@ from .shared import Table
 
 
 class DynamoStore:
-    """`client` serves everything; `click_client` (default: the same) serves the click path
-    and should not retry: a click that is not counted costs less than a visitor kept waiting
-    through a backoff, and the redirect happens either way."""
+    """The Store protocol on one table: `click_client` serves the click path and should not
+    retry (see shared.Table); `requests` counts what both clients sent."""
 
     def __init__(self, client: Client, table: str, click_client: Client | None = None) -> None:
         shared = Table(client, table, click_client)
