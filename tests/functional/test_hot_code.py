@@ -17,6 +17,7 @@ from chalicelib.domain.referrals.clicks import HOT_SHARDS, KnownCodes
 from chalicelib.model.errors import ThrottledError
 from chalicelib.model.records import CLICKS, ClickCounted, Referrer
 from chalicelib.store.memory import MemoryStore
+from chalicelib.store.memory.clicks import MemoryClicks
 from tests.common import BROWSER, NOW
 from tests.helpers import count_requests
 
@@ -126,7 +127,7 @@ def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
     deps.use_context(dynamo_ctx)
     assert fire(app, 8, 60) == [302] * 480
     assert known.is_hot(CODE)
-    items = store._client.query(  # type: ignore[attr-defined]
+    items = store.clients[0].query(
         TableName="referbee-test",
         KeyConditionExpression="PK = :pk AND begins_with(SK, :clicks)",
         ExpressionAttributeValues={":pk": {"S": f"CODE#{CODE}"}, ":clicks": {"S": "CLICKS#"}},
@@ -144,6 +145,12 @@ def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
 
 
 class ThrottlingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.clicks = ThrottlingClicks(self._state)
+
+
+class ThrottlingClicks(MemoryClicks):
     """Throttles every write to the usual counter item (shard 0), as DynamoDB does to an
     item past its throughput."""
 

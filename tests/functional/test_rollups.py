@@ -79,7 +79,7 @@ def test_a_batch_delivered_again_is_added_once(
     # delivered again, and the second delivery adds only what the first did not.
     monkeypatch.setattr(rollups, "ROLLUP_ITEMS_PER_WRITE", 4)
     store = world["store"]
-    real_apply = store.apply_rollup
+    real_apply = store.rollups.apply_rollup
     calls = Counter[str]()
 
     def failing(write: Any) -> None:
@@ -88,7 +88,7 @@ def test_a_batch_delivered_again_is_added_once(
             raise UnavailableError("throttled")
         real_apply(write)
 
-    monkeypatch.setattr(store, "apply_rollup", failing)
+    monkeypatch.setattr(store.rollups, "apply_rollup", failing)
     rest = records[70:]
     with pytest.raises(UnavailableError):
         roll_up_records(ctx, rest)

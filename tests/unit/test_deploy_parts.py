@@ -143,7 +143,7 @@ def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> No
 def test_policies_cover_every_table_call_the_store_makes() -> None:
     store = Path(__file__).parents[2] / "functions/chalicelib/store"
     # table.py creates the table for `referbee dev` and deploy; the Lambda functions never do.
-    source = "\n".join(p.read_text() for p in sorted(store.glob("*.py")) if p.name != "table.py")
+    source = "\n".join(p.read_text() for p in sorted(store.rglob("*.py")) if p.name != "table.py")
     operations = botocore.session.get_session().get_service_model("dynamodb").operation_names
     called = {op for op in operations if re.search(rf"\.{xform_name(op)}\(", source)}
     assert {"Query", "BatchGetItem", "TransactWriteItems", "UpdateItem"} <= called

@@ -185,7 +185,7 @@ def test_a_batch_that_fails_half_way_adds_the_rest_when_it_comes_again(
     monkeypatch.setattr(rollups, "ROLLUP_ITEMS_PER_WRITE", 3)  # one code per write
     changes = [clicks({}, {"c18": 1}, code=f"code00{i}") for i in range(6)]
     store = memory_ctx.store
-    real, writes = store.apply_rollup, []
+    real, writes = store.rollups.apply_rollup, []
 
     def flaky(write: Any) -> None:
         writes.append(write)
@@ -193,7 +193,7 @@ def test_a_batch_that_fails_half_way_adds_the_rest_when_it_comes_again(
             raise ConnectionError("network")
         real(write)
 
-    monkeypatch.setattr(store, "apply_rollup", flaky)
+    monkeypatch.setattr(store.rollups, "apply_rollup", flaky)
     with pytest.raises(ConnectionError):
         roll_up(memory_ctx, batch("e9", *changes))
     assert roll_up(memory_ctx, batch("e9", *changes)) == 4

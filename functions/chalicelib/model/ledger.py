@@ -267,33 +267,3 @@ class RewardChange:
 class PoolCounts:
     available: int
     used: int
-
-
-TOUCH_CAP = 16  # touchpoints kept per visitor per code; older ones are compacted away
-
-
-def unique_anchor(anchor: float | None, touches: list[float], window: int) -> float | None:
-    """The last click that was counted as unique, walking the clicks in the order they were
-    written: a click is unique when it comes `window` seconds or more after the last unique
-    one. Recomputing this from the stored clicks is what lets one unconditional write both
-    record a touchpoint and decide uniqueness."""
-    for at in touches:
-        if anchor is None or at - anchor >= window:
-            anchor = at
-    return anchor
-
-
-def is_unique(anchor: float | None, touches: list[float], now: float, window: int) -> bool:
-    last = unique_anchor(anchor, touches, window)
-    return last is None or now - last >= window
-
-
-def compact_touches(
-    anchor: float | None, touches: list[float], now: float, window: int, keep: int
-) -> tuple[float | None, list[float]]:
-    """(new anchor, kept touches): the newest half of the list that is still inside `keep`
-    seconds, and the anchor as of the dropped prefix, so uniqueness is decided as before."""
-    cut = len(touches)
-    while cut > 0 and len(touches) - cut < TOUCH_CAP // 2 and touches[cut - 1] >= now - keep:
-        cut -= 1
-    return unique_anchor(anchor, touches[:cut], window), touches[cut:]

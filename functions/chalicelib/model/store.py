@@ -213,7 +213,7 @@ class CouponsStore(Protocol):
 
 class Store(Protocol):
     """Everything the domain may ask of storage, one capability per attribute; the DynamoDB
-    store and its in-memory twin both provide it (tests/unit/test_store_contract*.py)."""
+    store and its in-memory twin both provide it (tests/unit/store_contract/)."""
 
     @property
     def referrers(self) -> ReferrersStore: ...

@@ -1,34 +1,48 @@
-"""Referrer and conversion items in the low-level client's format: written by DynamoStore,
-read back by it, by the review queue (whose copies share the conversion's attributes) and
-from stream records' images (store/stream.py)."""
+"""Referrer, conversion and reward items in the low-level client's format: written by the
+DynamoDB twin, read back by it, and read from stream records' images (store/stream.py).
+
+Rewards are kept whole as JSON in a `data` attribute; the attributes that conditions and
+indexes need (status, GSI keys) sit next to it. A review-queue entry is a copy of its
+conversion's attributes, so listing the queue is one query.
+"""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-from ..model.clock import iso
-from ..model.ledger import credits_from_text, credits_to_text, rewards_from_text, rewards_to_text
-from ..model.records import Conversion, Referrer
-from . import keys
-from .attrs import Item, n, s
+from ..model.ledger import (
+    RewardRecord,
+    credits_from_text,
+    credits_to_text,
+    rewards_from_text,
+    rewards_to_text,
+)
+from ..model.records import RECORDED, Conversion, Referrer
+from . import keys, rules
+from .attrs import Item, b, boolean, integer, n, number, s, text, text_list, texts
 
 _OPTIONAL_TEXT = ("customer", "identity", "decided_by", "decision_note", "channel", "page", "model")
+_OPTIONAL_NUMBERS = ("decided_at", "customer_first_at", "customer_seq")
 
 
 def referrer_item(referrer: Referrer) -> Item:
+    """A referrer's code item: listed in its program (GSI1) and ranked by its successful
+    referrals (GSI2)."""
     return {
-        "code": s(referrer.code),
-        "program": s(referrer.program),
-        "email_key": s(referrer.email_key),
-        "email": s(referrer.email),
-        "name": s(referrer.name),
-        "created_at": n(referrer.created_at),
-        "token_version": n(referrer.token_version),
-        **{
-            name: s(getattr(referrer, name))
-            for name in ("identity", "visitor")
-            if getattr(referrer, name)
-        },
+        **keys.key(keys.code_pk(referrer.code), keys.META),
+        **keys.gsi1(keys.program_referrers_gsi(referrer.program), rules.referrer_order(referrer)),
+        "GSI2PK": s(keys.program_board_gsi(referrer.program)),
+        keys.SUCCESS_COUNT: n(referrer.successful_referrals),
+        **_referrer_attributes(referrer),
+    }
+
+
+def email_index_item(referrer: Referrer) -> Item:
+    """The copy of a referrer, made when they join, under their (hashed) email."""
+    return {
+        **keys.key(keys.email_pk(referrer.program, referrer.email_key), keys.META),
+        **_referrer_attributes(referrer),
     }
 
 
@@ -36,22 +50,40 @@ def referrer_from_item(item: Item) -> Referrer:
     return Referrer(
         code=item["code"]["S"],
         program=item["program"]["S"],
-        email_key=item.get("email_key", {}).get("S", ""),
-        email=item.get("email", {}).get("S", ""),
-        name=item.get("name", {}).get("S", ""),
+        email_key=text(item, "email_key"),
+        email=text(item, "email"),
+        name=text(item, "name"),
         created_at=float(item["created_at"]["N"]),
         token_version=int(item["token_version"]["N"]),
-        successful_referrals=int(item.get("successful_referrals", {}).get("N", 0)),
-        email_opt_out=item.get("email_opt_out", {}).get("BOOL", False),
-        identity=item.get("identity", {}).get("S", ""),
-        visitor=item.get("visitor", {}).get("S", ""),
+        successful_referrals=integer(item, keys.SUCCESS_COUNT),
+        email_opt_out=boolean(item, "email_opt_out"),
+        identity=text(item, "identity"),
+        visitor=text(item, "visitor"),
     )
 
 
 def conversion_item(conversion: Conversion) -> Item:
+    """A conversion's order item, listed in its program (GSI1)."""
+    order = keys.order_pk(conversion.program, conversion.event, conversion.order_id)
+    return {
+        **keys.key(order, keys.META),
+        **keys.gsi1(
+            keys.program_conversions_gsi(conversion.program), rules.conversion_order(conversion)
+        ),
+        **conversion_attributes(conversion),
+    }
+
+
+def queue_item(conversion: Conversion) -> Item:
+    """A flagged conversion's entry in its program's review queue, under its status."""
+    return {
+        **keys.key(keys.review_pk(conversion.program), rules.review_order(conversion)),
+        **conversion_attributes(conversion),
+    }
+
+
+def conversion_attributes(conversion: Conversion) -> Item:
     item: Item = {
-        "GSI1PK": s(keys.program_conversions_gsi(conversion.program)),
-        "GSI1SK": s(f"{iso(conversion.created_at)}#{conversion.event}#{conversion.order_id}"),
         "program": s(conversion.program),
         "event": s(conversion.event),
         "order_id": s(conversion.order_id),
@@ -61,28 +93,25 @@ def conversion_item(conversion: Conversion) -> Item:
         "currency": s(conversion.currency),
         "click_id": s(conversion.click_id),
         "visitor": s(conversion.visitor),
-        "successful": {"BOOL": conversion.successful},
+        "successful": b(conversion.successful),
         "credits": s(credits_to_text(conversion.credits)),
         "rewards": s(rewards_to_text(conversion.rewards)),
-        "notes": {"L": [s(note) for note in conversion.notes]},
+        "notes": texts(conversion.notes),
         "status": s(conversion.status),
         "refunded_at": n(conversion.refunded_at),
     }
     if conversion.flags:
-        item["flags"] = {"L": [s(flag) for flag in conversion.flags]}
+        item["flags"] = texts(conversion.flags)
     for name in _OPTIONAL_TEXT:
         if getattr(conversion, name):
             item[name] = s(getattr(conversion, name))
-    for name in ("decided_at", "customer_first_at", "customer_seq"):
+    for name in _OPTIONAL_NUMBERS:
         if getattr(conversion, name):
             item[name] = n(getattr(conversion, name))
     return item
 
 
 def conversion_from_item(item: Item) -> Conversion:
-    def text(name: str) -> str:
-        return str(item.get(name, {}).get("S", ""))
-
     return Conversion(
         program=item["program"]["S"],
         event=item["event"]["S"],
@@ -93,21 +122,54 @@ def conversion_from_item(item: Item) -> Conversion:
         currency=item["currency"]["S"],
         click_id=item["click_id"]["S"],
         visitor=item["visitor"]["S"],
-        successful=item.get("successful", {}).get("BOOL", False),
-        credits=credits_from_text(text("credits")),
-        rewards=rewards_from_text(text("rewards")),
-        notes=tuple(note["S"] for note in item.get("notes", {}).get("L", [])),
-        status=text("status") or "recorded",
-        refunded_at=float(item.get("refunded_at", {}).get("N", 0)),
-        flags=tuple(flag["S"] for flag in item.get("flags", {}).get("L", [])),
-        customer=text("customer"),
-        identity=text("identity"),
-        decided_by=text("decided_by"),
-        decided_at=float(item.get("decided_at", {}).get("N", 0)),
-        decision_note=text("decision_note"),
-        channel=text("channel"),
-        page=text("page"),
-        model=text("model"),
-        customer_first_at=float(item.get("customer_first_at", {}).get("N", 0)),
-        customer_seq=int(item.get("customer_seq", {}).get("N", 0)),
+        successful=boolean(item, "successful"),
+        credits=credits_from_text(text(item, "credits")),
+        rewards=rewards_from_text(text(item, "rewards")),
+        notes=text_list(item, "notes"),
+        status=text(item, "status") or RECORDED,
+        refunded_at=number(item, "refunded_at"),
+        flags=text_list(item, "flags"),
+        customer=text(item, "customer"),
+        identity=text(item, "identity"),
+        decided_by=text(item, "decided_by"),
+        decided_at=number(item, "decided_at"),
+        decision_note=text(item, "decision_note"),
+        channel=text(item, "channel"),
+        page=text(item, "page"),
+        model=text(item, "model"),
+        customer_first_at=number(item, "customer_first_at"),
+        customer_seq=integer(item, "customer_seq"),
     )
+
+
+def reward_item(reward: RewardRecord) -> Item:
+    """A reward under its referrer's code, listed by program and status (GSI1)."""
+    return {
+        **keys.key(keys.code_pk(reward.code), keys.reward_sk(reward.reward_id)),
+        **keys.gsi1(
+            keys.program_rewards_gsi(reward.program, reward.status), rules.reward_order(reward)
+        ),
+        "program": s(reward.program),
+        "status": s(reward.status),
+        "data": s(json.dumps(reward.to_json(), separators=(",", ":"))),
+    }
+
+
+def reward_from_item(item: Item) -> RewardRecord:
+    return RewardRecord.from_json(json.loads(item["data"]["S"]))
+
+
+def _referrer_attributes(referrer: Referrer) -> Item:
+    item: Item = {
+        "code": s(referrer.code),
+        "program": s(referrer.program),
+        "email_key": s(referrer.email_key),
+        "email": s(referrer.email),
+        "name": s(referrer.name),
+        "created_at": n(referrer.created_at),
+        "token_version": n(referrer.token_version),
+    }
+    for name in ("identity", "visitor"):
+        if getattr(referrer, name):
+            item[name] = s(getattr(referrer, name))
+    return item

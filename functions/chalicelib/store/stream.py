@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from typing import Any
+from typing import cast
 
 from ..model.analytics import (
     Change,
@@ -22,13 +21,14 @@ from ..model.analytics import (
     ReferrerJoined,
     RewardUpdate,
 )
+from ..model.records import CLICKS, Conversion
 from . import keys
-from .dynamo_ledger import reward_from_item
-from .items import conversion_from_item, referrer_from_item
+from .attrs import Item, numbers, text
+from .items import conversion_from_item, referrer_from_item, reward_from_item
 
 logger = logging.getLogger(__name__)
 
-Record = Mapping[str, Any]
+Record = Mapping[str, object]  # one stream record, as the event source delivers it
 
 
 def change_batch(records: Sequence[Record]) -> ChangeBatch | None:
@@ -39,34 +39,36 @@ def change_batch(records: Sequence[Record]) -> ChangeBatch | None:
     for record in records:
         change = _change(record)
         if change is not None:
-            changes.append(ChangeRecord(str(record["dynamodb"]["SequenceNumber"]), change))
+            sequence = _section(record, "dynamodb")["SequenceNumber"]
+            changes.append(ChangeRecord(str(sequence), change))
     return ChangeBatch(str(records[0]["eventID"]), tuple(changes))
 
 
 def _change(record: Record) -> Change | None:
-    data = record.get("dynamodb") or {}
-    key = data.get("Keys") or {}
-    pk = str(key.get("PK", {}).get("S", ""))
-    sk = str(key.get("SK", {}).get("S", ""))
-    old, new = data.get("OldImage"), data.get("NewImage")
+    data = _section(record, "dynamodb")
+    key = _image(data.get("Keys")) or {}
+    pk, sk = text(key, "PK"), text(key, "SK")
+    old, new = _image(data.get("OldImage")), _image(data.get("NewImage"))
     if new is None:
         return None  # nothing referbee counts is ever deleted
     try:
-        if pk.startswith("ORDER#") and "order_id" in new:
+        if keys.is_order(pk) and "order_id" in new:
             return ConversionChange(_conversion(old), conversion_from_item(new))
-        if not pk.startswith("CODE#"):
+        code = keys.code_of(pk)
+        if code is None:
             return None
+        counter = keys.counter_of(sk)
         if sk == keys.META and old is None and "program" in new:
             return ReferrerJoined(referrer_from_item(new))
-        if sk.startswith("CLICKS#") and "program" in new:
+        if counter is not None and counter[0] == CLICKS and "program" in new:
             return CounterChange(
                 program=new["program"]["S"],
-                code=pk.removeprefix("CODE#"),
-                month=sk.split("#")[1],
-                old=_numbers(old),
-                new=_numbers(new),
+                code=code,
+                month=counter[1],
+                old=numbers(old or {}),
+                new=numbers(new),
             )
-        if sk.startswith("REWARD#") and "data" in new:
+        if keys.is_reward(sk) and "data" in new:
             before = reward_from_item(old) if old and "data" in old else None
             return RewardUpdate(before, reward_from_item(new))
     except (KeyError, ValueError, TypeError, ArithmeticError):
@@ -75,9 +77,15 @@ def _change(record: Record) -> Change | None:
     return None
 
 
-def _conversion(image: Mapping[str, Any] | None) -> Any:
-    return conversion_from_item(dict(image)) if image and "order_id" in image else None
+def _conversion(image: Item | None) -> Conversion | None:
+    return conversion_from_item(image) if image and "order_id" in image else None
 
 
-def _numbers(image: Mapping[str, Any] | None) -> dict[str, Decimal]:
-    return {name: Decimal(value["N"]) for name, value in (image or {}).items() if "N" in value}
+def _section(record: Record, name: str) -> Mapping[str, object]:
+    value = record.get(name)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _image(value: object) -> Item | None:
+    """A stream record's keys or image: in the client's attribute format, as the table's."""
+    return cast("Item", value) if isinstance(value, Mapping) else None

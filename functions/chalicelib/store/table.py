@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .attrs import Client, TableDefinition
+from .keys import GSI1, GSI2, SUCCESS_COUNT, TTL_ATTRIBUTE
 
-TTL_ATTRIBUTE = "expires_at"
-GSI1 = "GSI1"
-GSI2 = "GSI2"
-SUCCESS_COUNT = "successful_referrals"
-# Every write reaches the rollup function with the item before and after it (api/rollups.py).
-STREAM = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+__all__ = ["TTL_ATTRIBUTE", "TableDefinition", "create_table", "table_definition"]
 
 
-def table_definition(name: str) -> dict[str, Any]:
+def table_definition(name: str) -> TableDefinition:
     """CreateTable arguments: on-demand, PK/SK, an overloaded GSI1 for listings, GSI2
     ranking referrers by their number of successful referrals, and a stream of every write's
-    old and new item for the program rollups."""
+    old and new item for the program rollups (api/rollups.py)."""
     return {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
-        "StreamSpecification": dict(STREAM),
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         "AttributeDefinitions": [
-            *(
-                {"AttributeName": attr, "AttributeType": "S"}
-                for attr in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK")
-            ),
-            {"AttributeName": SUCCESS_COUNT, "AttributeType": "N"},
+            {"AttributeName": name, "AttributeType": "N" if name == SUCCESS_COUNT else "S"}
+            for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", SUCCESS_COUNT)
         ],
         "KeySchema": [
             {"AttributeName": "PK", "KeyType": "HASH"},
@@ -55,7 +48,7 @@ def table_definition(name: str) -> dict[str, Any]:
     }
 
 
-def create_table(client: Any, name: str) -> bool:
+def create_table(client: Client, name: str) -> bool:
     """Create the table and turn on TTL. Returns False when it already existed."""
     try:
         client.create_table(**table_definition(name))

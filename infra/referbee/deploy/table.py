@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from chalicelib.store.table import TTL_ATTRIBUTE, table_definition
+from chalicelib.store.table import TTL_ATTRIBUTE, TableDefinition, table_definition
 
 from .errors import DeployError
 from .state import Outcome
@@ -49,7 +49,7 @@ def delete_table(client: Any, name: str) -> bool:
     return True
 
 
-def _update_table(client: Any, definition: dict[str, Any], described: dict[str, Any]) -> list[str]:
+def _update_table(client: Any, definition: TableDefinition, described: dict[str, Any]) -> list[str]:
     name = definition["TableName"]
     changes: list[str] = []
     existing = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
@@ -83,7 +83,9 @@ def stream_arn(client: Any, name: str) -> str:
     return str(described.get("LatestStreamArn", ""))
 
 
-def _ensure_stream(client: Any, definition: dict[str, Any], described: dict[str, Any]) -> list[str]:
+def _ensure_stream(
+    client: Any, definition: TableDefinition, described: dict[str, Any]
+) -> list[str]:
     """Turn on the stream of old and new images (a table from before program analytics)."""
     wanted = definition["StreamSpecification"]
     current = described.get("StreamSpecification") or {}

@@ -1,0 +1,43 @@
+"""The in-memory twin of the DynamoDB store, for unit tests and handler benchmarks.
+
+Same contract (tests/unit/store_contract/ runs one suite against both), same files, one class
+per capability composed the same way; one lock stands in for DynamoDB's conditional writes and
+transactions, and no request leaves the process: `requests` counts what the DynamoDB twin
+would have sent (store/memory/metering.py).
+"""
+
+from __future__ import annotations
+
+from .admin_keys import MemoryAdminKeys
+from .clicks import MemoryClicks
+from .conversions import MemoryConversions
+from .coupons import MemoryCoupons
+from .limits import MemoryLimits
+from .outbox import MemoryOutbox
+from .privacy import MemoryPrivacy
+from .referrers import MemoryReferrers
+from .reviews import MemoryReviews
+from .rewards import MemoryRewards
+from .rollups import MemoryRollups
+from .shared import State
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._state = State()
+        self.referrers = MemoryReferrers(self._state)
+        self.clicks = MemoryClicks(self._state)
+        self.conversions = MemoryConversions(self._state)
+        self.reviews = MemoryReviews(self._state)
+        self.rewards = MemoryRewards(self._state)
+        self.coupons = MemoryCoupons(self._state)
+        self.outbox = MemoryOutbox(self._state)
+        self.admin_keys = MemoryAdminKeys(self._state)
+        self.limits = MemoryLimits(self._state)
+        self.privacy = MemoryPrivacy(self._state)
+        self.rollups = MemoryRollups(self._state)
+
+    @property
+    def requests(self) -> int:
+        """What the DynamoDB twin would have sent so far (store/memory/metering.py)."""
+        return self._state.requests

@@ -1,0 +1,85 @@
+"""Conversions in memory: one per (program, event, order id), written once with their effects
+(store/memory/recording.py), refunds, referred customers, and the program listing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...model.analytics import Page
+from ...model.errors import UnknownCodeError
+from ...model.ledger import ConversionEffects, EffectsRejectedError, OutboxMessage, RewardChange
+from ...model.records import RECORDED, Conversion, CustomerProfile
+from .. import keys, rules
+from .effects import apply_changes, check_changes
+from .metering import metered
+from .recording import check_conversion, commit, count, move_referrals
+from .shared import State, order_of, page
+
+
+@metered
+class MemoryConversions:
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    def record_conversion(
+        self, conversion: Conversion, effects: ConversionEffects | None = None
+    ) -> tuple[Conversion, bool]:
+        with self._state.lock:
+            stored = self._state.orders.get(order_of(conversion))
+            if stored is not None:
+                return stored, False
+            rejection = check_conversion(self._state, conversion, effects)
+            if rejection and effects is None:
+                raise UnknownCodeError(
+                    f"Referral code '{conversion.code}' does not exist in program "
+                    f"'{conversion.program}'."
+                )
+            if rejection:
+                raise EffectsRejectedError(rejection)
+            commit(self._state, conversion, effects)
+        return conversion, True
+
+    def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None:
+        return self._state.orders.get((program, event, order_id))
+
+    def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
+        with self._state.lock:
+            return self._state.profiles.get((program, customer))
+
+    def refund_conversion(
+        self,
+        refunded: Conversion,
+        changes: list[RewardChange],
+        messages: tuple[OutboxMessage, ...] = (),
+    ) -> bool:
+        order = order_of(refunded)
+        with self._state.lock:
+            stored = self._state.orders.get(order)
+            if stored is None or stored.status != RECORDED:
+                return False
+            rejection = check_changes(self._state, changes)
+            if rejection is not None:
+                raise EffectsRejectedError(rejection)
+            self._state.orders[order] = replace(
+                stored,
+                status=refunded.status,
+                refunded_at=refunded.refunded_at,
+                rewards=refunded.rewards,
+            )
+            count(self._state, refunded, -1)
+            if refunded.successful:
+                move_referrals(self._state, refunded.code, -1)
+            apply_changes(self._state, changes, messages)
+        return True
+
+    def list_conversions(
+        self, program: str, since: float, until: float, limit: int, after: str | None
+    ) -> Page[Conversion]:
+        low, high = keys.conversions_gsi_range(since, until)
+        with self._state.lock:
+            mine = [
+                c
+                for c in self._state.orders.values()
+                if c.program == program and low <= rules.conversion_order(c) <= high
+            ]
+        return page(mine, rules.conversion_order, limit, after)

@@ -1,0 +1,172 @@
+"""What both store twins must do the same way, written once and called by both: the counters a
+click or conversion adds to, the touchpoint list of a visitor, how long short-lived items live,
+and the order of every listing (the DynamoDB twin's sort keys; the in-memory twin sorts by the
+same strings).
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from ..model.ledger import PENDING, Credit, DeliveryAttempt, OutboxMessage, RewardRecord
+from ..model.records import (
+    FLAGGED,
+    RECORDED,
+    REVIEW,
+    Conversion,
+    Referrer,
+    channel_name,
+    counter_name,
+    page_name,
+)
+from . import keys
+
+TOUCH_CAP = 16  # touchpoints kept per visitor per code; older ones are compacted away
+LOG_DAYS = 30  # how long a line of the delivery log is kept
+APPROVED_IN_QUEUE = "approved"  # the review queue's name for a conversion approved (recorded)
+
+
+# Counters
+
+
+def month_and_day(at: float) -> tuple[str, str]:
+    """The UTC calendar month (YYYY-MM) and day of the month (DD) of a time: the counter item
+    and the counter a click or conversion at that time adds to."""
+    stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
+    return stamp[:7], stamp[8:]
+
+
+def click_counters(
+    at: float, *, unique: bool, channel: str | None, page: str | None
+) -> tuple[str, list[str]]:
+    """(month, counters) a click adds one to: the day's clicks first, then unique clicks,
+    its channel and its named landing page when it has them."""
+    month, day = month_and_day(at)
+    names = [counter_name("c", day)]
+    if unique:
+        names.append(counter_name("u", day))
+    if channel:
+        names.append(channel_name(channel))
+    if page:
+        names.append(page_name(page))
+    return month, names
+
+
+def conversion_counters(conversion: Conversion, credit: Credit, sign: int) -> dict[str, Decimal]:
+    """What a conversion adds to one credited code's counters of its day (`sign` -1 takes it
+    back, on a refund): a purchase or signup, or, held for review, a flagged one (counted apart
+    until a person approves it); and the code's share of the revenue, unless held."""
+    _, day = month_and_day(conversion.created_at)
+    held = conversion.status == REVIEW
+    letter = FLAGGED if held else "p" if conversion.event == "purchase" else "s"
+    adds = {counter_name(letter, day): Decimal(sign)}
+    if credit.revenue > 0 and not held:
+        adds[counter_name("r", day, conversion.currency)] = credit.revenue * sign
+    return adds
+
+
+def adds_a_referral(conversion: Conversion) -> bool:
+    """Whether recording this conversion adds one to its primary referrer's successful
+    referrals (the leaderboard's rank and the basis of tiers)."""
+    return conversion.successful and conversion.status == RECORDED
+
+
+# Touchpoints: a visitor's recent clicks on a code
+
+
+def visit_lifetime(window: int, keep: int) -> int:
+    """Seconds a visit item lives after its last click: the uniqueness window, or longer when
+    the program keeps touchpoints for attribution."""
+    return max(window, keep)
+
+
+def unique_anchor(anchor: float | None, touches: list[float], window: int) -> float | None:
+    """The last click that was counted as unique, walking the clicks in the order they were
+    written: a click is unique when it comes `window` seconds or more after the last unique
+    one. Recomputing this from the stored clicks is what lets one unconditional write both
+    record a touchpoint and decide uniqueness."""
+    for at in touches:
+        if anchor is None or at - anchor >= window:
+            anchor = at
+    return anchor
+
+
+def is_unique(anchor: float | None, touches: list[float], now: float, window: int) -> bool:
+    last = unique_anchor(anchor, touches, window)
+    return last is None or now - last >= window
+
+
+def compact_touches(
+    anchor: float | None, touches: list[float], now: float, window: int, keep: int
+) -> tuple[float | None, list[float]]:
+    """(new anchor, kept touches): the newest half of the list that is still inside `keep`
+    seconds, and the anchor as of the dropped prefix, so uniqueness is decided as before."""
+    cut = len(touches)
+    while cut > 0 and len(touches) - cut < TOUCH_CAP // 2 and touches[cut - 1] >= now - keep:
+        cut -= 1
+    return unique_anchor(anchor, touches[:cut], window), touches[cut:]
+
+
+# Forgetting a person
+
+
+def identity_tallies(program: str, identity: str) -> list[tuple[str, str, str, str]]:
+    """(program, rule, subject, window) of the tallies keyed by a person's canonical email:
+    the duplicate-email rules' (as domain/fraud.py names them), which never roll over."""
+    return [
+        (program, f"duplicate_email_{event}", identity, "all") for event in ("signup", "purchase")
+    ]
+
+
+# Lifetimes
+
+
+def log_expiry(attempt: DeliveryAttempt) -> int:
+    return int(attempt.at) + LOG_DAYS * 86400
+
+
+# The order of listings
+
+
+def referrer_order(referrer: Referrer) -> str:
+    """A program's referrers: oldest first."""
+    return keys.referrers_gsi_sk(referrer.created_at, referrer.code)
+
+
+def conversion_order(conversion: Conversion) -> str:
+    """A program's conversions: oldest first."""
+    return keys.conversions_gsi_sk(conversion.created_at, conversion.event, conversion.order_id)
+
+
+def reward_order(reward: RewardRecord) -> str:
+    """A program's rewards in one status: pending ones by the end of their hold, the others by
+    when they last changed, oldest first."""
+    at = reward.approve_at if reward.status == PENDING else reward.updated_at
+    return keys.rewards_gsi_sk(at, reward.reward_id)
+
+
+def message_order(message: OutboxMessage) -> str:
+    """Messages waiting to go out: the first due first."""
+    return keys.outbox_gsi_sk(message.next_at, message.event_id, message.target)
+
+
+def log_order(attempt: DeliveryAttempt) -> str:
+    """The delivery log, read newest first."""
+    return keys.delivery_log_sk(attempt.at, attempt.event_id, attempt.target, attempt.attempt)
+
+
+def queue_status(status: str) -> str:
+    """The review queue files a flagged conversion under its status, an approved (recorded)
+    one as approved."""
+    return APPROVED_IN_QUEUE if status == RECORDED else status
+
+
+def review_order(conversion: Conversion) -> str:
+    """A program's review queue: by status, then newest first when read backwards."""
+    return keys.review_sk(
+        queue_status(conversion.status),
+        conversion.created_at,
+        conversion.event,
+        conversion.order_id,
+    )
