@@ -1,5 +1,6 @@
-"""Rollups without IO: what each change adds (domain/metrics.py), how a batch is applied once
-(domain/rollups.py, on the in-memory store), periods and KPI arithmetic (domain/kpis.py)."""
+"""Rollups without IO: what each change adds (domain/analytics/metrics.py), how a
+batch is applied once (domain/analytics/rollups.py, on the in-memory store), periods and KPI
+arithmetic (domain/analytics/kpis.py)."""
 
 from __future__ import annotations
 

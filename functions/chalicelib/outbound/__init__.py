@@ -1,6 +1,6 @@
 """How messages leave referbee: webhooks over HTTPS, emails through Amazon SES (or as .eml
 files in a folder, for `referbee dev`). Like store/, this is an edge of the system: the domain
-only sees the `Outbound` protocol (domain/dispatch.py)."""
+only sees the `Outbound` protocol (domain/outbox/dispatch.py)."""
 
 from __future__ import annotations
 

@@ -113,7 +113,7 @@ def compact_touches(
 
 def identity_tallies(program: str, identity: str) -> list[tuple[str, str, str, str]]:
     """(program, rule, subject, window) of the tallies keyed by a person's canonical email:
-    the duplicate-email rules' (as domain/fraud.py names them), which never roll over."""
+    the duplicate-email rules' (as domain/trust/fraud.py names them), which never roll over."""
     return [
         (program, f"duplicate_email_{event}", identity, "all") for event in ("signup", "purchase")
     ]

@@ -71,8 +71,8 @@ def config_option(help_text: str, *, defaults_to_file: bool = False) -> Callable
 
 
 def state_dir_option(folder: str, help_text: str) -> Callable[[F], F]:
-    """`--state-dir`: a folder under .referbee/ (found when the command runs, so an old
-    .refkit/ is still read)."""
+    """`--state-dir`: a folder under .referbee/ (found when the command runs, so that
+    legacy.state_dir can still read the folder of the old name)."""
     return click.option(
         "--state-dir",
         type=click.Path(path_type=Path),

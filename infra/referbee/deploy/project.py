@@ -23,7 +23,7 @@ from .names import API_GATEWAY_STAGE, ROLLUPS, SCHEDULED, Names
 
 LAMBDA_MEMORY_MB = 256
 LAMBDA_TIMEOUT_S = 10
-# The scheduled function stops taking new deliveries after 40 s (domain/dispatch.py) and
+# The scheduled function stops taking new deliveries after 40 s (domain/outbox/dispatch.py) and
 # then finishes the one in hand (a webhook waits at most 10 s): a minute covers it.
 SCHEDULED_TIMEOUT_S = 60
 # A batch is up to 1,000 stream records, rolled up in a few batched reads and writes; a
