@@ -39,6 +39,7 @@ SCRIPTS = (
     "stats.js",
     "leaderboard.js",
     "program.js",
+    "account.js",
     "admin.js",
 )
 # mkdocs-material's own scripts are left out of the build: the site's pages need none of

@@ -50,8 +50,11 @@ def render_pages(
         "depth": places[program.id].count("/"),
         "page_data": json.dumps(_page_data(program, public, places)),
         "success_phrase": "signs up" if program.success_event == "signup" else "buys",
+        # Nobody vouches for who asks: customers join with their email address, and their
+        # private stats link goes to that address (docs/security.md).
+        "join_by_email": program.identity_secret is None,
     }
-    sources = ["index.md", "stats/index.md", "admin/index.md"]
+    sources = ["index.md", "stats/index.md", "signin/index.md", "admin/index.md"]
     if program.site.leaderboard:
         sources.append("leaderboard/index.md")
     for source in sources:
@@ -61,7 +64,7 @@ def render_pages(
     nav = [{html.escape(texts.title): "index.md"}]
     if program.site.leaderboard:
         nav.append({"Leaderboard": "leaderboard/index.md"})
-    pages = ["index.html", "stats/index.html", "admin/index.html", "404.html"]
+    pages = ["index.html", "stats/index.html", "signin/index.html", "admin/index.html", "404.html"]
     if program.site.leaderboard:
         pages.append("leaderboard/index.html")
     return RenderedPages(pages=pages, nav=nav, defaults=texts.defaults)

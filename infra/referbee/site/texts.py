@@ -19,6 +19,7 @@ class SiteTexts:
     terms: str
     faq: tuple[Question, ...]
     get_link: str
+    privacy: str
     defaults: tuple[str, ...]  # the `site.*` fields filled with a default
 
 
@@ -38,12 +39,7 @@ def site_texts(program: Program) -> SiteTexts:
         return fill_placeholders(written, values)
 
     event = _success_phrase(program)
-    get_link = chosen(
-        "get_link",
-        site.get_link,
-        f"Sign in to your account at {program.name} and open the “Refer a friend” panel: "
-        "your personal link and the link to your stats page are there.",
-    )
+    get_link = chosen("get_link", site.get_link, _get_link_default(program))
     steps = site.how_it_works
     if steps is None:
         defaults.append("site.how_it_works")
@@ -83,7 +79,29 @@ def site_texts(program: Program) -> SiteTexts:
         ),
         faq=faq,
         get_link=get_link,
+        privacy=chosen(
+            "privacy",
+            site.privacy,
+            f"When you join, {program.name} keeps your email address and the name you give, to "
+            "send you your referral link, your private stats link and your rewards. Your stats "
+            "page is private: only the link sent to your email address opens it. Clicks on "
+            "your link are counted without keeping your friends' IP addresses.\n\n"
+            f"You can ask {program.name} for a copy of what it keeps about you, or to erase it, "
+            "at any time.",
+        ),
         defaults=tuple(defaults),
+    )
+
+
+def _get_link_default(program: Program) -> str:
+    if program.identity_secret is None:
+        return (
+            "Enter your email address: your personal link appears at once, ready to share, and "
+            "the link to your private stats page comes by email."
+        )
+    return (
+        f"Sign in to your account at {program.name} and open the “Refer a friend” panel: "
+        "your personal link and the link to your stats page are there."
     )
 
 

@@ -13,10 +13,19 @@
   }
 
   function getJson(url, headers) {
+    return send(url, { headers: headers });
+  }
+
+  /* A JSON body sent as text/plain: a "simple" request, with no CORS preflight. */
+  function postJson(url, body) {
+    return send(url, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  function send(url, extra) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     var options = { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' };
-    if (headers) options.headers = headers;
+    Object.keys(extra).forEach(function (name) { if (extra[name]) options[name] = extra[name]; });
     if (controller) options.signal = controller.signal;
     return fetch(url, options).then(function (response) {
       clearTimeout(timer);
@@ -148,6 +157,7 @@
     ApiError: ApiError,
     Page: Page,
     getJson: getJson,
+    postJson: postJson,
     formatNumber: formatNumber,
     formatMoney: formatMoney,
     formatAmount: formatAmount,
