@@ -39,6 +39,7 @@ def render_pages(
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["count_of"] = count_of
     env.filters["front_matter"] = _front_matter
     texts = site_texts(program)
     public = program.public()
@@ -82,6 +83,16 @@ def _page_data(program: Program, public: dict[str, Any], places: dict[str, str])
         "leaderboard": program.site.leaderboard,
         "sites": places,
     }
+
+
+def count_of(value: int, one: str, other: str, locale: str = "en") -> str:
+    """'1 successful referral', '2 successful referrals': the number in the locale's format
+    and the word its plural rules ask for (English has one and other)."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    word = one if Locale.parse(locale).plural_form(value) == "one" else other
+    return f"{format_decimal(value, locale=locale)} {word}"
 
 
 def _front_matter(text: str) -> Any:

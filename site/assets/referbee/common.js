@@ -114,13 +114,23 @@
     go();
   };
 
+  var LOCALE = document.documentElement.lang || undefined;
+
   function formatNumber(value) {
-    return new Intl.NumberFormat(undefined).format(Number(value) || 0);
+    return new Intl.NumberFormat(LOCALE).format(Number(value) || 0);
+  }
+
+  /* "1 click", "2 clicks": the number and the word for it, by the page language's plural
+     rules. `forms` holds a word per plural category (at least `one` and `other`). */
+  function countOf(value, forms) {
+    var count = Number(value) || 0;
+    var category = new Intl.PluralRules(LOCALE).select(count);
+    return formatNumber(count) + ' ' + (forms[category] || forms.other);
   }
 
   function formatMoney(amount, currency) {
     try {
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency }).format(amount);
+      return new Intl.NumberFormat(LOCALE, { style: 'currency', currency: currency }).format(amount);
     } catch (e) {
       return formatNumber(amount) + ' ' + currency;
     }
@@ -159,6 +169,7 @@
     getJson: getJson,
     postJson: postJson,
     formatNumber: formatNumber,
+    countOf: countOf,
     formatMoney: formatMoney,
     formatAmount: formatAmount,
     element: element,
