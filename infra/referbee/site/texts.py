@@ -46,8 +46,10 @@ def site_texts(program: Program) -> SiteTexts:
         steps = (
             "Get your personal referral link.",
             "Share it with friends by email, message or on social media.",
-            f"When a friend {event} through your link, they get {values['friend_reward']} "
-            f"and you get {values['referrer_reward']}.",
+            # The rewards' texts are the owner's words for each side ("15% off your first
+            # order" speaks to the friend): quoted, so they read as names, not as sentences.
+            f"When a friend {event} through your link, they get “{values['friend_reward']}” "
+            f"and you get “{values['referrer_reward']}”.",
         )
     else:
         steps = tuple(fill_placeholders(step, values) for step in steps)
@@ -65,8 +67,8 @@ def site_texts(program: Program) -> SiteTexts:
         pitch=chosen(
             "pitch",
             site.pitch,
-            f"Share {program.name} with your friends. They get {values['friend_reward']}, "
-            f"and you get {values['referrer_reward']} for every friend who {event}.",
+            f"Share {program.name} with your friends: they get “{values['friend_reward']}”, "
+            f"and you get “{values['referrer_reward']}” for every friend who {event}.",
         ),
         how_it_works=steps,
         terms=chosen(
