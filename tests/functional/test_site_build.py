@@ -109,7 +109,7 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
         "site.pitch, site.privacy, site.terms; using defaults" in result.output
     )
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
-    assert f"Built 9 pages and the widget into {out} (API: {API})" in result.output
+    assert f"Built 11 pages and the widget into {out} (API: {API})" in result.output
     assert (out / "widget" / "referbee.js").stat().st_size > 1000
     from referbee.site.audit import foreign_references, missing_files
 
