@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import NotFoundError
-from .fraud import FraudRules, RateLimits
+from .fraud import FraudRules, RateLimits, TrustRules
 from .incentives import Incentives, Reward
 from .site import Brand, SiteSettings, WidgetConfig
 
@@ -36,6 +36,7 @@ class Program:
     incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
     fraud: FraudRules = field(default_factory=lambda: FraudRules())
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
+    trust: TrustRules = field(default_factory=lambda: TrustRules())
     origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
 
     def landing_for(self, page: str | None) -> str:
