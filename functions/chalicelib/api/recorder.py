@@ -41,10 +41,10 @@ def record_conversion(
     *,
     referral_optional: bool = False,
 ) -> tuple[Conversion, bool]:
-    """Parse, check and attribute a conversion; (conversion, created). An AdminCall is the
-    trusted server-to-server API: no signature, a later purchase may name only its customer,
-    and an order a browser reported is confirmed (it may then name no referrer). A browser
-    conversion signed by the site's server is trusted too. `referral_optional`: see
+    """Parse, check and attribute a conversion; (conversion, recorded or confirmed now). An
+    AdminCall is the trusted server-to-server API: no signature, a later purchase may name
+    only its customer, and an order a browser reported is confirmed (it may then name no
+    referrer). A browser conversion signed by the site's server is trusted too. `referral_optional`: see
     parse_conversion."""
     if isinstance(sender, AdminCall):
         claim = parse_conversion(ctx, program, data, by_customer=True, referral_optional=True)
@@ -65,7 +65,7 @@ def record_conversion(
             verified=signed,
         )
         if signed and recorded.unverified:
-            recorded = confirm_claim(ctx, program, recorded, claim, by="signed")
+            recorded, created = confirm_claim(ctx, program, recorded, claim, by="signed")
     if created:
         metrics.add_metric(name="Conversions", unit="Count", value=1)
         track_rewards(recorded)

@@ -54,24 +54,26 @@ def record_trusted_conversion(
     rate: Tally | None = None,
 ) -> tuple[Conversion, bool]:
     """Record a conversion from a trusted path (`by`: api, or a webhook's provider), or
-    confirm the browser's claim of the same order; (conversion, created). A report that names
-    no referrer only confirms a claim (400 when there is none)."""
+    confirm the browser's claim of the same order; (conversion, recorded or confirmed by
+    this call). A report that names no referrer only confirms a claim (400 when there is
+    none). A repeat changes nothing and answers with the conversion as it is."""
     if not request.code and not request.by_customer:
         claim = _claim_of(ctx, program, request)
         if claim is None:
             raise InvalidInputError(NO_REFERRAL)
-        return confirm_claim(ctx, program, claim, request, by=by), False
+        return confirm_claim(ctx, program, claim, request, by=by)
     stored, created = attribute_conversion(ctx, program, request, source=by, rate=rate)
     if created or not stored.unverified:
         return stored, created
-    return confirm_claim(ctx, program, stored, request, by=by), False
+    return confirm_claim(ctx, program, stored, request, by=by)
 
 
 def confirm_claim(
     ctx: Context, program: Program, claim: Conversion, request: ConversionRequest, *, by: str
-) -> Conversion:
-    """The claim as the trusted report makes it (see the module's docstring). A claim
-    confirmed meanwhile, or refunded or rejected, is answered as it is."""
+) -> tuple[Conversion, bool]:
+    """The claim as the trusted report makes it (see the module's docstring); (conversion,
+    confirmed by this call). A claim confirmed meanwhile, or refunded or rejected, is
+    answered as it is."""
     now = ctx.clock.now()
     code = _code(ctx, program, claim, request)
     customer = _customer(ctx, program, claim, request)
@@ -87,13 +89,13 @@ def confirm_claim(
     )
     guard = identity_guard(program, who)
     learned: list[str] = []
+    current = {reward.reward_id: reward for reward in claim.rewards}  # as issued: pending
     for _ in range(_ROUNDS):
         if claim.status not in (RECORDED, REVIEW) or not claim.unverified:
-            return claim
+            return claim, False
         flags = (screen(program, who, code, True, [], now) + learned) if code else []
         trusted = _trusted(program, claim, request, code, by, now, flags)
         counted = _counts(claim) and code == claim.code and not flags
-        current = _current_rewards(ctx, claim)
         if flags or not code:
             confirmed, effects = trusted, ConversionEffects()
         else:
@@ -124,7 +126,7 @@ def confirm_claim(
             )
             continue
         if done:
-            return stored
+            return stored, True
         claim = stored
     raise UnavailableError("Too many concurrent updates of this order; try again.")
 
