@@ -44,8 +44,8 @@ def record_conversion(
     """Parse, check and attribute a conversion; (conversion, recorded or confirmed now). An
     AdminCall is the trusted server-to-server API: no signature, a later purchase may name
     only its customer, and an order a browser reported is confirmed (it may then name no
-    referrer). A browser conversion signed by the site's server is trusted too. `referral_optional`: see
-    parse_conversion."""
+    referrer). A browser conversion signed by the site's server is trusted too.
+    `referral_optional`: see parse_conversion."""
     if isinstance(sender, AdminCall):
         claim = parse_conversion(ctx, program, data, by_customer=True, referral_optional=True)
         recorded, created = record_trusted_conversion(ctx, program, claim, rate=sender.rate)
