@@ -18,6 +18,7 @@ from .options import (
     build_dir_option,
     config_option,
     fails_cleanly,
+    show_warnings,
 )
 
 
@@ -65,6 +66,7 @@ def deploy(
     if result.admin_key:
         click.echo(f"  Admin key    {result.admin_key}  (shown only now: store it safely)")
     click.echo(f"  Record       {result.state_path}")
+    show_warnings(result.warnings)
     click.echo("")
     click.echo("Embed the widget on your site:")
     for line in result.snippet.splitlines():

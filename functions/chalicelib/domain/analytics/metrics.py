@@ -211,7 +211,11 @@ def _count_conversion(found: Contribution, conversion: Conversion, sign: int) ->
 def _count_customer(found: Contribution, conversion: Conversion) -> None:
     """A customer's first purchase makes them a customer; their second, a repeat customer.
     Both are counted on the day they first bought; a refund changes neither."""
-    if conversion.event != "purchase" or conversion.customer_seq not in (1, 2):
+    if (
+        conversion.organic
+        or conversion.event != "purchase"
+        or conversion.customer_seq not in (1, 2)
+    ):
         return
     first = conversion.customer_first_at or conversion.created_at
     cohort = utc_day(first)
