@@ -211,7 +211,12 @@ DEMO_CONFIG: dict[str, Any] = {
             ),
             "rewards": {
                 "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
-                "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
+                "friend": {
+                    "text": "15% off your first order",
+                    "kind": "percent",
+                    "percent": 15,
+                    "first_purchase_only": True,
+                },
             },
             "emails": {"from": "Demo Coffee Club <rewards@demo.example>"},
         }
