@@ -121,6 +121,7 @@ def test_a_report_naming_no_referrer_confirms_the_claims(api: Any) -> None:
     beacon(api, purchase("c3", 50, click_id=click_id_of(api, referrer["code"])))
     answer = confirm(api, purchase("c3", 50))
     assert answer.status_code == 201 and body_of(answer)["ref"] == referrer["code"]
+    assert confirm(api, purchase("c3", 50)).status_code == 200  # a retry: as it is
     nobody = confirm(api, purchase("never-claimed", 50))
     assert nobody.status_code == 400
     assert "'ref'" in body_of(nobody)["error"]

@@ -58,10 +58,12 @@ def record_trusted_conversion(
     this call). A report that names no referrer only confirms a claim (400 when there is
     none). A repeat changes nothing and answers with the conversion as it is."""
     if not request.code and not request.by_customer:
-        claim = _claim_of(ctx, program, request)
-        if claim is None:
+        known = _order_of(ctx, program, request)
+        if known is None:
             raise InvalidInputError(NO_REFERRAL)
-        return confirm_claim(ctx, program, claim, request, by=by)
+        if not known.unverified:
+            return known, False  # confirmed (or reported by a trusted path) before
+        return confirm_claim(ctx, program, known, request, by=by)
     stored, created = attribute_conversion(ctx, program, request, source=by, rate=rate)
     if created or not stored.unverified:
         return stored, created
@@ -268,9 +270,8 @@ def _customer(ctx: Context, program: Program, claim: Conversion, request: Conver
     return claim.customer
 
 
-def _claim_of(ctx: Context, program: Program, request: ConversionRequest) -> Conversion | None:
-    """The unconfirmed browser claim of the order a report names, if there is one."""
+def _order_of(ctx: Context, program: Program, request: ConversionRequest) -> Conversion | None:
+    """The conversion already recorded for the order a report names, if there is one."""
     if not request.order_id:
         return None
-    found = ctx.store.conversions.get_conversion(program.id, request.event, request.order_id)
-    return found if found is not None and found.unverified else None
+    return ctx.store.conversions.get_conversion(program.id, request.event, request.order_id)
