@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from chalicelib.domain.config.programs import parse_programs
-from chalicelib.domain.config.trust import config_warnings
-
 from .. import legacy
 from ..config import load_config
 from . import bucket, cdn, upload
@@ -60,7 +57,6 @@ class DeployResult:
     state_path: Path
     admin_key: str | None = None
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what the config's opt-outs allow
 
     @property
     def changed(self) -> bool:
@@ -129,17 +125,14 @@ class _Run:
 
     def preflight(self) -> Outcome:
         self.aws, self.names, self.document, self.state = preflight(self.options)
-        self.result.warnings = config_warnings(parse_programs(self.document))
         self.recorded = self.state
         self.result.program = self.document["programs"][0]["id"]
         self.result.state_path = self.state.path
         self.state.record("stage", self.names.stage)
         self.state.record("region", self.aws.region)
         self.state.record("account", self.aws.account)
-        warned = f"; {len(self.result.warnings)} config warning(s)" if self.result.warnings else ""
         return Outcome(
-            False,
-            f"account {self.aws.account}, {self.aws.region}, stage {self.names.stage}{warned}",
+            False, f"account {self.aws.account}, {self.aws.region}, stage {self.names.stage}"
         )
 
     def table(self) -> Outcome:
