@@ -223,3 +223,36 @@ def test_one_client_flooding_is_held_then_rate_limited(api: Any) -> None:
     answers = [beacon(api, purchase(f"y{n}", 999, click_id=click_id)) for n in range(40)]
     statuses = [body_of(a).get("status", a.status_code) for a in answers]
     assert statuses == ["recorded"] * 5 + ["review"] * 25 + [429] * 10
+
+
+def test_a_tier_a_claim_reached_is_announced_when_it_is_confirmed(
+    dynamo_store: DynamoStore,
+) -> None:
+    tier = {
+        "name": "Starter",
+        "at": 1,
+        "badge": "starter",
+        "reward": {"text": "EUR 20", "kind": "credit", "amount": 20},
+    }
+    hooks = [{"url": "https://hooks.example.com/referbee", "secret": "w" * 20}]
+    document = shop(rewards={**PERCENT_FRIEND, "tiers": [tier]}, webhooks=hooks)
+    with trust_api(dynamo_store, document) as (api, ctx):
+        referrer = issue(api)
+        claim = body_of(
+            beacon(api, purchase("t9", 30, click_id=click_id_of(api, referrer["code"])))
+        )
+        bonus = next(r for r in claim["rewards"] if r["side"] == "tier")
+        assert (bonus["status"], bonus["reason"]) == ("pending", "unconfirmed")
+        announced = lambda: [  # noqa: E731
+            m.event_type for m in ctx.store.outbox.due_messages(NOW + 60, 100)
+        ]
+        before = announced()
+        assert "conversion.created" in before and "referrer.tier_reached" not in before
+        confirmed = body_of(confirm(api, purchase("t9", 30)))
+        assert {r["side"]: r["status"] for r in confirmed["rewards"]} == {
+            "referrer": "approved",
+            "friend": "approved",
+            "tier": "approved",
+        }
+        assert announced().count("referrer.tier_reached") == 1
+        assert stats_of(api, referrer)["tier"]["current"]["name"] == "Starter"

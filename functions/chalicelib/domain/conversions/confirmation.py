@@ -35,7 +35,13 @@ from ...model.records import Conversion
 from ...model.statuses import PENDING, RECORDED, REVIEW, VOID
 from ..context import Context
 from ..rewards.engine import ConversionPlan
-from ..rewards.events import REWARD_EARNED, event_id, reward_messages, voided_messages
+from ..rewards.events import (
+    REWARD_EARNED,
+    event_id,
+    reward_messages,
+    tier_messages,
+    voided_messages,
+)
 from ..trust.fraud import flags_from, identity_guard, screen
 from .attribution import split_amount
 from .customers import CustomerPurchases, referred_customer
@@ -207,6 +213,9 @@ def _settle(
             messages = _without(messages, program, rid) + reward_messages(
                 program, moved, now, issued=False, email=True
             )
+            tier = program.incentives.tier_at(moved.tier_at) if moved.tier_at else None
+            if tier is not None:
+                messages += tier_messages(program, tier, moved.code, moved, now)
             final.append(moved)
         else:
             voided = replace(held, status=VOID, reason="not_confirmed", updated_at=now)

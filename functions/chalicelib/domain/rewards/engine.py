@@ -82,7 +82,8 @@ class ConversionPlan:
             bonus = issue(tier_reward(self.program, tier, conversion.code, now), rewards)
             self._tier_of[bonus.reward_id] = tier.at
             rewards.append(bonus)
-            messages += tier_messages(self.program, tier, conversion.code, bonus, now)
+            if not conversion.unverified:  # announced when a trusted report confirms it
+                messages += tier_messages(self.program, tier, conversion.code, bonus, now)
         conversion = replace(conversion, rewards=tuple(rewards), notes=tuple(notes))
         created = webhook_messages(
             self.program,
