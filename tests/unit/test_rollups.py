@@ -321,3 +321,15 @@ def test_a_reward_reissued_with_another_amount_moves_its_cost(memory_ctx: Contex
     held = RewardRecord(**{**waiting.to_json(), "amount": Decimal(6)})
     moved = contribution(RewardUpdate(waiting, held), memory_ctx)[("shop", DAY)]
     assert {k: v for k, v in moved.items() if v} == {"rewards.pending.EUR": Decimal("-143.85")}
+
+
+def test_organic_conversions_are_kpis_of_their_own_and_in_no_rate() -> None:
+    sums = {
+        "unique_clicks": Decimal(10),
+        "purchases": Decimal(2),
+        "organic.purchases": Decimal(7),
+        "organic.signups": Decimal(3),
+    }
+    figures = kpis("EUR", sums, participants=1, active=1, notes=[])
+    assert (figures["organic_purchases"], figures["organic_signups"]) == (7, 3)
+    assert figures["purchases"] == 2 and figures["click_to_purchase_rate"] == 0.2
