@@ -243,9 +243,10 @@ def test_a_tier_a_claim_reached_is_announced_when_it_is_confirmed(
         )
         bonus = next(r for r in claim["rewards"] if r["side"] == "tier")
         assert (bonus["status"], bonus["reason"]) == ("pending", "unconfirmed")
-        announced = lambda: [  # noqa: E731
-            m.event_type for m in ctx.store.outbox.due_messages(NOW + 60, 100)
-        ]
+
+        def announced() -> list[str]:
+            return [m.event_type for m in ctx.store.outbox.due_messages(NOW + 60, 100)]
+
         before = announced()
         assert "conversion.created" in before and "referrer.tier_reached" not in before
         confirmed = body_of(confirm(api, purchase("t9", 30)))
