@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from bench import setup_paths
 from bench.capacity import CapacityMeter, Units
@@ -104,9 +105,28 @@ def run() -> list[Measured]:
             record("click, new visitor (common path)", click(BROWSER + " b"))
             record("click, returning visitor", click(BROWSER + " b"))
             record("click, bot or HEAD (not counted)", click("Slackbot 1.0"))
+            landing = api.http.get(f"/r/{code}", headers={"user-agent": BROWSER + " c"})
+            click_id = parse_qs(urlsplit(landing.headers["Location"]).query)["click"][0]
+
+            def pixel(order: str, referral: str, agent: str) -> Callable[[], Any]:
+                query = f"program=demo&event=signup&order={order}&{referral}"
+                return lambda: api.http.get(f"/p.gif?{query}", headers={"user-agent": agent})
+
+            # The widget's pixel carries the click id of the link the visitor followed.
+            record("conversion, pixel signup", pixel("u1", f"click={click_id}", BROWSER + " c"))
             record(
-                "conversion, pixel signup",
-                lambda: api.http.get(f"/p.gif?program=demo&event=signup&order=u1&ref={code}"),
+                "conversion, pixel signup with a bare ref (reads the visitor's touchpoints)",
+                pixel("u2", f"ref={code}", BROWSER + " d"),
+            )
+            claim = {"event": "purchase", "order_id": "o2", "amount": 20, "click_id": click_id}
+            beacon = {"content-type": "text/plain", "user-agent": BROWSER + " c"}
+            record(
+                "conversion, beacon purchase (a claim: rewards wait)",
+                lambda: post("/v1/programs/demo/beacon", claim, beacon),
+            )
+            record(
+                "confirmation of the beacon's purchase, API (admin key)",
+                lambda: post("/v1/programs/demo/conversions", {**claim, "amount": 25}, auth),
             )
             purchase = {"event": "purchase", "order_id": "o1", "amount": 20, "ref": code}
             record(

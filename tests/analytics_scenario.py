@@ -163,6 +163,8 @@ def expected_kpis() -> dict[str, Any]:
         "unique_clicks": 12,  # v1 clicked Ana's link twice within 24 hours
         "signups": 2,
         "purchases": 6,
+        "organic_signups": 0,  # every conversion here is reported by the shop's server
+        "organic_purchases": 0,
         "successful_referrals": 6,
         "click_to_signup_rate": 0.1667,  # 2 / 12
         "click_to_purchase_rate": 0.5,  # 6 / 12

@@ -96,6 +96,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DevStack, 
                     "referrer": {"text": "$10", "kind": "credit", "amount": 10},
                     "friend": {"text": "$5", "kind": "credit", "amount": 5},
                 },
+                # The pages' beacons name a bare ref: accepted here, so what decides whether
+                # a beacon counts is its origin alone (by default it would be organic).
+                "trust": {"browser_referrals": "ref"},
             }
         ]
     }

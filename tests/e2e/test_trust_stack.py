@@ -72,6 +72,8 @@ def test_keys_review_and_privacy_through_the_cli(stack: DevStack, tmp_path: Path
         {"email": "jane@example.com", "name": "Jane Doe"},
         {"User-Agent": JANE},
     ).json()
+    # Jane follows her own link: her browser's click names her as the referrer below.
+    request("GET", f"{stack.api}/r/{issued['code']}", headers={"User-Agent": JANE})
     for order in ("o1", "o2"):
         # Jane buys through her own link, from her own browser: a self-referral.
         answer = request(

@@ -22,8 +22,11 @@ CODE = "abc2345"
 
 @pytest.fixture
 def catalogue() -> Catalogue:
-    """The "beans" program, whose friend reward is a coupon from a pool left empty."""
-    return parse_programs(incentive_document())
+    """The "beans" program, whose friend reward is a coupon from a pool left empty. Its
+    browser paths are trusted and take a bare ref, so each path issues the coupon reward at
+    once (by default a browser's claim draws no coupon until it is confirmed)."""
+    trust = {"browser_conversions": "trusted", "browser_referrals": "ref"}
+    return parse_programs(incentive_document(trust=trust))
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.common import OTHER_PROGRAM_KEY, READ_KEY
+from tests.common import BROWSER, OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, click, convert, new_referrer, post_json
 
 GIF = b"GIF89a"
@@ -33,10 +33,12 @@ def test_pixel_records_a_signup_from_the_click_id(api: Any) -> None:
 
 def test_pixel_records_a_purchase_from_ref(api: Any) -> None:
     referrer = new_referrer(api)
+    click(api, referrer["code"])  # this browser followed the link: its ref names a referrer
     query = (
         f"program=shop&event=purchase&order=A100&amount=25.50&currency=EUR&ref={referrer['code']}"
     )
-    assert api.http.get(f"/p.gif?{query}").body.startswith(GIF)
+    pixel = api.http.get(f"/p.gif?{query}", headers={"user-agent": BROWSER})
+    assert pixel.body.startswith(GIF)
     numbers = stats(api, referrer["stats_token"])
     assert (numbers["purchases"], numbers["revenue"]) == (1, {"EUR": 25.5})
 

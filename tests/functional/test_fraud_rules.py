@@ -34,9 +34,15 @@ EVERY_RULE: dict[str, Any] = {
 }
 
 
+# These rules screen browser conversions that name a bare ref, so the program accepts them
+# (`trust.browser_referrals: ref`); by default such a conversion names no referrer at all
+# (tests/functional/test_confirmation.py).
+BARE_REFS = {"browser_referrals": "ref"}
+
+
 @pytest.fixture
 def api(dynamo_store: DynamoStore) -> Any:
-    with trust_api(dynamo_store, trust_document(EVERY_RULE)) as (client, _):
+    with trust_api(dynamo_store, trust_document(EVERY_RULE, trust=BARE_REFS)) as (client, _):
         yield client
 
 
@@ -158,7 +164,7 @@ def test_velocity_per_referrer_per_hour(api: Any) -> None:
 
 def test_velocity_per_visitor_per_day(dynamo_store: DynamoStore) -> None:
     rules = {"velocity": {"per_visitor_per_day": 2, "per_referrer_per_hour": 1000}}
-    with trust_api(dynamo_store, trust_document(rules)) as (api, _):
+    with trust_api(dynamo_store, trust_document(rules, trust=BARE_REFS)) as (api, _):
         codes = [issue(api, f"r{n}@example.com")["code"] for n in range(3)]
         statuses = []
         for n, code in enumerate(codes):
@@ -251,6 +257,7 @@ def signing_api(dynamo_store: DynamoStore) -> Any:
 def test_signed_conversions_accept_the_owners_signature(signing_api: Any) -> None:
     api = signing_api
     referrer = issue(api)
+    click_id_of(api, referrer["code"])  # the friend's real click names the referrer
     sig = signed("purchase", "1001", amount_text("49.9", "EUR"))
     assert sig == signed("purchase", "1001", "49.90")
     body = {

@@ -33,7 +33,11 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def world(dynamo_store: DynamoStore, clock: FixedClock) -> Any:
-    document = trust_document(rate_limits=LIMITS)
+    # About rate limits alone: bare refs accepted and velocity off, so every conversion that
+    # the limit lets through counts (both are on by default: docs/security.md).
+    document = trust_document(
+        {"velocity": False}, rate_limits=LIMITS, trust={"browser_referrals": "ref"}
+    )
     with trust_api(dynamo_store, document, clock) as found:
         yield found
 

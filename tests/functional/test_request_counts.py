@@ -28,6 +28,17 @@ def test_each_operation_stays_within_its_dynamodb_request_budget() -> None:
         GetItem=1, TransactWriteItems=1, UpdateItem=1
     )
     assert measured["conversion, pixel signup"] == Counter(TransactWriteItems=1)
+    # A bare ref must be backed by the visitor's click: their touchpoints are read.
+    bare = "conversion, pixel signup with a bare ref (reads the visitor's touchpoints)"
+    assert measured[bare] == Counter(Query=1, TransactWriteItems=1)
+    assert measured["conversion, beacon purchase (a claim: rewards wait)"] == Counter(
+        TransactWriteItems=1
+    )
+    # The key; the trusted report's own write, refused because the order exists; the claim
+    # read back; the confirmation.
+    assert measured["confirmation of the beacon's purchase, API (admin key)"] == Counter(
+        GetItem=2, TransactWriteItems=2
+    )
     assert measured["conversion, API purchase (admin key)"] == Counter(
         GetItem=1, TransactWriteItems=1
     )

@@ -4,6 +4,7 @@ arithmetic (domain/analytics/kpis.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -290,3 +291,46 @@ def test_a_conversion_held_back_counts_when_it_is_recorded(memory_ctx: Context) 
     released = contribution(ConversionChange(held, purchase()), memory_ctx)[("shop", DAY)]
     assert released["purchases"] == 1 and released["customers"] == 1
     assert contribution(ConversionChange(held, purchase(status="rejected")), memory_ctx) == {}
+
+
+def test_an_organic_conversion_counts_apart_from_referred_ones(memory_ctx: Context) -> None:
+    organic = replace(purchase(successful=False, channel="", page=""), code="")
+    added = contribution(ConversionChange(None, organic), memory_ctx)[("shop", DAY)]
+    assert added == {"organic.purchases": 1, "organic.revenue.EUR": 40}
+
+
+def test_a_confirmed_claim_counts_as_the_trusted_report_says(memory_ctx: Context) -> None:
+    claim = purchase(unverified=True, customer_seq=1)
+    first = contribution(ConversionChange(None, claim), memory_ctx)[("shop", DAY)]
+    assert (first["purchases"], first["revenue.EUR"], first["customers"]) == (1, 40, 1)
+    confirmed = purchase(amount=Decimal(25), confirmed_by="api", confirmed_at=NOW + 60)
+    moved = contribution(ConversionChange(claim, confirmed), memory_ctx)[("shop", DAY)]
+    moved = {k: v for k, v in moved.items() if v}
+    assert moved["revenue.EUR"] == -15 and moved["ltv30.EUR"] == -15
+    assert "purchases" not in moved and "customers" not in moved  # counted once, still
+    held = purchase(unverified=True, status="review")
+    assert contribution(ConversionChange(None, held), memory_ctx) == {}
+    released = contribution(ConversionChange(held, confirmed), memory_ctx)[("shop", DAY)]
+    assert (released["purchases"], released["customers"]) == (1, 1)
+
+
+def test_a_reward_reissued_with_another_amount_moves_its_cost(memory_ctx: Context) -> None:
+    waiting = RewardRecord(
+        "rw_abc2345_0000000000000001", "shop", "abc2345", "friend", "percent", "15%",
+        "pending", NOW, NOW, NOW, amount=Decimal("149.85"), currency="EUR",
+    )  # fmt: skip
+    held = RewardRecord(**{**waiting.to_json(), "amount": Decimal(6)})
+    moved = contribution(RewardUpdate(waiting, held), memory_ctx)[("shop", DAY)]
+    assert {k: v for k, v in moved.items() if v} == {"rewards.pending.EUR": Decimal("-143.85")}
+
+
+def test_organic_conversions_are_kpis_of_their_own_and_in_no_rate() -> None:
+    sums = {
+        "unique_clicks": Decimal(10),
+        "purchases": Decimal(2),
+        "organic.purchases": Decimal(7),
+        "organic.signups": Decimal(3),
+    }
+    figures = kpis("EUR", sums, participants=1, active=1, notes=[])
+    assert (figures["organic_purchases"], figures["organic_signups"]) == (7, 3)
+    assert figures["purchases"] == 2 and figures["click_to_purchase_rate"] == 0.2

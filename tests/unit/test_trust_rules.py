@@ -16,6 +16,7 @@ from chalicelib.domain.trust.signed_conversions import (
     conversion_signature,
 )
 from chalicelib.model.errors import ConfigError, UnauthorizedError
+from chalicelib.model.fraud import Velocity
 from tests.common import config_document
 
 
@@ -54,7 +55,9 @@ def test_fraud_defaults_and_switches() -> None:
     shop = parse_programs(config_document()).get("shop")
     assert shop.fraud.self_referral and shop.fraud.bots
     assert shop.fraud.disposable_email is not None
-    assert shop.fraud.duplicate_identity is None and shop.fraud.velocity is None
+    assert shop.fraud.duplicate_identity is None
+    # Velocity is on by default: a flood for one code or from one client goes to review.
+    assert shop.fraud.velocity == Velocity(per_referrer_per_hour=20, per_visitor_per_day=5)
     tuned = parse_programs(
         with_shop(
             fraud={

@@ -11,6 +11,7 @@ from typing import Any
 from chalice.app import Request
 
 from ..domain.context import Context
+from ..domain.conversions.confirmation import confirm_claim, record_trusted_conversion
 from ..domain.conversions.flow import attribute_conversion
 from ..domain.conversions.input import check_conversion_signature, parse_conversion
 from ..domain.trust.ratelimits import rate_tally
@@ -40,15 +41,17 @@ def record_conversion(
     *,
     referral_optional: bool = False,
 ) -> tuple[Conversion, bool]:
-    """Parse, check and attribute a conversion; (conversion, created). An AdminCall is the
-    trusted server-to-server API: no signature, and a later purchase may name only its
-    customer. `referral_optional`: see parse_conversion."""
+    """Parse, check and attribute a conversion; (conversion, recorded or confirmed now). An
+    AdminCall is the trusted server-to-server API: no signature, a later purchase may name
+    only its customer, and an order a browser reported is confirmed (it may then name no
+    referrer). A browser conversion signed by the site's server is trusted too.
+    `referral_optional`: see parse_conversion."""
     if isinstance(sender, AdminCall):
-        claim = parse_conversion(ctx, program, data, by_customer=True)
-        recorded, created = attribute_conversion(ctx, program, claim, rate=sender.rate)
+        claim = parse_conversion(ctx, program, data, by_customer=True, referral_optional=True)
+        recorded, created = record_trusted_conversion(ctx, program, claim, rate=sender.rate)
     else:
         claim = parse_conversion(ctx, program, data, referral_optional=referral_optional)
-        check_conversion_signature(program, claim)
+        signed = check_conversion_signature(program, claim)
         agent = user_agent(sender.request)
         visitor = ctx.signer.visitor_hash(client_ip(sender.request), agent)
         recorded, created = attribute_conversion(
@@ -59,7 +62,10 @@ def record_conversion(
             source=sender.source,
             user_agent=agent,
             rate=rate_tally(program, "convert", visitor, ctx.clock.now()),
+            verified=signed,
         )
+        if signed and recorded.unverified:
+            recorded, created = confirm_claim(ctx, program, recorded, claim, by="signed")
     if created:
         metrics.add_metric(name="Conversions", unit="Count", value=1)
         track_rewards(recorded)

@@ -33,13 +33,42 @@ class DisposableEmail:
 class FraudRules:
     self_referral: bool = True
     duplicate_identity: DuplicateIdentity | None = None
-    velocity: Velocity | None = None
+    velocity: Velocity | None = field(default_factory=Velocity)
     disposable_email: DisposableEmail | None = field(default_factory=DisposableEmail)
     bots: bool = True
     require_click: bool = False
     # The pixel and beacon must carry an HMAC under the program's identity_secret (which
     # deploys keep in SSM, like every secret) over the event, order id and amount.
     signed_conversions: bool = False
+
+
+# How much a conversion reported by a visitor's browser (the pixel, the beacon) is believed:
+# `pending` (the default): its rewards wait for a trusted report of the same order (the
+# conversions API with a key, a signed conversion, a Stripe or Shopify webhook);
+# `approve_after_hold`: or for the hold period to pass without a refund; `trusted`: it earns
+# like a trusted report (anyone who sees a referral link can then mint rewards).
+BROWSER_PENDING = "pending"
+BROWSER_AFTER_HOLD = "approve_after_hold"
+BROWSER_TRUSTED = "trusted"
+BROWSER_CONVERSIONS = (BROWSER_PENDING, BROWSER_AFTER_HOLD, BROWSER_TRUSTED)
+# What names the referrer of a browser conversion: `click` (the default), a click the
+# redirect counted (its click id, or the visitor's own touchpoint); `ref`, a bare code too.
+REFERRALS_BY_CLICK = "click"
+REFERRALS_BY_REF = "ref"
+BROWSER_REFERRALS = (REFERRALS_BY_CLICK, REFERRALS_BY_REF)
+
+
+@dataclass(frozen=True)
+class TrustRules:
+    """What the browser paths (pixel, beacon), which anyone can call, may do (`trust:`)."""
+
+    browser_conversions: str = BROWSER_PENDING
+    browser_referrals: str = REFERRALS_BY_CLICK
+
+    @property
+    def browser_pending(self) -> bool:
+        """A browser conversion's rewards wait for confirmation (or the hold)."""
+        return self.browser_conversions != BROWSER_TRUSTED
 
 
 @dataclass(frozen=True)

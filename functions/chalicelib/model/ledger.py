@@ -25,6 +25,8 @@ from .statuses import SKIPPED as SKIPPED
 from .statuses import VOID as VOID
 
 COUPON_POOL_EMPTY = "coupon_pool_empty"  # why a coupon reward is pending
+UNCONFIRMED = "unconfirmed"  # why a browser-reported conversion's reward is pending
+NEVER = 253402300799.0  # 9999-12-31: the approve_at of a reward only a confirmation approves
 EMAIL_TARGET = "email"
 
 

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import NotFoundError
-from .fraud import FraudRules, RateLimits
+from .fraud import (
+    BROWSER_AFTER_HOLD,
+    BROWSER_PENDING,
+    BROWSER_TRUSTED,
+    FraudRules,
+    RateLimits,
+    TrustRules,
+)
 from .incentives import Incentives, Reward
 from .site import Brand, SiteSettings, WidgetConfig
 
@@ -36,6 +43,7 @@ class Program:
     incentives: Incentives = field(default_factory=lambda: Incentives(rules=()))
     fraud: FraudRules = field(default_factory=lambda: FraudRules())
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
+    trust: TrustRules = field(default_factory=lambda: TrustRules())
     origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
 
     def landing_for(self, page: str | None) -> str:
@@ -62,6 +70,33 @@ class Program:
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
             "widget": self.widget.public(),
+            "rules": self.rules_in_force(),
+        }
+
+    def rules_in_force(self) -> dict[str, Any]:
+        """What earns a reward, as data for the words of the site's terms and the widget:
+        each side's event (with first-purchase-only and minimum amount), the attribution
+        window, the hold period, and how purchases a browser reports are confirmed
+        (`confirmed`: by the shop's own report of the order; `after_hold`: or when the hold
+        ends; `at_once`: not at all)."""
+        sides: dict[str, Any] = {}
+        for rule in self.incentives.rules:
+            sides[rule.side] = {
+                "event": rule.event,
+                "first_purchase_only": rule.first_purchase_only,
+                "min_amount": float(rule.min_amount) if rule.min_amount is not None else None,
+                "currency": self.currency if rule.min_amount is not None else None,
+            }
+        confirmation = {
+            BROWSER_PENDING: "confirmed",
+            BROWSER_AFTER_HOLD: "after_hold",
+            BROWSER_TRUSTED: "at_once",
+        }[self.trust.browser_conversions]
+        return {
+            **sides,
+            "attribution_window_days": self.attribution_window_days,
+            "hold_days": self.incentives.hold_days,
+            "confirmation": confirmation,
         }
 
 

@@ -75,10 +75,25 @@ class Conversion:
     model: str = ""
     customer_first_at: float = 0.0
     customer_seq: int = 0
+    # Where it was reported (api, pixel, beacon; "" before this was kept), whether it is a
+    # browser's claim that no trusted path has confirmed yet (its rewards wait), and which
+    # trusted path confirmed it, when.
+    source: str = ""
+    unverified: bool = False
+    confirmed_by: str = ""
+    confirmed_at: float = 0.0
+
+    @property
+    def organic(self) -> bool:
+        """Recorded without a referrer: in the program's totals, credited to nobody."""
+        return not self.code
 
 
 def credits_of(conversion: Conversion) -> tuple[Credit, ...]:
-    """The codes a conversion counts for; without shares, its code has all of it."""
+    """The codes a conversion counts for; without shares, its code has all of it (an organic
+    conversion counts for none)."""
+    if conversion.organic:
+        return ()
     return conversion.credits or (Credit(conversion.code, Decimal(1), conversion.amount),)
 
 

@@ -132,6 +132,22 @@ class ConversionsStore(Protocol):
 
     def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None: ...
 
+    def confirm_conversion(
+        self,
+        claim: Conversion,
+        confirmed: Conversion,
+        effects: ConversionEffects,
+        changes: list[RewardChange],
+    ) -> tuple[Conversion, bool]:
+        """Replace an unconfirmed browser claim with its trusted report, in one transaction,
+        on condition that the stored conversion is still unconfirmed and as `claim`'s status
+        says: its codes' counters move by the difference, the referral moves when its
+        referrer does (checked like a new conversion's), the review queue follows the new
+        status, `effects` are written and rewards moved as `changes` say. Returns (stored,
+        True), or the stored conversion and False when it was confirmed (or moved on)
+        meanwhile; EffectsRejectedError when a condition of the rest failed."""
+        ...
+
     def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
         """A referred customer (by keyed hash), as their purchases left them (consistent)."""
         ...

@@ -22,8 +22,18 @@ from ..model.records import RECORDED, Conversion, Referrer
 from . import keys, rules
 from .attrs import Item, b, boolean, integer, n, number, s, text, text_list, texts
 
-_OPTIONAL_TEXT = ("customer", "identity", "decided_by", "decision_note", "channel", "page", "model")
-_OPTIONAL_NUMBERS = ("decided_at", "customer_first_at", "customer_seq")
+_OPTIONAL_TEXT = (
+    "customer",
+    "identity",
+    "decided_by",
+    "decision_note",
+    "channel",
+    "page",
+    "model",
+    "source",
+    "confirmed_by",
+)
+_OPTIONAL_NUMBERS = ("decided_at", "customer_first_at", "customer_seq", "confirmed_at")
 
 
 def referrer_item(referrer: Referrer) -> Item:
@@ -102,6 +112,8 @@ def conversion_attributes(conversion: Conversion) -> Item:
     }
     if conversion.flags:
         item["flags"] = texts(conversion.flags)
+    if conversion.unverified:
+        item["unverified"] = b(True)
     for name in _OPTIONAL_TEXT:
         if getattr(conversion, name):
             item[name] = s(getattr(conversion, name))
@@ -139,6 +151,10 @@ def conversion_from_item(item: Item) -> Conversion:
         model=text(item, "model"),
         customer_first_at=number(item, "customer_first_at"),
         customer_seq=integer(item, "customer_seq"),
+        source=text(item, "source"),
+        unverified=boolean(item, "unverified"),
+        confirmed_by=text(item, "confirmed_by"),
+        confirmed_at=number(item, "confirmed_at"),
     )
 
 

@@ -18,6 +18,7 @@ from ..model.records import (
     Referrer,
     channel_name,
     counter_name,
+    credits_of,
     page_name,
 )
 from . import keys
@@ -64,6 +65,19 @@ def conversion_counters(conversion: Conversion, credit: Credit, sign: int) -> di
     if credit.revenue > 0 and not held:
         adds[counter_name("r", day, conversion.currency)] = credit.revenue * sign
     return adds
+
+
+def counter_difference(claim: Conversion, confirmed: Conversion) -> dict[str, dict[str, Decimal]]:
+    """What confirming a claim adds to each code's counters of the claim's day: the
+    confirmed conversion's additions less the claim's, per code, without zeros."""
+    net: dict[str, dict[str, Decimal]] = {}
+    for conversion, sign in ((claim, -1), (confirmed, 1)):
+        for credit in credits_of(conversion):
+            adds = net.setdefault(credit.code, {})
+            for name, value in conversion_counters(conversion, credit, sign).items():
+                adds[name] = adds.get(name, Decimal(0)) + value
+    moved = {code: {k: v for k, v in adds.items() if v} for code, adds in net.items()}
+    return {code: adds for code, adds in moved.items() if adds}
 
 
 def adds_a_referral(conversion: Conversion) -> bool:

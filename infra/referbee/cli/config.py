@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import config_option, fails_cleanly
+from .options import config_option, fails_cleanly, show_warnings
 
 
 @click.group()
@@ -18,9 +18,13 @@ def config() -> None:
 @config_option("The file to check.", defaults_to_file=True)
 @fails_cleanly
 def config_check(config_path: Path) -> None:
-    """Validate referbee.yaml and list every problem, by program and field."""
+    """Validate referbee.yaml and list every problem, by program and field, then warn of each
+    safe default a program turns off, saying what that allows."""
+    from chalicelib.domain.config.trust import config_warnings
+
     from ..config import load_config
 
     _, catalogue = load_config(config_path)
     names = ", ".join(catalogue.programs)
     click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")
+    show_warnings(config_warnings(catalogue))

@@ -18,6 +18,7 @@ from .options import (
     build_dir_option,
     config_option,
     fails_cleanly,
+    show_warnings,
 )
 
 
@@ -48,6 +49,7 @@ def deploy(
     from ..deploy import deploy as run_deploy
     from .progress import StepDisplay
 
+    _warn_of_opt_outs(config_path)
     options = DeployOptions(stage, region, profile, config_path, cdn, bucket, state_dir, build_dir)
     display = StepDisplay()
     with _interruptible(state_dir / f"{stage}.json", "deploy"):
@@ -121,6 +123,20 @@ def package(stage: str, config_path: Path | None, build_dir: Path, out: Path) ->
     written = run_package(PackageOptions(stage, out, config_path, build_dir))
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _warn_of_opt_outs(config_path: Path | None) -> None:
+    """Before anything is created: what the config's opt-outs of safe defaults allow (a
+    missing or broken config is left to the deploy's preflight to explain)."""
+    from chalicelib.domain.config.trust import config_warnings
+
+    from .. import legacy
+    from ..config import load_config
+
+    if config_path is None and not legacy.config_file().exists():
+        return
+    _, catalogue = load_config(config_path)
+    show_warnings(config_warnings(catalogue))
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .. import legacy
-from .options import config_option, fails_cleanly, state_dir_option
+from .options import config_option, fails_cleanly, show_warnings, state_dir_option
 
 
 @click.command()
@@ -40,11 +40,14 @@ def dev(
     port: int, config_path: Path | None, admin_key: str | None, workers: int, state_dir: Path
 ) -> None:
     """Run the whole kit locally: API, embedded DynamoDB, site, widget and a demo shop."""
+    from chalicelib.domain.config.trust import config_warnings
+
     from ..config import load_config
     from ..devstack.stack import DevOptions, run
     from ..site.theme import resolve_brand_files
 
-    document, _ = load_config(config_path)
+    document, catalogue = load_config(config_path)
+    show_warnings(config_warnings(catalogue))
     document = resolve_brand_files(document, (config_path or legacy.config_file()).parent)
     if config_path is None and not legacy.config_file().exists():
         document = _demo_for_port(document, port)

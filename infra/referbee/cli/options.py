@@ -37,6 +37,12 @@ def fails_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def show_warnings(warnings: list[str]) -> None:
+    """What the configuration's opt-outs of safe defaults allow, one line each (stderr)."""
+    for line in warnings:
+        click.echo(f"referbee: warning: {line}", err=True)
+
+
 def admin_api(command: F) -> F:
     """The options every command that calls the admin API takes."""
     command = click.option(

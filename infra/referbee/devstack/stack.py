@@ -261,4 +261,11 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     )
     say("  <div data-referbee-panel></div>")
     say("")
+    say("Purchases the widget reports wait for your server to confirm them (docs/security.md):")
+    say(
+        f"  curl -X POST {stack.api_url}/v1/programs/{program}/conversions "
+        f'-H "Authorization: Bearer $REFERBEE_ADMIN_KEY" -H "Content-Type: application/json" '
+        f"""-d '{{"event": "purchase", "order_id": "1001", "amount": 36.50}}'"""
+    )
+    say("")
     say("Press Ctrl-C to stop.")

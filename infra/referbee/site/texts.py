@@ -10,6 +10,8 @@ from chalicelib.domain.config.site import fill_placeholders
 from chalicelib.model.program import Program
 from chalicelib.model.site import Question
 
+from .rules import approval_sentence, event_phrase, rules_in_words
+
 
 @dataclass(frozen=True)
 class SiteTexts:
@@ -21,6 +23,7 @@ class SiteTexts:
     get_link: str
     privacy: str
     defaults: tuple[str, ...]  # the `site.*` fields filled with a default
+    rules: tuple[str, ...] = ()  # the rules in force, in words (always from the config)
 
 
 def site_texts(program: Program) -> SiteTexts:
@@ -39,6 +42,7 @@ def site_texts(program: Program) -> SiteTexts:
         return fill_placeholders(written, values)
 
     event = _success_phrase(program)
+    rules = rules_in_words(program)
     get_link = chosen("get_link", site.get_link, _get_link_default(program))
     steps = site.how_it_works
     if steps is None:
@@ -71,13 +75,14 @@ def site_texts(program: Program) -> SiteTexts:
             f"and you get “{values['referrer_reward']}” for every friend who {event}.",
         ),
         how_it_works=steps,
-        terms=chosen(
-            "terms",
-            site.terms,
-            f"A referral counts when a new customer {event} within "
-            f"{program.attribution_window_days} days of clicking your link. Referring yourself "
-            f"does not count. {program.name} may change or end this program at any time; "
-            "rewards you have already earned are kept.",
+        terms=_terms(
+            chosen(
+                "terms",
+                site.terms,
+                f"Referring yourself does not count. {program.name} may change or end this "
+                "program at any time; rewards you have already earned are kept.",
+            ),
+            rules,
         ),
         faq=faq,
         get_link=get_link,
@@ -92,6 +97,7 @@ def site_texts(program: Program) -> SiteTexts:
             "at any time.",
         ),
         defaults=tuple(defaults),
+        rules=rules,
     )
 
 
@@ -107,11 +113,19 @@ def _get_link_default(program: Program) -> str:
     )
 
 
+def _terms(written: str, rules: tuple[str, ...]) -> str:
+    """The rules in force, then the owner's terms (or the default ones): whatever the owner
+    wrote, the site states the rules the program applies."""
+    return " ".join(rules) + "\n\n" + written
+
+
 def _success_phrase(program: Program) -> str:
-    return "signs up" if program.success_event == "signup" else "makes their first purchase"
+    referrer = program.rules_in_force().get("referrer")
+    return event_phrase(referrer) if referrer else "signs up"
 
 
 def _default_faq(program: Program, get_link: str, event: str) -> tuple[Question, ...]:
+    rules = program.rules_in_force()
     return (
         Question("Where do I find my referral link?", get_link),
         Question(
@@ -123,6 +137,7 @@ def _default_faq(program: Program, get_link: str, event: str) -> tuple[Question,
         Question(
             "When do I get my reward?",
             f"When a friend {event} through your link, you get "
-            f"{program.referrer_reward.text}. Your stats page shows it.",
+            f"{program.referrer_reward.text}. {approval_sentence(program.name, rules)} "
+            "Your stats page shows it, pending until then.",
         ),
     )

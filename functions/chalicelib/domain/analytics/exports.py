@@ -19,7 +19,7 @@ from typing import Any
 
 from ...model.clock import iso
 from ...model.errors import InvalidInputError
-from ...model.ledger import RewardRecord
+from ...model.ledger import NEVER, RewardRecord
 from ...model.program import Program
 from ...model.records import Conversion, Referrer, credits_of
 from ...model.statuses import REWARD_STATUSES
@@ -195,7 +195,7 @@ def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, An
         "coupon": reward.coupon,
         "order_id": reward.order_id,
         "created_at": iso(reward.created_at),
-        "approve_at": iso(reward.approve_at) if reward.approve_at else "",
+        "approve_at": iso(reward.approve_at) if 0 < reward.approve_at < NEVER else "",
         "updated_at": iso(reward.updated_at) if reward.updated_at else "",
         "reason": reward.reason,
     }

@@ -76,6 +76,8 @@ def kpis(
         "unique_clicks": unique,
         "signups": signups,
         "purchases": purchases,
+        "organic_signups": _int(sums, m.organic(m.SIGNUPS)),
+        "organic_purchases": _int(sums, m.organic(m.PURCHASES)),
         "successful_referrals": successful,
         "click_to_signup_rate": _ratio(signups, unique),
         "click_to_purchase_rate": _ratio(purchases, unique),

@@ -11,6 +11,8 @@ and read back by analytics/kpis.py, so the scheme lives in one place. On the day
 - `signups`, `purchases`, `successful` (the success event): conversions, net of refunds;
 - `revenue.{CUR}`, `orders.{CUR}`: purchase revenue and purchases by currency, net;
 - `refunds`, `refunded.{CUR}`: refunds, on the day of the refunded conversion;
+- `organic.signups`, `organic.purchases`, `organic.revenue.{CUR}`: conversions a browser
+  reported without a click behind a referral, recorded without a referrer, net;
 - `ch.{channel}.{what}`, `pg.{page}.{what}`, `model.{model}.{what}`: clicks, signups,
   purchases and `revenue.{CUR}` by share channel, landing page and attribution model
   (`shared` for models: conversions credited to more than one code);
@@ -56,6 +58,11 @@ def revenue(currency: str) -> str:
 
 def orders(currency: str) -> str:
     return f"orders.{currency}"
+
+
+def organic(name: str) -> str:
+    """Conversions recorded without a referrer, counted apart: `organic.purchases`..."""
+    return f"organic.{name}"
 
 
 def refunded(currency: str) -> str:
@@ -149,10 +156,18 @@ def _deltas(change: CounterChange) -> Iterator[tuple[str, Decimal]]:
 
 def _conversion(found: Contribution, change: ConversionChange) -> None:
     """A conversion counts from when it is recorded (at once, or when a status that held it
-    back, such as a review, gives way) until it is refunded."""
+    back, such as a review, gives way) until it is refunded. A browser's claim confirmed by
+    a trusted report counts as the trusted report says from then on."""
     old, new = change.old, change.new
     before = old.status if old is not None else None
-    if new.status == RECORDED and before not in (RECORDED, REFUNDED):
+    if old is not None and old.unverified and not new.unverified:
+        if before == RECORDED:
+            _count_conversion(found, old, -1)
+        if new.status == RECORDED:
+            _count_conversion(found, new, 1)
+            if before != RECORDED:
+                _count_customer(found, new)
+    elif new.status == RECORDED and before not in (RECORDED, REFUNDED):
         _count_conversion(found, new, 1)
         _count_customer(found, new)
     elif old is not None and before == RECORDED and new.status == REFUNDED:
@@ -167,6 +182,11 @@ def _count_conversion(found: Contribution, conversion: Conversion, sign: int) ->
     program, day = conversion.program, utc_day(conversion.created_at)
     what = SIGNUPS if conversion.event == "signup" else PURCHASES
     amount = conversion.amount * sign
+    if conversion.organic:
+        found.add(program, day, organic(what), sign)
+        if conversion.event == "purchase" and conversion.currency:
+            found.add(program, day, organic(revenue(conversion.currency)), amount)
+        return
     found.add(program, day, what, sign)
     if conversion.successful:
         found.add(program, day, SUCCESSFUL, sign)
@@ -191,7 +211,11 @@ def _count_conversion(found: Contribution, conversion: Conversion, sign: int) ->
 def _count_customer(found: Contribution, conversion: Conversion) -> None:
     """A customer's first purchase makes them a customer; their second, a repeat customer.
     Both are counted on the day they first bought; a refund changes neither."""
-    if conversion.event != "purchase" or conversion.customer_seq not in (1, 2):
+    if (
+        conversion.organic
+        or conversion.event != "purchase"
+        or conversion.customer_seq not in (1, 2)
+    ):
         return
     first = conversion.customer_first_at or conversion.created_at
     cohort = utc_day(first)
@@ -219,7 +243,12 @@ def _count_lifetime(found: Contribution, conversion: Conversion, amount: Decimal
 
 def _reward(found: Contribution, change: RewardUpdate) -> None:
     old, new = change.old, change.new
-    if old is not None and old.status == new.status:
+    if old is not None and (old.status, old.amount, old.points, old.created_at) == (
+        new.status,
+        new.amount,
+        new.points,
+        new.created_at,
+    ):
         return
     if old is not None:
         _count_reward(found, old, -1)

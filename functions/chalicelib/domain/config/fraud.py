@@ -33,7 +33,7 @@ def parse_fraud(reader: FieldReader, raw: Any, path: str) -> FraudRules:
     return FraudRules(
         self_referral=reader.boolean(data, "self_referral", path, default=True),
         duplicate_identity=_duplicates(reader, data.get("duplicate_identity"), path),
-        velocity=_velocity(reader, data.get("velocity"), path),
+        velocity=_velocity(reader, data.get("velocity", True), path),
         disposable_email=_disposable(reader, data.get("disposable_email", True), path),
         bots=reader.boolean(data, "bots", path, default=defaults.bots),
         require_click=reader.boolean(data, "require_click", path, default=False),

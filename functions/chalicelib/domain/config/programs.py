@@ -17,6 +17,7 @@ from .fields import FieldReader, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
 from .site import parse_brand, parse_site
+from .trust import parse_trust
 from .widget import parse_widget
 
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
@@ -44,6 +45,7 @@ _PROGRAM_FIELDS = (
     "fraud",
     "rate_limits",
     "origins",
+    "trust",
     *PROGRAM_FIELDS,
 )
 
@@ -141,6 +143,9 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         fraud=_parse_fraud(reader, data, path, secret),
         rate_limits=parse_rate_limits(reader, data.get("rate_limits"), f"{path}.rate_limits"),
         origins=_parse_origins(reader, data.get("origins"), f"{path}.origins"),
+        trust=parse_trust(
+            reader, data.get("trust"), f"{path}.trust", hold_days=incentives.hold_days
+        ),
     )
 
 
@@ -206,7 +211,12 @@ DEMO_CONFIG: dict[str, Any] = {
             ),
             "rewards": {
                 "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
-                "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
+                "friend": {
+                    "text": "15% off your first order",
+                    "kind": "percent",
+                    "percent": 15,
+                    "first_purchase_only": True,
+                },
             },
             "emails": {"from": "Demo Coffee Club <rewards@demo.example>"},
         }

@@ -15,6 +15,7 @@ from typing import Any
 from ...model.clock import iso
 from ...model.currencies import minor_digits
 from ...model.errors import InvalidInputError, UnavailableError, UnknownCodeError
+from ...model.fraud import REFERRALS_BY_CLICK
 from ...model.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
 from ...model.program import Program
 from ...model.records import Conversion, credits_of
@@ -42,26 +43,35 @@ def attribute_conversion(
     source: str = "api",
     user_agent: str = "",
     rate: Tally | None = None,
+    verified: bool = False,
 ) -> tuple[Conversion, bool]:
     """Record the conversion, credited by the program's attribution model, with the rewards
     it brings, or held for review when a fraud rule flags it; (conversion, created). A repeat
     of the same (event, order id) returns the first conversion with created=False, and issues
-    nothing. `rate`: the caller's rate-limit counter, written in the same transaction."""
+    nothing. `rate`: the caller's rate-limit counter, written in the same transaction.
+    A browser's conversion (`source` pixel or beacon) that is not `verified` (signed by the
+    site's server) is a claim: its rewards wait for confirmation (confirmation.py); without
+    a click behind its referral it is recorded as organic."""
     now = ctx.clock.now()
     order_id = request.order_id or _implicit_order_id(request, visitor)
     customer = _customer_key(ctx, program, request, visitor)
     profile = referred_customer(ctx, program, customer) if request.by_customer else None
     if profile is not None:
         request = replace(request, code=profile.code)
-    who = _converter(ctx, program, request, visitor, source, user_agent)
+    who = converter_of(ctx, program, request, visitor, source, user_agent)
     clicked = not who.browser or (
         request.click is not None and request.click.visitor in ("", visitor)
     )
+    bare_ref = _bare_ref(program, request, who)
     touches = (
         []
         if request.by_customer
-        else _touchpoints(ctx, program, request, visitor, needs_touchpoints(program, who, clicked))
+        else _touchpoints(
+            ctx, program, request, visitor, bare_ref or needs_touchpoints(program, who, clicked)
+        )
     )
+    if bare_ref and not clicked_on(program, request.code, touches, now):
+        request = replace(request, code="")  # a code nobody clicked names no referrer
     plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
     purchases = CustomerPurchases(
         ctx, program, customer, wanted=request.event == "purchase", profile=profile
@@ -71,32 +81,35 @@ def attribute_conversion(
     learned: list[str] = []
     for _ in range(_PLAN_ROUNDS):
         credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
-        if not credits:
+        if not credits and not who.browser:
             raise InvalidInputError(NO_REFERRAL)
-        flags = screen(program, who, credits[0].code, clicked, touches, now) + learned
+        code = credits[0].code if credits else ""  # a browser's conversion may be organic
+        flags = screen(program, who, code, clicked, touches, now) + learned if code else []
         base = Conversion(
             program=program.id,
             event=request.event,
             order_id=order_id,
-            code=credits[0].code,
+            code=code,
             created_at=now,
             amount=request.amount,
             currency=request.currency if request.amount else "",
-            click_id=request.click_id,
+            click_id=request.click_id if code else "",
             visitor=visitor,
-            successful=request.event == program.success_event,
+            successful=bool(code) and request.event == program.success_event,
             credits=tuple(credits),
             status=REVIEW if flags else RECORDED,
             flags=tuple(flags),
             customer=customer,
             identity=who.identity,
-            channel=request.click.channel if request.click else "",
-            page=request.click.page if request.click else "",
+            channel=request.click.channel if request.click and code else "",
+            page=request.click.page if request.click and code else "",
             model=CUSTOMER_MODEL if request.by_customer else program.incentives.attribution_model,
+            source=source,
+            unverified=who.browser and program.trust.browser_pending and not verified,
         )
-        counts = tallies(program, who, base.code, base.event, now, flagged=bool(flags))
+        counts = tallies(program, who, code, base.event, now, flagged=bool(flags)) if code else ()
         counts += (rate,) if rate else ()
-        if flags:
+        if flags or not code:
             conversion, effects = base, ConversionEffects(tallies=counts)
         else:
             conversion, effects = plan.build(base)
@@ -127,7 +140,7 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         "program": conversion.program,
         "event": conversion.event,
         "order_id": conversion.order_id,
-        "ref": conversion.code,
+        "ref": conversion.code or None,
         "click_id": conversion.click_id or None,
         "amount": float(conversion.amount),
         "currency": conversion.currency or None,
@@ -138,6 +151,11 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         ],
         "rewards": [reward_view(reward) for reward in conversion.rewards],
     }
+    if conversion.unverified:
+        view["unverified"] = True
+    if conversion.confirmed_by:
+        view["confirmed_by"] = conversion.confirmed_by
+        view["confirmed_at"] = iso(conversion.confirmed_at)
     if conversion.notes:
         view["notes"] = list(conversion.notes)
     if conversion.refunded_at:
@@ -163,6 +181,25 @@ def public_conversion_view(conversion: Conversion) -> dict[str, Any]:
 def review_id(conversion: Conversion) -> str:
     """How the review queue names a conversion: `{event}:{order id}`."""
     return f"{conversion.event}:{conversion.order_id}"
+
+
+def clicked_on(program: Program, code: str, touches: list[Touch], now: float) -> bool:
+    """The visitor clicked a link of `code` within the attribution window (a touchpoint the
+    redirect recorded for them)."""
+    window = program.attribution_window_days * 86400
+    return any(t.code == code and now - window <= t.at <= now for t in touches)
+
+
+def _bare_ref(program: Program, request: ConversionRequest, who: Converter) -> bool:
+    """A browser names a code without a click id, and the program wants a real click: the
+    visitor's touchpoints must show one."""
+    return (
+        who.browser
+        and program.trust.browser_referrals == REFERRALS_BY_CLICK
+        and bool(request.code)
+        and request.click is None
+        and not request.by_customer
+    )
 
 
 def _touchpoints(
@@ -203,7 +240,7 @@ def _credits(
     return [replace(c, revenue=part) for c, part in zip(shares, parts, strict=True)]
 
 
-def _converter(
+def converter_of(
     ctx: Context,
     program: Program,
     request: ConversionRequest,

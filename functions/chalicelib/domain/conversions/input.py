@@ -95,10 +95,10 @@ def parse_conversion(
     )
 
 
-def check_conversion_signature(program: Program, request: ConversionRequest) -> None:
-    """Browser conversions of a program with signed_conversions must carry the signature of
-    their event, order id and amount (UnauthorizedError otherwise)."""
-    check_signature(
+def check_conversion_signature(program: Program, request: ConversionRequest) -> bool:
+    """Whether a browser conversion is signed by the site's server (see check_signature);
+    UnauthorizedError for a wrong signature, or a missing one where it is required."""
+    return check_signature(
         program,
         request.event,
         request.order_id,

@@ -82,7 +82,10 @@ def find_reward(ctx: Context, program: Program, reward_id: str) -> RewardRecord:
 
 
 def _approve(ctx: Context, program: Program, reward: RewardRecord, now: float) -> bool:
-    waited = reward.reason == COUPON_POOL_EMPTY
+    """Approve one due reward: a coupon reward without its code (the pool was empty, or a
+    browser's unconfirmed claim drew none) draws one now; a reward that waited sends the
+    referrer's email now, as none was sent when it was issued."""
+    waited = reward.kind == "coupon" and not reward.coupon
     for _ in range(3):
         claim = None
         if waited:
@@ -97,7 +100,7 @@ def _approve(ctx: Context, program: Program, reward: RewardRecord, now: float) -
             coupon=claim.coupon if claim else reward.coupon,
             updated_at=now,
         )
-        messages = reward_messages(program, approved, now, issued=False, email=waited)
+        messages = reward_messages(program, approved, now, issued=False, email=bool(reward.reason))
         try:
             ctx.store.rewards.change_rewards([RewardChange(approved, PENDING, claim)], messages)
         except EffectsRejectedError as exc:

@@ -28,9 +28,10 @@ from ...model.ledger import (
 )
 from ...model.program import Program
 from ...model.records import Conversion
+from ...model.statuses import APPROVED
 from ..context import Context
 from .events import reward_messages, tier_messages, webhook_messages
-from .grants import rule_reward, tier_reward, with_coupon
+from .grants import awaiting_confirmation, held, rule_reward, tier_reward, with_coupon
 
 _CANDIDATES = 10  # free coupons read per draw; concurrent draws pick among them at random
 
@@ -57,11 +58,14 @@ class ConversionPlan:
         self._tier_of: dict[str, int] = {}
 
     def build(
-        self, conversion: Conversion, now: float | None = None
+        self, conversion: Conversion, now: float | None = None, *, counted: bool = False
     ) -> tuple[Conversion, ConversionEffects]:
         """The rewards and effects of `conversion`, issued at `now` (default: when it was
-        created; an approval after review issues them when it approves)."""
+        created; an approval after review issues them when it approves). `counted`: the
+        referral is already in the referrer's count (a confirmed claim), so no tier is crossed.
+        An unverified conversion's rewards wait for confirmation."""
         now = conversion.created_at if now is None else now
+        issue = self._awaiting if conversion.unverified else self._drawn
         rewards: list[RewardRecord] = []
         notes: list[str] = []
         for rule in self.program.incentives.rules:
@@ -71,14 +75,15 @@ class ConversionPlan:
             if blocked:
                 notes.append(f"{rule.side}:{blocked}")
                 continue
-            rewards.append(self._drawn(rule_reward(self.program, rule, conversion, now), rewards))
-        guard, tier = self._tier_guard(conversion)
+            rewards.append(issue(rule_reward(self.program, rule, conversion, now), rewards))
+        guard, tier = (None, None) if counted else self._tier_guard(conversion)
         messages: tuple[OutboxMessage, ...] = ()
         if tier is not None:
-            bonus = self._drawn(tier_reward(self.program, tier, conversion.code, now), rewards)
+            bonus = issue(tier_reward(self.program, tier, conversion.code, now), rewards)
             self._tier_of[bonus.reward_id] = tier.at
             rewards.append(bonus)
-            messages += tier_messages(self.program, tier, conversion.code, bonus, now)
+            if not conversion.unverified:  # announced when a trusted report confirms it
+                messages += tier_messages(self.program, tier, conversion.code, bonus, now)
         conversion = replace(conversion, rewards=tuple(rewards), notes=tuple(notes))
         created = webhook_messages(
             self.program,
@@ -102,6 +107,12 @@ class ConversionPlan:
             messages=created + messages,
         )
         return conversion, effects
+
+    def confirmed(self, reward: RewardRecord, now: float) -> RewardRecord:
+        """A reward that waited for confirmation, as a trusted report issues it at `now`:
+        approved, or held through the hold period; a coupon reward draws its code."""
+        issued = replace(reward, status=APPROVED, reason="", approve_at=now, updated_at=now)
+        return self._drawn(held(self.program, issued, now), [])
 
     def learn(self, rejection: Rejection) -> None:
         if rejection.count is not None:
@@ -139,6 +150,9 @@ class ConversionPlan:
             return avoid, None
         issue = tier if tier.at not in self.tiers_issued else None
         return CountGuard(expected=self.count), issue
+
+    def _awaiting(self, reward: RewardRecord, _: list[RewardRecord]) -> RewardRecord:
+        return awaiting_confirmation(self.program, reward)
 
     def _drawn(self, reward: RewardRecord, others: list[RewardRecord]) -> RewardRecord:
         if reward.kind != "coupon":

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ...model.currencies import minor_digits
+from ...model.fraud import BROWSER_AFTER_HOLD
 from ...model.incentives import Reward, RewardRule, Tier
-from ...model.ledger import COUPON_POOL_EMPTY, RewardRecord
+from ...model.ledger import COUPON_POOL_EMPTY, NEVER, UNCONFIRMED, RewardRecord
 from ...model.program import Program
 from ...model.records import Conversion
 from ...model.statuses import APPROVED, PENDING
@@ -78,6 +79,21 @@ def with_coupon(reward: RewardRecord, coupon: str | None) -> RewardRecord:
     return replace(reward, coupon=coupon, reason="")
 
 
+def awaiting_confirmation(program: Program, reward: RewardRecord) -> RewardRecord:
+    """A reward that a browser-reported conversion earns: pending until a trusted report of
+    the same order confirms it (or, with `approve_after_hold`, until the hold ends); a coupon
+    is drawn only then, so forged reports cannot empty the pool."""
+    hold = program.incentives.hold_days * 86400
+    after_hold = program.trust.browser_conversions == BROWSER_AFTER_HOLD
+    return replace(
+        reward,
+        status=PENDING,
+        reason=UNCONFIRMED,
+        approve_at=reward.created_at + hold if after_hold else NEVER,
+        coupon="",
+    )
+
+
 def _granted(
     program: Program,
     reward: Reward,
@@ -89,7 +105,7 @@ def _granted(
     event: str = "",
     tier_at: int = 0,
 ) -> RewardRecord:
-    return _held(
+    return held(
         program,
         RewardRecord(
             reward_id=grant.reward_id,
@@ -115,7 +131,8 @@ def _granted(
     )
 
 
-def _held(program: Program, reward: RewardRecord, now: float) -> RewardRecord:
+def held(program: Program, reward: RewardRecord, now: float) -> RewardRecord:
+    """The reward as issued at `now`: approved, or pending through the hold period."""
     hold = program.incentives.hold_days
     if not hold:
         return reward

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...model.clock import iso
-from ...model.ledger import RewardRecord
+from ...model.ledger import NEVER, RewardRecord
 from ...model.statuses import PENDING
 
 
@@ -21,7 +21,7 @@ def reward_view(reward: RewardRecord) -> dict[str, Any]:
         "status": reward.status,
         "created_at": iso(reward.created_at),
     }
-    if reward.status == PENDING:
+    if reward.status == PENDING and reward.approve_at < NEVER:
         view["approve_at"] = iso(reward.approve_at)
     if reward.reason:
         view["reason"] = reward.reason

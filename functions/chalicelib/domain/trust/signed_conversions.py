@@ -27,16 +27,21 @@ def amount_text(amount: object, currency: str) -> str:
 
 def check_signature(
     program: Program, event: str, order_id: str | None, amount: str, signature: object
-) -> None:
-    """Refuse a browser conversion of a program that requires signed conversions unless it
-    carries the signature of exactly this event, order id and amount (constant-time)."""
-    if not program.fraud.signed_conversions or program.identity_secret is None:
-        return
+) -> bool:
+    """Whether a browser conversion carries the signature of exactly this event, order id
+    and amount under the program's identity_secret (constant-time): then it is as trusted as
+    the conversions API. A program that requires signed conversions refuses one without; a
+    wrong signature is refused whatever the program requires."""
+    secret = program.identity_secret
+    given = isinstance(signature, str) and bool(signature)
+    if secret is None or (not given and not program.fraud.signed_conversions):
+        return False
     if not order_id or not isinstance(signature, str) or not signature:
         raise UnauthorizedError(
             f"Program '{program.id}' requires signed conversions: send 'order_id' and "
             "'signature' (see docs/fraud.md)."
         )
-    expected = conversion_signature(program.identity_secret, event, order_id, amount)
+    expected = conversion_signature(secret, event, order_id, amount)
     if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()[:64]):
         raise UnauthorizedError("'signature' does not match this event, order_id and amount.")
+    return True

@@ -16,6 +16,7 @@ from ...model.records import RECORDED, Conversion, CustomerProfile, credits_of
 from .. import keys
 from ..attrs import Write, WriteUpdate, n, number, s, text, unavailable_on_failure
 from ..items import conversion_from_item
+from .confirmation import write_confirmation
 from .effects import Label, change_writes, message_writes, rejection
 from .recording import counter_update, write_conversion
 from .shared import NEW, Table, failed
@@ -36,6 +37,16 @@ class DynamoConversions:
         key = keys.key(keys.order_pk(program, event, order_id), keys.META)
         item = self._table.get(key, consistent=True)
         return conversion_from_item(item) if item else None
+
+    @unavailable_on_failure
+    def confirm_conversion(
+        self,
+        claim: Conversion,
+        confirmed: Conversion,
+        effects: ConversionEffects,
+        changes: list[RewardChange],
+    ) -> tuple[Conversion, bool]:
+        return write_confirmation(self._table, claim, confirmed, effects, changes)
 
     @unavailable_on_failure
     def get_customer(self, program: str, customer: str) -> CustomerProfile | None:

@@ -39,7 +39,7 @@ def write_conversion(
         primary = credit.code == conversion.code
         writes.append({"Update": counter_update(table, conversion, credit, 1)})
         writes.append(
-            _referrer_check(table, conversion, credit.code, guard, identity if primary else None)
+            referrer_check(table, conversion, credit.code, guard, identity if primary else None)
         )
         labels += [("counter", credit.code), ("referrer", credit.code)]
     more, more_labels = effect_writes(table, effects or ConversionEffects(), conversion.program)
@@ -104,19 +104,23 @@ def _trust_writes(table: Table, conversion: Conversion) -> list[Write]:
     if conversion.status == REVIEW:
         writes.append(table.put(queue_item(conversion)))
     if conversion.identity:
-        line = {
-            **keys.key(
-                keys.person_pk(conversion.program, conversion.identity),
-                keys.person_sk(conversion.event, conversion.order_id),
-            ),
-            "event": s(conversion.event),
-            "order_id": s(conversion.order_id),
-        }
-        writes.append(table.put(line))
+        writes.append(table.put(person_line(conversion)))
     return writes
 
 
-def _referrer_check(
+def person_line(conversion: Conversion) -> Item:
+    """The conversion's line in its customer's person index (found by their email)."""
+    return {
+        **keys.key(
+            keys.person_pk(conversion.program, conversion.identity),
+            keys.person_sk(conversion.event, conversion.order_id),
+        ),
+        "event": s(conversion.event),
+        "order_id": s(conversion.order_id),
+    }
+
+
+def referrer_check(
     table: Table,
     conversion: Conversion,
     code: str,

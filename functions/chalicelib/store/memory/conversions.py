@@ -10,6 +10,7 @@ from ...model.errors import UnknownCodeError
 from ...model.ledger import ConversionEffects, EffectsRejectedError, OutboxMessage, RewardChange
 from ...model.records import RECORDED, Conversion, CustomerProfile
 from .. import keys, rules
+from .confirmation import confirm
 from .effects import apply_changes, check_changes
 from .metering import metered
 from .recording import check_conversion, commit, count, move_referrals
@@ -41,6 +42,16 @@ class MemoryConversions:
 
     def get_conversion(self, program: str, event: str, order_id: str) -> Conversion | None:
         return self._state.orders.get((program, event, order_id))
+
+    def confirm_conversion(
+        self,
+        claim: Conversion,
+        confirmed: Conversion,
+        effects: ConversionEffects,
+        changes: list[RewardChange],
+    ) -> tuple[Conversion, bool]:
+        with self._state.lock:
+            return confirm(self._state, claim, confirmed, effects, changes)
 
     def get_customer(self, program: str, customer: str) -> CustomerProfile | None:
         with self._state.lock:

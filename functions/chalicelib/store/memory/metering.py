@@ -33,6 +33,7 @@ REQUESTS: Final[dict[str, int]] = {
     # conversions and reviews: one transaction each
     "record_conversion": 1,
     "get_conversion": 1,
+    "confirm_conversion": 1,
     "get_customer": 1,
     "refund_conversion": 1,
     "list_conversions": 1,

@@ -1,0 +1,286 @@
+"""Trusted reports of conversions: the conversions API with a key, a signed conversion, and (to
+come) Stripe and Shopify webhooks all call `record_trusted_conversion`, the same way.
+
+A conversion a visitor's browser reported (pixel, beacon) is a claim: it counts at once, but
+the rewards it earns wait (docs/security.md). A trusted report of the same (program, event,
+order id) confirms it, exactly once: in one transaction, conditional on the claim still being
+unconfirmed, the conversion becomes the trusted report, its counters move by the difference,
+and its rewards become what the trusted report earns (approved, or held by `hold_days`).
+
+The trusted report is the truth. When it names another referrer, the claim's referrer loses
+the conversion (counters, referral count) and its waiting rewards are voided; when it names
+none, the claim's referrer stands. Amounts and currency are the trusted report's, so rewards
+that depend on them (a percentage, a minimum amount) end as it says. What the claim already
+settled for its customer (first purchase or not, the reward limit it counted) stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...model.currencies import minor_digits
+from ...model.errors import InvalidInputError, UnavailableError
+from ...model.ledger import (
+    ConversionEffects,
+    CouponClaim,
+    Credit,
+    EffectsRejectedError,
+    OutboxMessage,
+    RewardChange,
+    RewardRecord,
+    Tally,
+)
+from ...model.program import Program
+from ...model.records import Conversion
+from ...model.statuses import PENDING, RECORDED, REVIEW, VOID
+from ..context import Context
+from ..rewards.engine import ConversionPlan
+from ..rewards.events import (
+    REWARD_EARNED,
+    event_id,
+    reward_messages,
+    tier_messages,
+    voided_messages,
+)
+from ..trust.fraud import flags_from, identity_guard, screen
+from .attribution import split_amount
+from .customers import CustomerPurchases, referred_customer
+from .flow import attribute_conversion, conversion_view, converter_of
+from .input import NO_REFERRAL, ConversionRequest
+
+_ROUNDS = 25
+
+
+def record_trusted_conversion(
+    ctx: Context,
+    program: Program,
+    request: ConversionRequest,
+    *,
+    by: str = "api",
+    rate: Tally | None = None,
+) -> tuple[Conversion, bool]:
+    """Record a conversion from a trusted path (`by`: api, or a webhook's provider), or
+    confirm the browser's claim of the same order; (conversion, recorded or confirmed by
+    this call). A report that names no referrer only confirms a claim (400 when there is
+    none). A repeat changes nothing and answers with the conversion as it is."""
+    if not request.code and not request.by_customer:
+        known = _order_of(ctx, program, request)
+        if known is None:
+            raise InvalidInputError(NO_REFERRAL)
+        if not known.unverified:
+            return known, False  # confirmed (or reported by a trusted path) before
+        return confirm_claim(ctx, program, known, request, by=by)
+    stored, created = attribute_conversion(ctx, program, request, source=by, rate=rate)
+    if created or not stored.unverified:
+        return stored, created
+    return confirm_claim(ctx, program, stored, request, by=by)
+
+
+def confirm_claim(
+    ctx: Context, program: Program, claim: Conversion, request: ConversionRequest, *, by: str
+) -> tuple[Conversion, bool]:
+    """The claim as the trusted report makes it (see the module's docstring); (conversion,
+    confirmed by this call). A claim confirmed meanwhile, or refunded or rejected, is
+    answered as it is."""
+    now = ctx.clock.now()
+    code = _code(ctx, program, claim, request)
+    customer = _customer(ctx, program, claim, request)
+    who = converter_of(ctx, program, request, "", by, "")
+    plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
+    same_customer = customer == claim.customer
+    if same_customer:
+        plan.not_first_purchase = any(note.endswith(":not_first_purchase") for note in claim.notes)
+    if code == claim.code:
+        plan.limit_reached = any(note.endswith(":limit_reached") for note in claim.notes)
+    purchases = CustomerPurchases(
+        ctx, program, customer, wanted=claim.event == "purchase" and not same_customer
+    )
+    guard = identity_guard(program, who)
+    learned: list[str] = []
+    current = {reward.reward_id: reward for reward in claim.rewards}  # as issued: pending
+    for _ in range(_ROUNDS):
+        if claim.status not in (RECORDED, REVIEW) or not claim.unverified:
+            return claim, False
+        flags = (screen(program, who, code, True, [], now) + learned) if code else []
+        trusted = _trusted(program, claim, request, code, by, now, flags)
+        counted = _counts(claim) and code == claim.code and not flags
+        if flags or not code:
+            confirmed, effects = trusted, ConversionEffects()
+        else:
+            confirmed, effects = plan.build(trusted, now, counted=counted)
+            effects = replace(effects, identity_guard=guard)
+            if same_customer:
+                effects = replace(effects, first_purchase="")
+            else:
+                confirmed, effects = purchases.count(confirmed, effects)
+            if code == claim.code:
+                effects = replace(effects, limit=None)
+        confirmed, effects, changes = _settle(
+            program, plan, claim, confirmed, effects, current, counted, now
+        )
+        try:
+            stored, done = ctx.store.conversions.confirm_conversion(
+                claim, confirmed, effects, changes
+            )
+        except EffectsRejectedError as exc:
+            found = exc.rejection
+            if not flags:
+                learned += [f for f in flags_from(found, guard) if f not in learned]
+            plan.learn(found)
+            purchases.learn(found)
+            claim = (
+                ctx.store.conversions.get_conversion(program.id, claim.event, claim.order_id)
+                or claim
+            )
+            continue
+        if done:
+            return stored, True
+        claim = stored
+    raise UnavailableError("Too many concurrent updates of this order; try again.")
+
+
+def _trusted(
+    program: Program,
+    claim: Conversion,
+    request: ConversionRequest,
+    code: str,
+    by: str,
+    now: float,
+    flags: list[str],
+) -> Conversion:
+    """The claim with what the trusted report says: its referrer, amount and currency (the
+    claim's credit shares stay when the referrer is the same)."""
+    currency = request.currency if request.amount else ""
+    same = code == claim.code
+    credits: tuple[Credit, ...] = ()
+    if same and claim.credits:
+        parts = split_amount(request.amount, list(claim.credits), minor_digits(currency))
+        credits = tuple(
+            replace(c, revenue=part) for c, part in zip(claim.credits, parts, strict=True)
+        )
+    return replace(
+        claim,
+        code=code,
+        amount=request.amount,
+        currency=currency,
+        credits=credits,
+        click_id=request.click_id or (claim.click_id if same else ""),
+        channel=claim.channel if same else "",
+        page=claim.page if same else "",
+        successful=bool(code) and claim.event == program.success_event,
+        status=REVIEW if flags else RECORDED,
+        flags=tuple(flags),
+        rewards=(),
+        notes=(),
+        unverified=False,
+        confirmed_by=by,
+        confirmed_at=now,
+    )
+
+
+def _settle(
+    program: Program,
+    plan: ConversionPlan,
+    claim: Conversion,
+    confirmed: Conversion,
+    effects: ConversionEffects,
+    current: dict[str, RewardRecord],
+    counted: bool,
+    now: float,
+) -> tuple[Conversion, ConversionEffects, list[RewardChange]]:
+    """What becomes of each reward: one the claim holds (still waiting) and the trusted
+    report earns too is re-issued in place, as the trusted report says; one it no longer
+    earns is voided; a new one is issued. A tier bonus the claim earned stays with the
+    referral when it is still counted. Rewards that moved on (approved after the hold) stay."""
+    earned = {reward.reward_id: reward for reward in effects.rewards}
+    if counted:
+        for reward in current.values():
+            if reward.side == "tier" and reward.status == PENDING:
+                earned.setdefault(reward.reward_id, plan.confirmed(reward, now))
+    changes: list[RewardChange] = []
+    final: list[RewardRecord] = []
+    dropped: set[str] = set()
+    messages = tuple(m for m in effects.messages if m.event_type != "conversion.created")
+    for rid, held in current.items():
+        if held.status != PENDING:
+            final.append(held)
+            dropped.add(rid)
+            continue
+        if rid in earned:
+            moved = replace(earned[rid], created_at=held.created_at, updated_at=now)
+            claim_of = _coupon_claim(program, moved)
+            changes.append(RewardChange(moved, PENDING, claim_of))
+            messages = _without(messages, program, rid) + reward_messages(
+                program, moved, now, issued=False, email=True
+            )
+            tier = program.incentives.tier_at(moved.tier_at) if moved.tier_at else None
+            if tier is not None:
+                messages += tier_messages(program, tier, moved.code, moved, now)
+            final.append(moved)
+        else:
+            voided = replace(held, status=VOID, reason="not_confirmed", updated_at=now)
+            changes.append(RewardChange(voided, PENDING))
+            messages += voided_messages(program, voided, now)
+            final.append(voided)
+        dropped.add(rid)
+    issued = tuple(r for r in effects.rewards if r.reward_id not in dropped)
+    final = list(issued) + final
+    effects = replace(
+        effects,
+        rewards=issued,
+        coupons=tuple(c for c in effects.coupons if c.reward_id not in dropped),
+        messages=messages,
+    )
+    return replace(confirmed, rewards=tuple(final)), effects, changes
+
+
+def _coupon_claim(program: Program, reward: RewardRecord) -> CouponClaim | None:
+    if not reward.coupon:
+        return None
+    return CouponClaim(program.id, reward.pool, reward.coupon, reward.reward_id)
+
+
+def _without(
+    messages: tuple[OutboxMessage, ...], program: Program, reward_id: str
+) -> tuple[OutboxMessage, ...]:
+    """The plan's messages less those announcing `reward_id` as newly issued."""
+    ids = {
+        event_id(program.id, kind, reward_id)
+        for kind in ("reward.issued", "reward.approved", f"email.{REWARD_EARNED}")
+    }
+    return tuple(m for m in messages if m.event_id not in ids)
+
+
+def _counts(claim: Conversion) -> bool:
+    """The claim added one to its referrer's successful referrals."""
+    return claim.status == RECORDED and claim.successful
+
+
+def _current_rewards(ctx: Context, claim: Conversion) -> dict[str, RewardRecord]:
+    """The claim's rewards as they are now (one read; none for a claim without rewards)."""
+    if not claim.rewards:
+        return {}
+    found = ctx.store.rewards.get_rewards([(r.code, r.reward_id) for r in claim.rewards])
+    return {reward.reward_id: reward for reward in found}
+
+
+def _code(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:
+    """The referrer the trusted report names (a known customer's, for `customer_id` alone),
+    else the claim's."""
+    if request.by_customer:
+        customer = "c" + ctx.signer.customer_key(program.id, request.customer_id)
+        return referred_customer(ctx, program, customer).code
+    return request.code or claim.code
+
+
+def _customer(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:
+    if request.customer_id:
+        return "c" + ctx.signer.customer_key(program.id, request.customer_id)
+    return claim.customer
+
+
+def _order_of(ctx: Context, program: Program, request: ConversionRequest) -> Conversion | None:
+    """The conversion already recorded for the order a report names, if there is one."""
+    if not request.order_id:
+        return None
+    return ctx.store.conversions.get_conversion(program.id, request.event, request.order_id)
