@@ -8,7 +8,7 @@ import click
 
 from ..admin.client import AdminClient, quoted
 from ..admin.listings import review_lines
-from .options import admin_api, fails_cleanly, limit_option
+from .options import admin_api, fails_cleanly, limit_option, needs_admin_key
 
 
 @click.group(invoke_without_command=True)
@@ -38,8 +38,9 @@ def review(
     """List conversions flagged by fraud rules, with their reasons (then approve or reject)."""
     if ctx.invoked_subcommand is not None:
         return
-    if not program or not admin_key:
-        raise click.UsageError("give --program and --admin-key (or REFERBEE_ADMIN_KEY)")
+    if not program:
+        raise click.UsageError("give --program: the id of the program whose queue to list")
+    admin_key = needs_admin_key(ctx, ctx.command.params[0], admin_key)
     answer = AdminClient(api, admin_key).call(
         "GET", f"/v1/programs/{quoted(program)}/reviews?status={status}&limit={limit}"
     )
