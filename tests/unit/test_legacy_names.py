@@ -93,5 +93,5 @@ def test_an_old_config_file_is_read_with_a_warning(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(main, ["config", "check"])
     assert result.exit_code == 0, result.output
-    assert "refkit.yaml: OK (1 program(s): beans)" in result.stdout
+    assert "refkit.yaml: OK, 1 program (beans)" in result.stdout
     assert "reading refkit.yaml, which is deprecated" in result.stderr

@@ -20,7 +20,9 @@ def config() -> None:
 def config_check(config_path: Path) -> None:
     """Validate referbee.yaml and list every problem, by program and field."""
     from ..config import load_config
+    from ..formats import things
 
     _, catalogue = load_config(config_path)
     names = ", ".join(catalogue.programs)
-    click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")
+    programs = things(len(catalogue.programs), "program", "programs")
+    click.echo(f"{config_path}: OK, {programs} ({names})")
