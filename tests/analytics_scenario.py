@@ -192,7 +192,8 @@ def expected_kpis() -> dict[str, Any]:
         "roi": 1.963,  # (320 - 108) / 108 = 1.96296...
         "invites": 12,
         "invites_per_participant": 2.4,  # 12 / 5
-        "invite_conversion_rate": 0.5,  # 6 successful referrals / 12
+        "successful_referrals_from_clicks": 3,  # p1, p4 and p7
+        "invite_conversion_rate": 0.25,  # 3 / 12
         "viral_coefficient": 1.2,  # 2.4 x 0.5 = 6 / 5
         # cust-1 bought again 15 days after their first purchase, cust-4 2 days after;
         # revenue within the window: 140 + 80 + 70 + 30 = 320, over 4.

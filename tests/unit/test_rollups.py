@@ -250,7 +250,7 @@ def test_unreadable_periods(since: str) -> None:
 
 def test_kpis_of_nothing_are_zeros_and_nones_with_notes() -> None:
     notes: list[str] = []
-    figures = kpis("EUR", {}, participants=0, active=0, notes=notes, clicked=(0, 0))
+    figures = kpis("EUR", {}, participants=0, active=0, notes=notes, clicked=(0, 0, 0))
     assert figures["clicks"] == 0 and figures["referred_revenue"] == 0
     assert figures["roi"] is None and figures["viral_coefficient"] is None
     assert figures["average_order_value"] is None
@@ -268,7 +268,7 @@ def test_ratios_round_half_up_to_four_decimals_and_amounts_to_the_currency() -> 
         "rewards.approved.JPY": Decimal(100),
         "customers": Decimal(3),
     }
-    figures = kpis("JPY", sums, participants=7, active=1, notes=[], clicked=(1, 2))
+    figures = kpis("JPY", sums, participants=7, active=1, notes=[], clicked=(1, 2, 2))
     assert figures["click_to_signup_rate"] == 0.3333
     assert figures["click_to_purchase_rate"] == 0.6667
     assert figures["average_order_value"] == 333  # yen have no minor unit

@@ -62,13 +62,14 @@ def kpis(
     active: int,
     notes: list[str],
     *,
-    clicked: tuple[int, int],
+    clicked: tuple[int, int, int],
 ) -> dict[str, Any]:
-    """`clicked`: the period's signups and purchases made through the period's clicks."""
+    """`clicked`: the period's signups, purchases and successful referrals made through the
+    period's clicks (the numerators of its rates)."""
     money = _money(currency)
     unique = _int(sums, m.UNIQUE_CLICKS)
     signups, purchases = _int(sums, m.SIGNUPS), _int(sums, m.PURCHASES)
-    clicked_signups, clicked_purchases = clicked
+    clicked_signups, clicked_purchases, clicked_successful = clicked
     successful, customers = _int(sums, m.SUCCESSFUL), _int(sums, m.CUSTOMERS)
     revenue = sums.get(m.revenue(currency), Decimal(0))
     orders = _int(sums, m.orders(currency))
@@ -88,7 +89,7 @@ def kpis(
     if not participants:
         notes.append("No participants yet: the viral coefficient is not defined.")
     invites_each = _ratio(unique, participants)
-    invite_conversion = _ratio(successful, unique)
+    invite_conversion = _ratio(clicked_successful, unique)
     return {
         "participants": participants,
         "new_participants": _int(sums, m.PARTICIPANTS),
@@ -117,6 +118,7 @@ def kpis(
         "roi": _ratio(revenue - cost, cost),
         "invites": unique,
         "invites_per_participant": invites_each,
+        "successful_referrals_from_clicks": clicked_successful,
         "invite_conversion_rate": invite_conversion,
         "viral_coefficient": _ratio(successful, participants) if unique else None,
         "lifetime": {

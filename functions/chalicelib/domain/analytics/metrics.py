@@ -14,8 +14,9 @@ and read back by analytics/kpis.py, so the scheme lives in one place. On the day
 - `ch.{channel}.{what}`, `pg.{page}.{what}`, `model.{model}.{what}`: clicks, signups,
   purchases and `revenue.{CUR}` by share channel, landing page and attribution model
   (`shared` for models: conversions credited to more than one code);
-- `clicked.{signups|purchases}.g{N}`: conversions that came through a click (a click id)
-  made N days earlier, so a period's rates count only conversions its own clicks produced;
+- `clicked.{signups|purchases|successful}.g{N}`: conversions that came through a click
+  (a click id) made N days earlier, so a period's rates count only conversions its own
+  clicks produced;
   purchases here are customers' first ones (a click brings a customer once);
 - `repeat_purchases`: purchases of a customer after their first;
 - `customers`: referred customers' first purchases (a refund of it takes the customer back);
@@ -86,7 +87,7 @@ def repeat(days: int) -> str:
 
 
 def from_click(what: str, gap_days: int) -> str:
-    """what: signups or purchases, made `gap_days` after their click."""
+    """what: signups, purchases or successful, made `gap_days` after their click."""
     return f"clicked.{what}.g{gap_days}"
 
 
@@ -204,8 +205,10 @@ def _count_conversion(found: Contribution, conversion: Conversion, sign: int) ->
             found.add(program, day, REPEAT_PURCHASES, sign)
     clicked_at = click_time(conversion.click_id)
     if clicked_at is not None and (what == SIGNUPS or conversion.customer_seq <= 1):
-        gap = (date.fromisoformat(day) - date.fromisoformat(utc_day(clicked_at))).days
-        found.add(program, day, from_click(what, max(0, gap)), sign)
+        gap = max(0, (date.fromisoformat(day) - date.fromisoformat(utc_day(clicked_at))).days)
+        found.add(program, day, from_click(what, gap), sign)
+        if conversion.successful:
+            found.add(program, day, from_click(SUCCESSFUL, gap), sign)
 
 
 def click_time(click_id: str) -> float | None:

@@ -47,6 +47,7 @@ def program_report(
     clicked = (
         from_clicks(inside, period, m.SIGNUPS),
         from_clicks(inside, period, m.PURCHASES),
+        from_clicks(inside, period, m.SUCCESSFUL),
     )
     active = active_referrers(inside, period)
     figures = kpis(program.currency, sums, participants, active, notes, clicked=clicked)
