@@ -24,7 +24,7 @@ def api() -> Iterator[tuple[str, list[str]]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             seen.append(self.headers.get("Authorization", ""))
-            body = json.dumps({"rewards": [], "next": None}).encode()
+            body = json.dumps({"rewards": [], "rows": [], "next": None}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
