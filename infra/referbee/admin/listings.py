@@ -109,9 +109,17 @@ def pay_to(row: Row) -> str:
 
 
 def reward_value(row: Row) -> str:
+    """The amount to pay first (a referrer's percent is paid as its amount); a friend's
+    percent off first as a percentage."""
     if row.get("coupon"):
         return str(row["coupon"])
-    if row.get("amount") not in (None, "") and row.get("currency"):
+    has_amount = row.get("amount") not in (None, "") and bool(row.get("currency"))
+    has_percent = row.get("percent") not in (None, "")
+    if has_amount and has_percent:
+        amount = formats.money(row["amount"], row["currency"])
+        share = formats.percent(float(row["percent"]) / 100)
+        return f"{share} ({amount})" if row.get("side") == "friend" else f"{amount} ({share})"
+    if has_amount:
         return formats.money(row["amount"], row["currency"])
     if row.get("points") not in (None, ""):
         return formats.things(int(row["points"]), "point", "points")
