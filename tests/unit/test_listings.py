@@ -178,7 +178,7 @@ def test_the_rewards_list_names_who_to_pay_and_what_is_not_a_payout(api: str) ->
     assert "Jane Doe <jane@example.com>" in referrer
     assert "$1,234.50" in referrer and "Nov 2, 2026, 14:05 UTC" in referrer
     assert "nobody: a discount at checkout" in friend and "15.0% ($4.50)" in friend
-    value = [cell for cell in referrer.split("│") if "$1,234.50" in cell][0]
+    value = next(cell for cell in referrer.split("│") if "$1,234.50" in cell)
     assert value.endswith("$1,234.50 ")  # numbers are right-aligned
     assert value.index("$") > 1
 
