@@ -123,3 +123,22 @@ def test_deploy_preflight_reports_every_problem_in_one_run(workdir: Path) -> Non
         "  - referbee.yaml",
     ]
     assert "program 'beans'.landing_url" in lines[-1]
+
+
+def test_a_field_in_the_wrong_section_says_where_it_belongs(workdir: Path) -> None:
+    (workdir / "referbee.yaml").write_text(
+        "programs:\n"
+        + GOOD_PROGRAM
+        + "    widget: {hold_days: 14}\n    site: {primary_color: red}\n"
+        + GOOD_PROGRAM
+        + "    widget: {hold_days: 14}\n    site: {primary_color: red}\n"
+    )
+    result = CliRunner().invoke(main, ["config", "check"])
+    assert result.exit_code == 2
+    assert (
+        "program 'beans'.widget.hold_days: unknown field: it belongs under `rewards:`"
+        in result.output
+    )
+    assert "program 'beans'.site.primary_color: unknown field: it belongs under `brand:`" in (
+        result.output
+    )

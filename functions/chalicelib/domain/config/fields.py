@@ -20,6 +20,18 @@ _HOST_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Fields that are easy to write in the wrong section, and the section they belong to.
+BELONGS_UNDER = {
+    "hold_days": "rewards",
+    "tiers": "rewards",
+    "limits": "rewards",
+    "primary_color": "brand",
+    "logo": "brand",
+    "favicon": "brand",
+    "leaderboard": "site",
+    "launcher_position": "widget",
+    "launcher_text": "widget",
+}
 
 
 class FieldReader:
@@ -51,6 +63,9 @@ class FieldReader:
             if key not in known:
                 hint = difflib.get_close_matches(str(key), known, n=1)
                 suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                home = BELONGS_UNDER.get(str(key))
+                if home and not path.endswith(f".{home}"):
+                    suffix = f": it belongs under `{home}:` (see docs/config.md)"
                 self.fail(f"{path}.{key}", f"unknown field{suffix}")
 
     def text(
