@@ -199,3 +199,11 @@ def test_the_generated_key_is_kept_across_restarts_and_a_401_says_where_it_is(
     assert kept.read_text().strip() == keys[0]
     assert kept.stat().st_mode & 0o777 == 0o600
     assert f"kept in {kept}" in running.output()
+
+
+def test_a_method_no_route_has_is_a_405_with_the_allowed_ones(stack: DevStack) -> None:
+    for method in ("TRACE", "QUERY", "PUT"):
+        reply = request(method, f"{stack.api}/v1/programs/demo")
+        assert reply.status == 405, (method, reply.status)
+        assert reply.headers["allow"] == "GET, OPTIONS"
+        assert method in reply.json()["error"]
