@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import click
@@ -16,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from referbee.cli import main
+from tests.stand_in_api import stand_in_api
 from tests.unit.test_cli import commands
 
 REWARDS = [
@@ -109,24 +108,8 @@ ANSWERS: dict[str, Any] = {
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            path = self.path.split("?")[0]
-            answer = next(a for end, a in ANSWERS.items() if path.endswith(end))
-            body = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with stand_in_api(ANSWERS) as (address, _):
+        yield address
 
 
 LISTINGS = {
