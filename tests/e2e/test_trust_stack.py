@@ -107,7 +107,9 @@ def test_keys_review_and_privacy_through_the_cli(stack: DevStack, tmp_path: Path
     again = json.loads(cli(tmp_path, read_key, "export", "jane@example.com").stdout)
     assert again["referrer"] is None
 
-    key_id = next(line.split()[0] for line in listed.splitlines() if "analyst" in line)
+    keys = json.loads(cli(tmp_path, ops, "keys", "list", "--json").stdout)
+    key_id = next(key["id"] for key in keys if key["name"] == "analyst")
+    assert key_id in listed
     cli(tmp_path, ops, "keys", "revoke", key_id)
     refused = cli(tmp_path, read_key, "review", ok=False)
     assert "401" in refused.stderr and "revoked" in refused.stderr

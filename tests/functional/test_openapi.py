@@ -61,3 +61,24 @@ def test_responses_match_the_documented_schemas(api: Any) -> None:
     check(body_of(conversion), "Conversion")
     check(body_of(api.http.get(f"/v1/stats/{referrer['stats_token']}")), "Stats")
     check(body_of(api.http.get("/v1/stats/nope")), "Error")
+
+
+def test_the_spec_is_valid_openapi() -> None:
+    from openapi_spec_validator import validate
+
+    validate(SPEC)
+
+
+def test_no_description_became_a_key_of_its_own() -> None:
+    """An unquoted text with ", " in a flow mapping splits into keys with no value: valid
+    YAML, and in a schema's `properties` even valid OpenAPI, but not what was meant."""
+
+    def nulls(node: Any, path: str) -> list[str]:
+        if isinstance(node, dict):
+            found = [f"{path}/{key}" for key, value in node.items() if value is None]
+            return found + [p for k, v in node.items() for p in nulls(v, f"{path}/{k}")]
+        if isinstance(node, list):
+            return [p for i, v in enumerate(node) for p in nulls(v, f"{path}/{i}")]
+        return []
+
+    assert nulls(SPEC, "") == []

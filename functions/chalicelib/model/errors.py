@@ -63,6 +63,17 @@ class ConfigError(ReferbeeError):
         self.problems = problems
 
 
+class ProblemsError(ReferbeeError):
+    """Several problems found at once (a command's checks before it starts), so a person can
+    fix them all in one go: `message` is the headline, `problems` one line each."""
+
+    def __init__(self, message: str, problems: list[str], exit_code: int = 1) -> None:
+        super().__init__(f"{message}: " + "; ".join(problems))
+        self.message = message
+        self.problems = problems
+        self.exit_code = exit_code
+
+
 class ReferrerExistsError(ConflictError):
     """A referrer with this email already exists in the program."""
 

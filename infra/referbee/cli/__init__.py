@@ -11,6 +11,7 @@ from .conversions import conversions
 from .coupons import coupons
 from .deploy import deploy, destroy, package
 from .dev import dev
+from .init import init
 from .keys import keys
 from .people import export, forget
 from .report import report
@@ -21,6 +22,7 @@ from .webhooks import webhooks
 from .widget import widget
 
 COMMANDS: tuple[click.Command, ...] = (
+    init,
     dev,
     config,
     site_group,

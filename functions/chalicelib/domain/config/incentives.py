@@ -89,7 +89,8 @@ def parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Rew
         return Reward(text=text, kind=kind)
     if kind == "credit":
         reward_currency = reader.text(data, "currency", path, default=currency).upper()
-        if reward_currency not in CURRENCIES:
+        # Without its own currency the reward takes the program's, which is checked there.
+        if "currency" in data and reward_currency not in CURRENCIES:
             reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
         amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
         return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)

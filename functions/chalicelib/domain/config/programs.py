@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...model.currencies import CURRENCIES
+from ...model.errors import ConfigError
 from ...model.fraud import FraudRules
 from ...model.program import Catalogue, Program
-from .fields import FieldReader, url_host, url_problem
+from .fields import FieldReader, kind_of, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
 from .site import parse_brand, parse_site
@@ -54,17 +55,20 @@ def parse_programs(document: Any) -> Catalogue:
     """Validate a whole config document (`{"programs": [...]}`); raise ConfigError listing
     every problem found."""
     reader = FieldReader()
-    top = reader.mapping(document, "referbee.yaml")
-    reader.only_known(top, ("programs", "site_url", "api_url"), "referbee.yaml")
+    if document is not None and not isinstance(document, Mapping):
+        reader.fail(
+            "the file", f"must hold `programs:` with a list of programs, not {kind_of(document)}"
+        )
+        reader.raise_if_any()
+    top = reader.mapping(document, "the file")
+    reader.only_known(top, ("programs", "site_url", "api_url"), "the file")
     raw_programs = top.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         reader.fail("programs", "must be a list with at least one program")
-        reader.raise_if_any()
+        raise ConfigError(reader.problems)
     programs: dict[str, Program] = {}
-    for index, raw in enumerate(raw_programs or []):
-        label = f"programs[{index}]"
-        if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-            label = f"program '{raw['id']}'"
+    for index, raw in enumerate(raw_programs):
+        label = program_label(raw, index)
         program = _parse_program(reader, raw, label)
         if program is None:
             continue
@@ -73,6 +77,13 @@ def parse_programs(document: Any) -> Catalogue:
         programs[program.id] = program
     reader.raise_if_any()
     return Catalogue(programs)
+
+
+def program_label(raw: Any, index: int) -> str:
+    """How problems name a program: by its id, or by its place when it has none."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+        return f"program '{raw['id']}'"
+    return f"programs[{index}]"
 
 
 def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
