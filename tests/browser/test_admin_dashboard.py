@@ -160,13 +160,14 @@ def test_the_dashboard_shows_what_the_api_returns(
     assert shown == {name: pick(expected["kpis"], name) for name in shown}
     assert len(shown) == 25
     assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€27.00"
-    assert page.locator('dd[data-kpi="click_to_signup_rate"]').inner_text() == "16.67%"
+    assert page.locator('dd[data-kpi="click_to_signup_rate"]').inner_text() == "16.7%"  # as the CLI
     assert page.locator('[data-slot="summary"]').inner_text() == expected["summary"]
-    # Every field the API gives a split row, but `label` (the key in words), which the
-    # dashboard does not show yet.
+    # Every field the API gives a split row; the row's key is shown in words (`label`).
     for kind, split in (("channel", "channels"), ("page", "landing_pages"), ("model", "models")):
         rows = [{k: v for k, v in row.items() if k != "label"} for row in expected[split]]
         assert table_rows(page, kind) == rows, kind
+        names = page.locator(f'table[data-table="{kind}"] td[data-field="name"]').all_inner_texts()
+        assert names == [row["label"] for row in expected[split]], kind
     leaders = table_rows(page, "referrer")
     assert leaders == [{k: row[k] for k in leaders[0]} for row in expected["top_referrers"]]
     assert len(leaders) == 4 and "revenue" in leaders[0]

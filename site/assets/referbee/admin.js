@@ -20,8 +20,8 @@
     ['unique_clicks', 'Unique clicks', 'count'],
     ['signups', 'Sign-ups', 'count'],
     ['purchases', 'Purchases', 'count'],
-    ['click_to_signup_rate', 'Click to sign-up', 'rate'],
-    ['click_to_purchase_rate', 'Click to purchase', 'rate'],
+    ['click_to_signup_rate', 'Click to sign-up', 'rate', 'other_signups', { one: 'other sign-up', other: 'other sign-ups' }],
+    ['click_to_purchase_rate', 'Click to purchase', 'rate', 'other_purchases', { one: 'other purchase', other: 'other purchases' }],
     ['referred_revenue', 'Referred revenue', 'money'],
     ['average_order_value', 'Average order', 'money'],
     ['rewards_cost', 'Rewards cost', 'money'],
@@ -147,19 +147,26 @@
       cell.setAttribute('data-kpi', spec[0]);
       cell.setAttribute('data-value', JSON.stringify(value === undefined ? null : value));
       box.appendChild(cell);
+      // A rate counts only conversions its clicks could have brought: the rest, beside it.
+      var others = spec[3] ? Number(pick(kpis, spec[3])) : 0;
+      if (others > 0) box.appendChild(el('dd', 'referbee-kpi__note', '+ ' + site.countOf(others, spec[4]) + ' without a click'));
       list.appendChild(box);
     });
   }
 
   function shown(value, kind, currency) {
     if (value === null || value === undefined) return '—';
-    if (kind === 'rate') return (Number(value) * 100).toFixed(2) + '%';
+    if (kind === 'rate') return site.formatPercent(value);
     if (kind === 'money') return site.formatMoney(Number(value), currency);
     if (kind === 'rewards') {
       var amount = value.value && value.value[currency] !== undefined ? value.value[currency] : 0;
-      return value.count + ' · ' + site.formatMoney(Number(amount), currency);
+      return site.countOf(value.count, { one: 'reward', other: 'rewards' }) + ', ' +
+        site.formatMoney(Number(amount), currency);
     }
-    if (kind === 'number') return String(value);
+    if (kind === 'number') {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 })
+        .format(Number(value) || 0);
+    }
     return site.formatNumber(value);
   }
 
@@ -185,7 +192,9 @@
       tr.setAttribute('data-row', String(row.code || row.name));
       columns.forEach(function (column) {
         var value = row[column[0]];
+        // Split rows carry their key in words (`label`): "Link copied or typed", not "direct".
         var text = column[0] === 'revenue' ? site.formatMoney(Number(value) || 0, currency) :
+          column[0] === 'name' && row.label ? row.label :
           typeof value === 'number' ? site.formatNumber(value) : String(value);
         var td = el('td', '', text);
         td.setAttribute('data-field', column[0]);

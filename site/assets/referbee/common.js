@@ -120,6 +120,12 @@
     return new Intl.NumberFormat(LOCALE).format(Number(value) || 0);
   }
 
+  /* A share (0.257) as a percentage ("25.7%"), one way everywhere. */
+  function formatPercent(value) {
+    return new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 })
+      .format(Number(value) || 0);
+  }
+
   /* "1 click", "2 clicks": the number and the word for it, by the page language's plural
      rules. `forms` holds a word per plural category (at least `one` and `other`). */
   function countOf(value, forms) {
@@ -170,6 +176,7 @@
     postJson: postJson,
     formatNumber: formatNumber,
     countOf: countOf,
+    formatPercent: formatPercent,
     formatMoney: formatMoney,
     formatAmount: formatAmount,
     element: element,
