@@ -37,6 +37,7 @@ class Program:
     fraud: FraudRules = field(default_factory=lambda: FraudRules())
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
     origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
+    locale: str = "en"  # the language of the program's emails (their default texts)
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -61,6 +62,7 @@ class Program:
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
+            "locale": self.locale,
             "widget": self.widget.public(),
         }
 
