@@ -82,6 +82,11 @@ class PrivacyStore(Protocol):
         """Delete the tallies and first-purchase marker keyed by a person's hashes."""
         ...
 
+    def erase_tallies(self, tallies: list[Tally]) -> None:
+        """Delete these tallies' windows (the rate limits keyed by a person's address), at
+        once; windows that are not there are no matter."""
+        ...
+
 
 class RollupsStore(Protocol):
     """Program rollups summed from the table's stream."""

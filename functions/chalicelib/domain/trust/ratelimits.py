@@ -15,6 +15,7 @@ from ...model.program import Program
 from ...model.store import Store
 
 WINDOW = 60
+ADDRESS_ROUTES = ("signin_email", "join_email")  # counted per email address (its keyed hash)
 
 
 def rate_tally(program: Program, route: str, subject: str, now: float) -> Tally:
@@ -51,3 +52,15 @@ def check_rate(store: Store, clock: Clock, program: Program, route: str, subject
     counted = Tally(tally.program, tally.rule, subject, tally.window, None, tally.expires_at)
     if store.limits.hit_rate(counted) > program.rate_limits.limit(route):
         raise too_many(now, program.rate_limits.window(route))
+
+
+def address_tallies(program: Program, email_key: str, now: float) -> list[Tally]:
+    """Every window of the limits counted per email address that may still exist at `now`
+    (the current one and the one before, which lives on until its TTL): what forgetting the
+    address erases."""
+    found = []
+    for route in ADDRESS_ROUTES:
+        window = program.rate_limits.window(route)
+        for at in (now, now - window):
+            found.append(rate_tally(program, route, email_key, at))
+    return found
