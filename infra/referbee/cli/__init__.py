@@ -13,6 +13,7 @@ from .deploy import deploy, destroy, package
 from .dev import dev
 from .keys import keys
 from .people import export, forget
+from .referrers import referrers
 from .report import report
 from .review import review
 from .rewards import rewards
@@ -34,6 +35,7 @@ COMMANDS: tuple[click.Command, ...] = (
     webhooks,
     report,
     keys,
+    referrers,
     review,
     forget,
     export,
