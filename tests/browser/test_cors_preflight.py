@@ -96,6 +96,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DevStack, 
                     "referrer": {"text": "$10", "kind": "credit", "amount": 10},
                     "friend": {"text": "$5", "kind": "credit", "amount": 5},
                 },
+                "emails": {"from": "Bean There <rewards@beans.example>"},
             }
         ]
     }
@@ -122,7 +123,10 @@ def test_a_stranger_origin_is_refused_and_records_nothing(
 ) -> None:
     stack, pages = world
     referrer = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "jane@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "jane@example.com"},
+        {"Authorization": f"Bearer {KEY}"},  # the shop's server: answered with the token
     ).json()
     results = run_calls(page, pages.url(1), stack, referrer["code"])
     assert "error" in results["issue"]  # the preflight gave no permission
@@ -130,9 +134,12 @@ def test_a_stranger_origin_is_refused_and_records_nothing(
     assert results["beacon"] == {"status": 0, "body": ""}  # opaque: sent, answer unreadable
     assert signups(stack, referrer["stats_token"]) == 0
     issued = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "page@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "page@example.com"},
+        {"Authorization": f"Bearer {KEY}"},
     )
-    assert issued.status == 201  # the page's POST never reached the server
+    assert issued.status == 201  # new: the page's POST never reached the server
 
 
 def test_the_programs_origin_passes_a_real_preflight(
@@ -140,7 +147,10 @@ def test_the_programs_origin_passes_a_real_preflight(
 ) -> None:
     stack, pages = world
     referrer = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "kim@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "kim@example.com"},
+        {"Authorization": f"Bearer {KEY}"},  # the shop's server: answered with the token
     ).json()
     results = run_calls(page, pages.url(0), stack, referrer["code"])
     assert results["issue"]["status"] in (200, 201), results
