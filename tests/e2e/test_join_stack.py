@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import email
-import json
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 
 from chalicelib.domain.referrals.identity import identity_signature
 
-from .stack import DevStack, Reply, request
+from .stack import DevStack, Reply, request, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -35,37 +34,24 @@ SPENT = "This sign-in link has expired or was already used: ask for a new one."
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[DevStack]:
     running = DevStack(tmp_path, KEY)
-    rewards = {
-        "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
-        "friend": {"text": "$5 off", "kind": "credit", "amount": 5},
-    }
-    config = {
-        "programs": [
-            {
-                "id": "beans",
-                "name": "Bean There",
-                "landing_url": f"{running.site}/shop/",
-                "allowed_hosts": ["127.0.0.1"],
-                "rewards": rewards,
-                "emails": {"from": "Bean There <rewards@beans.example>"},
-                "rate_limits": {"signin_email": 3},
-            },
-            {
-                "id": "teas",
-                "name": "Tea Time",
-                "landing_url": f"{running.site}/shop/",
-                "allowed_hosts": ["127.0.0.1"],
-                "identity_secret": SECRET,
-                "rewards": rewards,
-                "emails": {"from": "Tea Time <rewards@teas.example>"},
-            },
-        ]
-    }
-    (tmp_path / "referbee.yaml").write_text(json.dumps(config))
-    running.start()
-    yield running
-    if running.process and running.process.poll() is None:
-        running.stop()
+
+    def program(program_id: str, name: str, **extra: Any) -> dict[str, Any]:
+        """A program landing on the stack's demo shop, whose emails come from `name`."""
+        sender = f"{name} <rewards@{program_id}.example>"
+        credit = {"text": "$10 store credit", "kind": "credit", "amount": 10}
+        return dict(
+            id=program_id,
+            name=name,
+            landing_url=f"{running.site}/shop/",
+            allowed_hosts=["127.0.0.1"],
+            rewards={"referrer": credit, "friend": credit},
+            emails={"from": sender},
+            **extra,
+        )
+
+    beans = program("beans", "Bean There", rate_limits={"signin_email": 3})
+    teas = program("teas", "Tea Time", identity_secret=SECRET)
+    yield from serve(running, {"programs": [beans, teas]})
 
 
 class Mailbox:

@@ -55,6 +55,14 @@ def signin_tokens(ctx: Context, folder: Path) -> list[str]:
     return tokens
 
 
+def mailed_link(api: Any, ctx: Context, folder: Path) -> str:
+    """Jane is a customer of shop and asks for a sign-in link: its token, from the email."""
+    customer(api)
+    ask(api, "jane@example.com")
+    [token] = signin_tokens(ctx, folder)
+    return token
+
+
 def test_a_known_and_an_unknown_address_get_the_same_answer(
     api: Any, dynamo_ctx: Context, tmp_path: Path
 ) -> None:
@@ -112,9 +120,7 @@ def test_a_link_expires_after_30_minutes(
 def test_a_link_works_for_its_own_program_only(
     api: Any, dynamo_ctx: Context, tmp_path: Path
 ) -> None:
-    customer(api)
-    ask(api, "jane@example.com")
-    [token] = signin_tokens(dynamo_ctx, tmp_path)
+    token = mailed_link(api, dynamo_ctx, tmp_path)
     for program in ("acme", "nope"):
         refused = confirm(api, token, program)
         assert refused.status_code in (404, 410)
@@ -125,9 +131,7 @@ def test_a_link_works_for_its_own_program_only(
 def test_nothing_but_the_confirming_post_spends_a_link(
     api: Any, dynamo_ctx: Context, tmp_path: Path
 ) -> None:
-    customer(api)
-    ask(api, "jane@example.com")
-    [token] = signin_tokens(dynamo_ctx, tmp_path)
+    token = mailed_link(api, dynamo_ctx, tmp_path)
     for method in ("GET", "HEAD"):
         for path in ("/v1/programs/shop/signin/confirm", "/v1/programs/shop/signin"):
             answer = api.http.request(method, f"{path}?token={token}&t={token}")
@@ -138,9 +142,7 @@ def test_nothing_but_the_confirming_post_spends_a_link(
 def test_of_concurrent_confirmations_exactly_one_signs_in(
     api: Any, dynamo_ctx: Context, tmp_path: Path
 ) -> None:
-    customer(api)
-    ask(api, "jane@example.com")
-    [token] = signin_tokens(dynamo_ctx, tmp_path)
+    token = mailed_link(api, dynamo_ctx, tmp_path)
     program = dynamo_ctx.catalogue.get("shop")
     outcomes: list[str] = []
     start = threading.Barrier(8)

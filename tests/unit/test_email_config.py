@@ -4,28 +4,16 @@ default texts follow the program's locale, and each template takes its own merge
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from chalicelib.domain.config.email_texts import TEXTS
 from chalicelib.domain.config.programs import parse_programs
-from chalicelib.model.errors import ConfigError
 from referbee.cli import main
-from tests.common import config_document
+from tests.unit.test_incentive_config import problems, with_shop
 
-
-def shop(**changes: Any) -> dict[str, Any]:
-    document = config_document()
-    document["programs"][0].update(changes)
-    return document
-
-
-def problems(document: dict[str, Any]) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        parse_programs(document)
-    return caught.value.problems
+shop = with_shop
 
 
 def test_a_program_without_identity_secret_must_send_emails() -> None:
