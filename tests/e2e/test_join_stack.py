@@ -98,7 +98,9 @@ def confirm(stack: DevStack, token: str, program: str = "beans") -> Reply:
 
 
 def test_joining_reveals_no_stats_link_and_mails_it(stack: DevStack, tmp_path: Path) -> None:
-    mailbox = Mailbox(tmp_path / ".referbee" / "dev" / "outbox")
+    outbox = tmp_path / ".referbee" / "dev" / "outbox"
+    assert f"Emails       {outbox.resolve()}  (.eml files)" in stack.output()
+    mailbox = Mailbox(outbox)
     auth = {"Authorization": f"Bearer {KEY}"}
     customer = post(stack, "/v1/programs/beans/referrers", {"email": "jane@example.com"}, auth)
     assert customer.status == 201
