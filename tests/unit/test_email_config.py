@@ -73,7 +73,7 @@ def test_each_template_takes_its_own_merge_fields() -> None:
         "tier_reached": {"subject": "{tier}", "body": "{badge} {stats_link}"},
     }
     found = problems(shop(emails=emails))
-    assert len(found) == 3
+    assert len(found) == 3, found
     assert found[0].startswith("program 'shop'.emails.reward_earned.body: unknown merge field")
     assert "{signin_link}" in found[0]
     assert "stats_link.body: unknown merge field {tier}" in found[1]
@@ -83,3 +83,18 @@ def test_each_template_takes_its_own_merge_fields() -> None:
     emails["reward_earned"]["body"] = "{reward}"
     parsed = parse_programs(shop(emails=emails)).get("shop").incentives.emails
     assert parsed is not None and parsed.sign_in.subject == "Sign in"
+
+
+def test_an_account_email_must_carry_its_link() -> None:
+    emails = {
+        "from": "Shop <rewards@shop.example.com>",
+        "sign_in": {"body": "Hi {name}, sign in at {link}"},
+        "stats_link": {"body": "Your link: {link}"},
+    }
+    found = problems(shop(emails=emails))
+    assert found == [
+        "program 'shop'.emails.stats_link.body: must contain {stats_link}: the email is sent "
+        "to carry it",
+        "program 'shop'.emails.sign_in.body: must contain {signin_link}: the email is sent "
+        "to carry it",
+    ]

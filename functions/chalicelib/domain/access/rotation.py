@@ -35,7 +35,7 @@ def rotate_stats_token(
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
     if (email is None) == (ref is None):
-        raise InvalidInputError("Send either 'email' or 'ref' (the referral code), not both.")
+        raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
     if email is not None:
         key = ctx.signer.email_key(program.id, normalize_email(email))
         found = ctx.store.referrers.find_referrer(program.id, key)

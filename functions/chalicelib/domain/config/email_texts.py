@@ -16,6 +16,8 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "stats_link": ("name", "link", "stats_link", "program"),
     "sign_in": ("name", "link", "signin_link", "program"),
 }
+# The link an account email exists to carry: its body must hold it.
+CARRIED_FIELD = {"stats_link": "stats_link", "sign_in": "signin_link"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...model.notifications import TEMPLATES, Emails, EmailTemplate, Webhook
-from .email_texts import TEMPLATE_FIELDS, EmailTexts, email_texts
+from .email_texts import CARRIED_FIELD, TEMPLATE_FIELDS, EmailTexts, email_texts
 from .fields import FieldReader, url_problem
 
 WEBHOOK_EVENTS = (
@@ -96,4 +96,7 @@ def _template(
     body = reader.text(raw, "body", where, default=default[1], max_len=10_000)
     for part, text in (("subject", subject), ("body", body)):
         reader.placeholders(text, f"{where}.{part}", TEMPLATE_FIELDS[key], "merge field")
+    carried = CARRIED_FIELD.get(key)
+    if carried and f"{{{carried}}}" not in body:
+        reader.fail(f"{where}.body", f"must contain {{{carried}}}: the email is sent to carry it")
     return EmailTemplate(subject=subject, body=body)
