@@ -47,6 +47,7 @@ PROGRAM: dict[str, Any] = {
     "allowed_hosts": ["beans.example"],
     "landing_pages": {"sale": "https://beans.example/sale"},
     "currency": "EUR",
+    "identity_secret": "beans-identity-secret-0123",  # codes are issued as the shop's server
     "rewards": {
         "hold_days": 7,
         "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},

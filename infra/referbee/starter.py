@@ -32,6 +32,20 @@ class Answers:
     currency: str
     referrer: dict[str, Any]
     friend: dict[str, Any]
+    sender: str = ""  # emails' From: (default: rewards@ the landing page's host)
+
+
+def default_sender(name: str, landing_url: str) -> str:
+    """`Name <rewards@host>`: the From: of the program's emails, until the owner sets theirs."""
+    host = url_host(landing_url).removeprefix("www.")
+    return f"{name} <rewards@{host}>"
+
+
+def check_sender(value: str) -> str:
+    address = value.strip()
+    if not re.search(r"[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}>?$", address, re.IGNORECASE):
+        raise ReferbeeError(f"'{value}' is not an address like 'Shop <rewards@shop.example>'")
+    return address
 
 
 def program_id_from(name: str) -> str:
@@ -89,7 +103,9 @@ def reward_from_words(words: str, side: str, currency: str) -> dict[str, Any]:
             raise ReferbeeError(f"'{words}': a percentage is more than 0 and at most 100")
         shown = formats.percent(percent / 100).replace(".0%", "%")
         what = "off your first order" if side == "friend" else "of your friend's order"
-        return {"text": f"{shown} {what}", "kind": "percent", "percent": _plain(percent)}
+        reward = {"text": f"{shown} {what}", "kind": "percent", "percent": _plain(percent)}
+        # "off your first order" is a promise: the rule says the same.
+        return {**reward, "first_purchase_only": True} if side == "friend" else reward
     amount = _number(re.sub(r"[^0-9.,]", "", text).replace(",", ""), words)
     if amount <= 0:
         raise ReferbeeError(f"'{words}': an amount of credit is more than 0")
@@ -116,6 +132,9 @@ def starter_config(answers: Answers) -> str:
         f"      referrer: {_flow(answers.referrer)}  # what the one who shares gets",
         f"      friend: {_flow(answers.friend)}  # what the friend they bring gets",
         "      # hold_days: 14  # rewards stay pending this long: your refund window",
+        "    emails:  # customers who join with their email get their private stats link by email",
+        f"      from: {_q(answers.sender or default_sender(answers.name, answers.landing_url))}"
+        "  # an address your mail service may send from",
         f"    # allowed_hosts: [{host}, www.{host}]  # hosts that links may send people to",
         "    # attribution_window_days: 30  # how long a click can still earn a referral",
         '    # share_message: "I love {program}! Use my link and get {friend_reward}: {link}"',

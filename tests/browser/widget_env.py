@@ -35,6 +35,7 @@ programs:
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+    emails: {{from: "Bean Club <rewards@beans.example>"}}
 """
 # What a careful shop sends: nothing inline, scripts and styles from known origins only.
 STRICT_CSP = (
@@ -64,8 +65,11 @@ class WidgetWorld:
         return f"{self.shop}/{name}" + (f"?{query}" if query else "")
 
     def issue(self, email: str, name: str = "Jane Doe") -> dict[str, Any]:
-        reply = request(
-            "POST", f"{self.api}/v1/programs/{PROGRAM}/referrers", {"email": email, "name": name}
+        reply = request(  # as the shop's server asks: answered with the stats token
+            "POST",
+            f"{self.api}/v1/programs/{PROGRAM}/referrers",
+            {"email": email, "name": name},
+            {"Authorization": f"Bearer {ADMIN_KEY}"},
         )
         assert reply.status in (200, 201), reply.body
         body: dict[str, Any] = reply.json()

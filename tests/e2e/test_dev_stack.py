@@ -37,14 +37,23 @@ def worker_pids(parent: int) -> list[int]:
 
 
 def test_core_loop_end_to_end_and_restart(stack: DevStack, tmp_path: Path) -> None:
-    issued = request(
+    joined = request(
         "POST",
         f"{stack.api}/v1/programs/demo/referrers",
         {"email": "jane@example.com", "name": "Jane"},
     )
-    assert issued.status == 201, issued.body
+    assert joined.status == 200, joined.body
+    assert "stats_token" not in joined.json()  # the demo has no identity_secret: it is mailed
+    issued = request(
+        "POST",
+        f"{stack.api}/v1/programs/demo/referrers",
+        {"email": "jane@example.com"},
+        {"Authorization": f"Bearer {KEY}"},
+    )
+    assert issued.status == 200, issued.body
     referrer = issued.json()
     code, token = referrer["code"], referrer["stats_token"]
+    assert code == joined.json()["code"]
     assert referrer["link"] == f"{stack.api}/r/{code}"
     assert referrer["stats_url"] == f"{stack.site}/stats/?t={token}"
 

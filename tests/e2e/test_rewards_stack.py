@@ -88,13 +88,14 @@ def test_a_reward_produces_an_eml_and_signed_webhooks(
     added = cli(tmp_path, "coupons", "add", "--pool", "welcome", "codes.txt")
     assert "2 added, 0 already known, 2 available" in added
 
-    issued = request(
+    auth = {"Authorization": f"Bearer {KEY}"}
+    issued = request(  # as the shop's server asks: answered with the stats link
         "POST",
         f"{stack.api}/v1/programs/beans/referrers",
         {"email": "jane@example.com", "name": "Jane"},
+        auth,
     ).json()
     purchase = {"event": "purchase", "order_id": "A-1", "amount": 30, "ref": issued["code"]}
-    auth = {"Authorization": f"Bearer {KEY}"}
     created = request("POST", f"{stack.api}/v1/programs/beans/conversions", purchase, auth)
     assert created.status == 201, created.body
     rewards = {r["side"]: r for r in created.json()["rewards"]}

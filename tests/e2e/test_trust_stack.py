@@ -35,6 +35,7 @@ def stack(tmp_path: Path) -> Iterator[DevStack]:
                     "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
                     "friend": {"text": "$5 off", "kind": "credit", "amount": 5},
                 },
+                "emails": {"from": "Bean There <rewards@beans.example>"},
             }
         ]
     }
@@ -71,6 +72,13 @@ def test_keys_review_and_privacy_through_the_cli(stack: DevStack, tmp_path: Path
         f"{stack.api}/v1/programs/beans/referrers",
         {"email": "jane@example.com", "name": "Jane Doe"},
         {"User-Agent": JANE},
+    ).json()
+    # Her stats token, as the shop's server asks for it (a browser is not answered it).
+    issued = request(
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "jane@example.com"},
+        {"Authorization": f"Bearer {KEY}"},
     ).json()
     # Jane follows her own link: her browser's click names her as the referrer below.
     request("GET", f"{stack.api}/r/{issued['code']}", headers={"User-Agent": JANE})

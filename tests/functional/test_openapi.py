@@ -3,6 +3,7 @@ its schemas."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ import jsonschema
 import yaml
 
 from app import app
-from tests.helpers import body_of, click, convert, new_referrer
+from tests.common import ADMIN_KEY
+from tests.helpers import body_of, click, convert, new_referrer, post_json
 
 SPEC = yaml.safe_load((Path(__file__).parents[2] / "docs" / "openapi.yaml").read_text())
 
@@ -82,3 +84,25 @@ def test_no_description_became_a_key_of_its_own() -> None:
         return []
 
     assert nulls(SPEC, "") == []
+
+
+def test_joining_signin_and_rotation_match_the_documented_schemas(
+    api: Any, dynamo_ctx: Any
+) -> None:
+    joined = post_json(api, "/v1/programs/shop/referrers", {"email": "kim@example.com"})
+    check(body_of(joined), "JoinedReferrer")
+    check(
+        body_of(post_json(api, "/v1/programs/shop/signin", {"email": "kim@example.com"})),
+        "SigninSent",
+    )
+    [sent] = [m for m in dynamo_ctx.store.outbox.due_messages(9e9) if m.event_type == "sign_in"]
+    token = dynamo_ctx.signer.signin_token(json.loads(sent.body)["merge"]["nonce"])
+    confirmed = post_json(api, "/v1/programs/shop/signin/confirm", {"token": token})
+    check(body_of(confirmed), "StatsLink")
+    rotated = post_json(
+        api,
+        "/v1/programs/shop/referrers/rotate-token",
+        {"email": "kim@example.com"},
+        {"authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    check(body_of(rotated), "RotatedToken")

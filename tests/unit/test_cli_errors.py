@@ -19,6 +19,7 @@ GOOD_PROGRAM = """\
     rewards:
       referrer: {text: "$10 store credit", kind: credit, amount: 10}
       friend: {text: "15% off your first order", kind: percent, percent: 15}
+    emails: {from: "Bean There <rewards@beanthere.example>"}
 """
 
 

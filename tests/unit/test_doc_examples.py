@@ -25,6 +25,7 @@ BASE_PROGRAM: dict[str, Any] = {
         "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
         "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
     },
+    "emails": {"from": "Bean There <rewards@beanthere.example>"},
 }
 
 

@@ -40,19 +40,30 @@ def test_options_write_a_config_that_config_check_passes(workdir: Path) -> None:
     assert program["name"] == "Bean Thére Coffee"
     assert program["rewards"] == {
         "referrer": {"text": "$10 store credit", "kind": "credit", "amount": 10},
-        "friend": {"text": "15% off your first order", "kind": "percent", "percent": 15},
+        "friend": {
+            "text": "15% off your first order",
+            "kind": "percent",
+            "percent": 15,
+            "first_purchase_only": True,  # what its text promises
+        },
     }
+    # Customers who join with their email get their stats link by email: a sender is set.
+    assert program["emails"] == {"from": "Bean Thére Coffee <rewards@beanthere.example>"}
     check = CliRunner().invoke(main, ["config", "check"])
     assert check.exit_code == 0
     assert check.output == "referbee.yaml: OK, 1 program (bean-there-coffee)\n"
 
 
 def test_questions_are_asked_again_until_the_answer_is_usable(workdir: Path) -> None:
-    answers = "My Shop\nftp://shop.example\nhttps://shop.example/\neur\n12.5\nlots\n100 points\n"
+    answers = (
+        "My Shop\nftp://shop.example\nhttps://shop.example/\neur\n12.5\nlots\n100 points\n"
+        "hello\nShop <hi@shop.example>\n"
+    )
     result = CliRunner().invoke(main, ["init", "--config", "shop.yaml"], input=answers)
     assert result.exit_code == 0, result.output
     assert "'ftp://shop.example' must start with https://" in result.output
     assert "cannot read the reward 'lots'" in result.output
+    assert "'hello' is not an address like" in result.output
     assert "referbee config check --config shop.yaml" in result.output
     program = yaml.safe_load((workdir / "shop.yaml").read_text())["programs"][0]
     assert (program["id"], program["currency"]) == ("my-shop", "EUR")

@@ -72,6 +72,7 @@ def test_an_old_config_file_is_read_with_a_warning(tmp_path: Path) -> None:
         "    rewards:\n"
         "      referrer: {text: '$10 credit', kind: credit, amount: 10}\n"
         "      friend: {text: '$10 credit', kind: credit, amount: 10}\n"
+        "    emails: {from: rewards@beans.example}\n"
     )
     result = CliRunner().invoke(main, ["config", "check"])
     assert result.exit_code == 0, result.output

@@ -27,6 +27,10 @@ class NotFoundError(ReferbeeError):
     """The program, code, token or order does not exist (HTTP 404)."""
 
 
+class GoneError(ReferbeeError):
+    """What the request names is gone for good: a spent or expired sign-in link (HTTP 410)."""
+
+
 class PayloadTooLargeError(ReferbeeError):
     """The request body is over the limit (HTTP 413)."""
 

@@ -14,6 +14,7 @@ from .dev import dev
 from .init import init
 from .keys import keys
 from .people import export, forget
+from .referrers import referrers
 from .report import report
 from .review import review
 from .rewards import rewards
@@ -36,6 +37,7 @@ COMMANDS: tuple[click.Command, ...] = (
     webhooks,
     report,
     keys,
+    referrers,
     review,
     forget,
     export,

@@ -66,6 +66,12 @@ def _checked(name: str) -> Callable[[str], str]:
     type=_checked("check_program_id"),
     help="The program's id in links and the API (default: made from the name).",
 )
+@click.option(
+    "--email-from",
+    type=_checked("check_sender"),
+    help="The From: of emails to customers, e.g. 'Shop <rewards@shop.example>' (default: "
+    "rewards@ the landing page's host).",
+)
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @fails_cleanly
 def init(
@@ -76,6 +82,7 @@ def init(
     referrer_reward: str | None,
     friend_reward: str | None,
     program_id: str | None,
+    email_from: str | None,
     force: bool,
 ) -> None:
     """Write a commented referbee.yaml for a new program. Without --name it asks for the
@@ -101,6 +108,11 @@ def init(
         )
         referrer_reward = referrer_reward or _ask_reward("referrer", "10")
         friend_reward = friend_reward or _ask_reward("friend", "15%")
+        email_from = email_from or click.prompt(
+            "Sender of emails to your customers",
+            default=starter.default_sender(name, landing_url),
+            value_proc=_checked("check_sender"),
+        )
     if not landing_url:
         raise click.UsageError("give --landing-url: where a referral link sends people")
     currency = currency or "USD"
@@ -111,6 +123,7 @@ def init(
         currency=currency,
         referrer=starter.reward_from_words(referrer_reward or "10", "referrer", currency),
         friend=starter.reward_from_words(friend_reward or "15%", "friend", currency),
+        sender=email_from or "",
     )
     text = starter.starter_config(answers)
     parse_programs(yaml.safe_load(text))  # what `referbee config check` will say

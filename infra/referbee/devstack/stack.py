@@ -24,6 +24,7 @@ from typing import Any
 
 from chalicelib.domain.context import Links
 from chalicelib.domain.trust.admin_keys import hash_key, new_key
+from chalicelib.model.clock import OffsetClock
 from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 
@@ -38,6 +39,7 @@ from .streams import StreamReader
 TABLE = "referbee-dev"
 KEY_FILE = "admin_key"  # the stack's admin key, in its state folder
 HOST = "127.0.0.1"
+CLOCK_OFFSET_FILE = "clock-offset"  # seconds to add to the stack's clock (tests move time)
 
 
 @dataclass
@@ -102,6 +104,7 @@ def start(options: DevOptions) -> RunningStack:
         "REFERBEE_SITE_URL": site_url,
         "REFERBEE_OUTBOX": str(state / "outbox"),
         "REFERBEE_ADMIN_KEY_HINT": admin_key_hint(state),
+        "REFERBEE_CLOCK_OFFSET_FILE": str(state / CLOCK_OFFSET_FILE),
         "AWS_ACCESS_KEY_ID": "referbee-dev",
         "AWS_SECRET_ACCESS_KEY": "referbee-dev",
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -125,6 +128,7 @@ def start(options: DevOptions) -> RunningStack:
         state / "outbox",
         options.due_work_interval,
         stream,
+        clock=OffsetClock(state / CLOCK_OFFSET_FILE),
     )
     stack.due_work.start()
     (state / "api.json").write_text(json.dumps({"api": api_url}))

@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib.model.program import Program
 
 from .. import KIT_ROOT
-from .texts import site_texts
+from .texts import can_join_by_email, site_texts
 
 TEMPLATES = KIT_ROOT / "site" / "pages"
 
@@ -53,7 +53,7 @@ def render_pages(
         "success_phrase": "signs up" if program.success_event == "signup" else "buys",
         # Nobody vouches for who asks: customers join with their email address, and their
         # private stats link goes to that address (docs/security.md).
-        "join_by_email": program.identity_secret is None,
+        "join_by_email": can_join_by_email(program),
     }
     sources = ["index.md", "stats/index.md", "signin/index.md", "admin/index.md"]
     if program.site.leaderboard:

@@ -101,8 +101,14 @@ def site_texts(program: Program) -> SiteTexts:
     )
 
 
+def can_join_by_email(program: Program) -> bool:
+    """A program that can email the stats link lets anyone join from its page: without
+    identity_secret it must send emails; with one, only if it does."""
+    return program.identity_secret is None or program.incentives.emails is not None
+
+
 def _get_link_default(program: Program) -> str:
-    if program.identity_secret is None:
+    if can_join_by_email(program):
         return (
             "Enter your email address: your personal link appears at once, ready to share, and "
             "the link to your private stats page comes by email."

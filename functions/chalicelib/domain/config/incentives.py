@@ -37,10 +37,11 @@ def parse_incentives(
     currency: str,
     success_event: str,
     side_rewards: Mapping[str, Reward],
+    locale: str = "en",
 ) -> Incentives:
     """Everything about rewards and notifications in one program's config. The two sides'
     rewards (`side_rewards`, from `parse_reward`) are the program's own fields; this adds
-    when each one triggers."""
+    when each one triggers. Default email texts are in the program's `locale`."""
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
     rules = tuple(
         _parse_rule(
@@ -68,7 +69,7 @@ def parse_incentives(
         attribution_model=model,
         half_life_days=half_life,
         webhooks=parse_webhooks(reader, data.get("webhooks"), f"{path}.webhooks"),
-        emails=parse_emails(reader, data.get("emails"), f"{path}.emails"),
+        emails=parse_emails(reader, data.get("emails"), f"{path}.emails", locale),
     )
 
 

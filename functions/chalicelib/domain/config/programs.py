@@ -13,6 +13,7 @@ from typing import Any
 from ...model.currencies import CURRENCIES
 from ...model.errors import ConfigError
 from ...model.fraud import FraudRules
+from ...model.incentives import Incentives
 from ...model.program import Catalogue, Program
 from .fields import FieldReader, kind_of, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
@@ -24,6 +25,7 @@ from .widget import parse_widget
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 ORIGIN_RE = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+LOCALE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
 SUCCESS_EVENTS = ("signup", "purchase")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
@@ -47,6 +49,7 @@ _PROGRAM_FIELDS = (
     "rate_limits",
     "origins",
     "trust",
+    "locale",
     *PROGRAM_FIELDS,
 )
 
@@ -123,6 +126,15 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     reader.only_known(rewards, ("referrer", "friend", *POLICY_FIELDS), f"{path}.rewards")
     referrer = parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
     friend = parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
+    locale = reader.text(
+        data,
+        "locale",
+        path,
+        default="en",
+        max_len=35,
+        pattern=LOCALE_RE,
+        pattern_hint="is not a language tag like en, fr or fr-CA",
+    )
     success_event = reader.text(data, "success_event", path, default="purchase")
     if success_event not in SUCCESS_EVENTS:
         reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
@@ -133,7 +145,9 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         currency=currency,
         success_event=success_event,
         side_rewards={"referrer": referrer, "friend": friend},
+        locale=locale,
     )
+    _require_a_way_to_sign_in(reader, path, secret, incentives)
     return Program(
         id=program_id,
         name=name,
@@ -157,7 +171,23 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         trust=parse_trust(
             reader, data.get("trust"), f"{path}.trust", hold_days=incentives.hold_days
         ),
+        locale=locale,
     )
+
+
+def _require_a_way_to_sign_in(
+    reader: FieldReader, path: str, identity_secret: str | None, incentives: Incentives
+) -> None:
+    """Without identity_secret nobody vouches for a customer, so their private stats link can
+    only reach them by email: such a program must be able to send one."""
+    if identity_secret is None and incentives.emails is None:
+        reader.fail(
+            f"{path}.emails",
+            "is required when identity_secret is not set: customers who join with just their "
+            "email get their private stats link by email. Add emails: {from: 'Shop "
+            "<rewards@shop.example>'} (an address your mail service may send from), or set "
+            "identity_secret so that your server vouches for your customers (docs/security.md)",
+        )
 
 
 def _parse_fraud(

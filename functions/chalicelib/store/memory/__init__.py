@@ -20,6 +20,7 @@ from .reviews import MemoryReviews
 from .rewards import MemoryRewards
 from .rollups import MemoryRollups
 from .shared import State
+from .signins import MemorySignins
 
 
 class MemoryStore:
@@ -36,6 +37,7 @@ class MemoryStore:
         self.limits = MemoryLimits(self._state)
         self.privacy = MemoryPrivacy(self._state)
         self.rollups = MemoryRollups(self._state)
+        self.signins = MemorySignins(self._state)
 
     @property
     def requests(self) -> int:
