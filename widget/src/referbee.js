@@ -192,8 +192,12 @@
     busy = true;
     failure = null;
     draw();
-    Promise.all([programInfo(), call(base + '/referrers', who)]).then(function (r) {
+    // Without a signature the answer is public (the code and link), and asking again would
+    // mail the stats link again: a browser asks once per address and keeps the answer.
+    var kept = who.signature ? null : mine();
+    Promise.all([programInfo(), kept || call(base + '/referrers', who)]).then(function (r) {
       referrer = r[1];
+      if (!kept && !referrer.stats_token) mine(referrer);
       emit('ready', { code: referrer.code });
       return refresh();
     }).catch(function (e) {
@@ -204,6 +208,18 @@
       busy = false;
       draw();
     });
+  }
+
+  // The anonymous answer for the identified address, kept in this browser (read, or write).
+  function mine(answer) {
+    var key = 'referbee:' + program + ':' + who.email.toLowerCase();
+    try {
+      if (answer) return localStorage.setItem(key, JSON.stringify(answer));
+      var found = JSON.parse(localStorage.getItem(key));
+      return found && REF.test(found.code) && /^https?:\/\//.test(found.link) ? found : null;
+    } catch (e) {
+      return null; // storage refused: ask the API
+    }
   }
 
   // The counters are live: read again whenever the panel is opened.
