@@ -72,8 +72,8 @@ def click(stack: DevStack, code: str, agent: str = BROWSER, channel: str = "") -
     assert reply.status == 302
 
 
-def purchase(stack: DevStack, code: str, order: str, amount: float) -> None:
-    body = {"event": "purchase", "order_id": order, "amount": amount, "ref": code}
+def purchase(stack: DevStack, code: str, order: str, amount: float, **extra: Any) -> None:
+    body = {"event": "purchase", "order_id": order, "amount": amount, "ref": code, **extra}
     auth = {"Authorization": f"Bearer {KEY}"}
     reply = request("POST", f"{stack.api}/v1/programs/{PROGRAM}/conversions", body, auth)
     assert reply.status == 201, reply.body

@@ -52,8 +52,10 @@ def test_stats_page_shows_exactly_what_the_api_returns(
     click(stack, code, TABLET, "whatsapp")
     signup(stack, code, "s-1")
     purchase(stack, code, "o-1", 36.5)
+    purchase(stack, code, "o-2", 12, email="jane@example.com")  # her own: held for review
     expected = stats(stack, jane["stats_token"])
     assert expected["clicks"] == 4 and expected["purchases"] == 1  # the activity registered
+    assert expected["checking"] == {"signups": 0, "purchases": 1}
 
     ready(page, jane["stats_url"])
     for name in ("clicks", "unique_clicks", "signups", "purchases", "successful_referrals"):
@@ -65,6 +67,9 @@ def test_stats_page_shows_exactly_what_the_api_returns(
     assert "$36.50" in revenue.inner_text()
     assert page.locator("#referbee-link-input").input_value() == expected["link"]
     assert "Jane Doe" in page.locator('[data-slot="greeting"]').inner_text()
+    assert page.locator('[data-slot="checking"]').inner_text() == (
+        "1 purchase is being checked by the shop, and will count here once confirmed."
+    )
 
     channels = page.locator("li[data-channel]")
     shown = {
@@ -167,6 +172,7 @@ def test_tier_bar_and_rewards_follow_the_api_fields_when_present(
     assert page.locator('[data-counter="rewards-earned"]').inner_text() == "3"
     assert page.locator('[data-counter="rewards-pending"]').inner_text() == "2"
     assert page.locator('[data-counter="rewards-value"]').inner_text() == "$30.00"
+    assert page.locator('[data-slot="checking"]').is_hidden()  # nothing held: nothing said
     lines = page.locator('[data-slot="reward-items"] li').all_inner_texts()
     assert [" ".join(line.split()) for line in lines] == [
         "$10 store credit approved",

@@ -289,11 +289,14 @@ def test_landing_pages_put_the_rest_of_the_clicks_on_the_main_page() -> None:
 
 
 def test_a_conversion_held_back_counts_when_it_is_recorded(memory_ctx: Context) -> None:
-    held = purchase(status="review")
-    assert contribution(ConversionChange(None, held), memory_ctx) == {}
+    held = purchase(status="review", flags=("bot", "disposable_email:mailinator.com"))
+    waiting = {"held.purchases": 1, "held.reason.bot": 1, "held.reason.disposable_email": 1}
+    assert contribution(ConversionChange(None, held), memory_ctx) == {("shop", DAY): waiting}
     released = contribution(ConversionChange(held, purchase()), memory_ctx)[("shop", DAY)]
     assert released["purchases"] == 1 and released["customers"] == 1
-    assert contribution(ConversionChange(held, purchase(status="rejected")), memory_ctx) == {}
+    assert all(released[name] == -1 for name in waiting)
+    rejected = contribution(ConversionChange(held, purchase(status="rejected")), memory_ctx)
+    assert rejected == {("shop", DAY): {name: -1 for name in waiting}}
 
 
 def test_an_organic_conversion_counts_apart_from_referred_ones(memory_ctx: Context) -> None:
@@ -312,9 +315,11 @@ def test_a_confirmed_claim_counts_as_the_trusted_report_says(memory_ctx: Context
     assert moved["revenue.EUR"] == -15 and moved["ltv30.EUR"] == -15
     assert "purchases" not in moved and "customers" not in moved  # counted once, still
     held = purchase(unverified=True, status="review")
-    assert contribution(ConversionChange(None, held), memory_ctx) == {}
+    assert contribution(ConversionChange(None, held), memory_ctx) == {
+        ("shop", DAY): {"held.purchases": 1}  # waiting for review, not counted yet
+    }
     released = contribution(ConversionChange(held, confirmed), memory_ctx)[("shop", DAY)]
-    assert (released["purchases"], released["customers"]) == (1, 1)
+    assert (released["purchases"], released["customers"], released["held.purchases"]) == (1, 1, -1)
 
 
 def test_a_reward_reissued_with_another_amount_moves_its_cost(memory_ctx: Context) -> None:

@@ -13,7 +13,10 @@ from .statuses import REVIEW as REVIEW
 
 CLICKS = "clicks"
 CONVERSIONS = "conversions"
-FLAGGED = "x"  # the counter letter of conversions held for review, by day
+# The counter letters of conversions held for review now, by day: added when a conversion is
+# held, taken back when a person decides (or a refund ends it).
+HELD_PURCHASE = "x"
+HELD_SIGNUP = "y"
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ class DayCounts:
     signups: int = 0
     purchases: int = 0
     revenue: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    held_signups: int = 0  # held for review, not yet decided
+    held_purchases: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,10 @@ class CounterMonth:
                 counts.purchases += int(value)
             elif letter == "r":
                 counts.revenue[currency] += value
+            elif letter == HELD_PURCHASE:
+                counts.held_purchases += int(value)
+            elif letter == HELD_SIGNUP:
+                counts.held_signups += int(value)
         return days
 
     def channels(self) -> dict[str, int]:
@@ -195,8 +204,9 @@ class CounterMonth:
 
 
 def counter_name(letter: str, day: str, currency: str = "") -> str:
-    """c/u (clicks, unique clicks), s/p (signups, purchases) or r (revenue, with currency)
-    for day DD of the item's month: 'c07', 'r07_EUR'."""
+    """c/u (clicks, unique clicks), s/p (signups, purchases), x/y (purchases, signups held
+    for review) or r (revenue, with currency) for day DD of the item's month: 'c07',
+    'r07_EUR'."""
     return f"{letter}{day}_{currency}" if currency else f"{letter}{day}"
 
 
@@ -221,7 +231,7 @@ class CustomerProfile:
 
 
 def parse_counter_name(name: str) -> tuple[str, str, str] | None:
-    if len(name) < 3 or name[0] not in "cuspr" or not name[1:3].isdigit():
+    if len(name) < 3 or name[0] not in "cusprxy" or not name[1:3].isdigit():
         return None
     if name[0] == "r":
         return ("r", name[1:3], name[4:]) if name[3:4] == "_" else None

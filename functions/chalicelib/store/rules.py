@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from ..model.ledger import PENDING, Credit, DeliveryAttempt, OutboxMessage, RewardRecord
 from ..model.records import (
-    FLAGGED,
+    HELD_PURCHASE,
+    HELD_SIGNUP,
     RECORDED,
     REVIEW,
     Conversion,
@@ -61,11 +62,23 @@ def conversion_counters(conversion: Conversion, credit: Credit, sign: int) -> di
     until a person approves it); and the code's share of the revenue, unless held."""
     _, day = month_and_day(conversion.created_at)
     held = conversion.status == REVIEW
-    letter = FLAGGED if held else "p" if conversion.event == "purchase" else "s"
+    letter = held_letter(conversion) if held else "p" if conversion.event == "purchase" else "s"
     adds = {counter_name(letter, day): Decimal(sign)}
     if credit.revenue > 0 and not held:
         adds[counter_name("r", day, conversion.currency)] = credit.revenue * sign
     return adds
+
+
+def held_letter(conversion: Conversion) -> str:
+    return HELD_PURCHASE if conversion.event == "purchase" else HELD_SIGNUP
+
+
+def release_counters(decided: Conversion) -> dict[str, dict[str, Decimal]]:
+    """What a person's decision on a held conversion takes back, per credited code: the one
+    it added to the held counter of its day (approving then counts it as recorded)."""
+    _, day = month_and_day(decided.created_at)
+    name = counter_name(held_letter(decided), day)
+    return {credit.code: {name: Decimal(-1)} for credit in credits_of(decided)}
 
 
 def counter_difference(claim: Conversion, confirmed: Conversion) -> dict[str, dict[str, Decimal]]:

@@ -42,6 +42,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     ):
         _print_splits(console, title, first, report[key], currency)
     _print_top(console, report["top_referrers"], currency)
+    _print_held(console, report.get("held_for_review"))
     for note in report["notes"]:
         console.print(f"Note: {note}", markup=False)
 
@@ -196,4 +197,22 @@ def _print_top(console: Console, rows: list[dict[str, Any]], currency: str) -> N
         table.add_row(
             count(row["rank"]), row["name"], row["code"], *cells, money(row["revenue"], currency)
         )
+    console.print(table)
+
+
+def _print_held(console: Console, held: dict[str, Any] | None) -> None:
+    """Conversions waiting for a person's decision, by the rule that held them."""
+    if not held or not (held["purchases"] or held["signups"]):
+        return
+    waiting = [
+        things(held["purchases"], "purchase", "purchases") if held["purchases"] else "",
+        things(held["signups"], "sign-up", "sign-ups") if held["signups"] else "",
+    ]
+    listed = " and ".join(w for w in waiting if w)
+    console.print(f"Held for review: {listed} (referbee review list)", markup=False)
+    table = Table()
+    table.add_column("Why")
+    table.add_column("Held", justify="right")
+    for reason in held["reasons"]:
+        table.add_row(reason["label"], count(reason["count"]))
     console.print(table)

@@ -62,6 +62,7 @@
     revenue.textContent = site.formatAmount(stats.revenue || {}, page.data.currency);
     revenue.setAttribute('data-value', JSON.stringify(stats.revenue || {}));
     page.slot('empty-note').hidden = Number(stats.clicks) > 0;
+    renderChecking(stats.checking || {});
     renderRewards(stats.rewards);
     renderTier(stats.tier, stats.successful_referrals);
     var days = 30;
@@ -84,6 +85,22 @@
     renderChannels(stats.channels || {});
     var board = page.slot('leaderboard-link');
     if (board) board.setAttribute('href', '../leaderboard/?t=' + encodeURIComponent(token));
+  }
+
+  /* Conversions held for review: how many are being checked, never why. */
+  function renderChecking(checking) {
+    var parts = [];
+    if (Number(checking.purchases) > 0) {
+      parts.push(site.countOf(checking.purchases, { one: 'purchase', other: 'purchases' }));
+    }
+    if (Number(checking.signups) > 0) {
+      parts.push(site.countOf(checking.signups, { one: 'sign-up', other: 'sign-ups' }));
+    }
+    var slot = page.slot('checking');
+    slot.hidden = !parts.length;
+    var one = Number(checking.purchases || 0) + Number(checking.signups || 0) === 1;
+    slot.textContent = parts.join(' and ') + (one ? ' is' : ' are') +
+      ' being checked by the shop, and will count here once confirmed.';
   }
 
   function withChannel(link, channel) {

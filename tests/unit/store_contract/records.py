@@ -85,3 +85,10 @@ def approved_reward(order: str) -> RewardRecord:
 def purchases_of(store: Any) -> int:
     _, months = store.referrers.read_code("abc2345")
     return sum(day.purchases for month in months for day in month.days().values())
+
+
+def held_of(store: Any, code: str = "abc2345") -> tuple[int, int]:
+    """(signups, purchases) of a code held for review now."""
+    _, months = store.referrers.read_code(code)
+    days = [day for month in months for day in month.days().values()]
+    return sum(d.held_signups for d in days), sum(d.held_purchases for d in days)

@@ -34,9 +34,9 @@ def rotate_stats_token(
 
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
-    if (email is None) == (ref is None):
+    if "email" in body and "ref" in body or not ("email" in body or "ref" in body):
         raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
-    if email is not None:
+    if "email" in body:
         key = ctx.signer.email_key(program.id, normalize_email(email))
         found = ctx.store.referrers.find_referrer(program.id, key)
         if found is None:

@@ -24,7 +24,8 @@ and read back by analytics/kpis.py, so the scheme lives in one place. On the day
 - `customers`: referred customers' first purchases (a refund of it takes the customer back);
 - `ltv{N}.{CUR}`, `repeat{N}`: on the day a customer first bought, their revenue within N
   days (30, 90, 365) of it, and whether they bought again within N days;
-- `rewards.{status}.{count|points|CUR}`: rewards issued that day, by their current status.
+- `rewards.{status}.{count|points|CUR}`: rewards issued that day, by their current status;
+- `held.*`: conversions held for review (analytics/held.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from ...model.ledger import RewardRecord
 from ...model.program import Catalogue
 from ...model.records import Conversion, credits_of, parse_counter_name
 from ...model.statuses import RECORDED, REFUNDED
+from .held import held_changes
 
 CLICKS = "clicks"
 UNIQUE_CLICKS = "unique_clicks"
@@ -127,6 +129,8 @@ def contribution(change: Change, catalogue: Catalogue) -> Contribution:
         _clicks(found, change, catalogue)
     elif isinstance(change, ConversionChange):
         _conversion(found, change)
+        for program, day, name, sign in held_changes(change):
+            found.add(program, day, name, sign)
     elif isinstance(change, RewardUpdate):
         _reward(found, change)
     elif isinstance(change, ReferrerJoined):
@@ -268,12 +272,8 @@ def _count_lifetime(found: Contribution, conversion: Conversion, amount: Decimal
     first = conversion.customer_first_at or conversion.created_at
     for days in LIFETIME_DAYS:
         if conversion.created_at - first <= days * DAY_SECONDS:
-            found.add(
-                conversion.program,
-                utc_day(first),
-                lifetime_value(days, conversion.currency),
-                amount,
-            )
+            ltv = lifetime_value(days, conversion.currency)
+            found.add(conversion.program, utc_day(first), ltv, amount)
 
 
 def _reward(found: Contribution, change: RewardUpdate) -> None:

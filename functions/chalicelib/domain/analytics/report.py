@@ -16,6 +16,7 @@ from typing import Any
 from ...model.program import Program
 from ..context import Context
 from . import metrics as m
+from .held import held_view
 from .kpis import (
     Sums,
     active_referrers,
@@ -60,6 +61,7 @@ def program_report(
         "summary": _summary(program, period, figures),
         "notes": notes,
         "kpis": figures,
+        "held_for_review": held_view(sums),
         "channels": splits(sums, "ch", program.currency),
         "landing_pages": splits(sums, "pg", program.currency),
         "models": splits(sums, "model", program.currency),

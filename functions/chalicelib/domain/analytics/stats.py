@@ -49,6 +49,8 @@ def stats_view(referrer: Referrer, months: list[CounterMonth], links: Links) -> 
         "name": referrer.name,
         "link": links.referral_link(referrer.code),
         **_counts_view(total),
+        # Conversions held for review, not yet decided: shown as being checked, never why.
+        "checking": {"signups": total.held_signups, "purchases": total.held_purchases},
         "successful_referrals": referrer.successful_referrals,
         "channels": dict(sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
         "daily": [{"date": date, **_counts_view(days[date])} for date in sorted(days)],
@@ -60,6 +62,8 @@ def _merge(into: DayCounts, counts: DayCounts) -> None:
     into.unique_clicks += counts.unique_clicks
     into.signups += counts.signups
     into.purchases += counts.purchases
+    into.held_signups += counts.held_signups
+    into.held_purchases += counts.held_purchases
     for currency, amount in counts.revenue.items():
         into.revenue[currency] += amount
 

@@ -15,7 +15,7 @@ from .. import keys, rules
 from ..attrs import Item, Write, WriteUpdate, b, n, s
 from ..items import conversion_from_item, conversion_item, queue_item
 from .effects import Label, change_writes, effect_writes, rejection
-from .recording import person_line, queue_move, referrer_check
+from .recording import counter_adds, person_line, queue_move, referrer_check
 from .shared import Condition, Table, failed
 
 
@@ -64,21 +64,7 @@ def _counter_moves(table: Table, claim: Conversion, confirmed: Conversion) -> li
     claim's day, so on the same counter item)."""
     month, _ = rules.month_and_day(claim.created_at)
     net = rules.counter_difference(claim, confirmed)
-    updates: list[WriteUpdate] = []
-    for code, adds in net.items():
-        values: Item = {f":v{i}": n(value) for i, value in enumerate(adds.values())}
-        values[":program"] = s(claim.program)
-        updates.append(
-            {
-                "TableName": table.name,
-                "Key": keys.key(keys.code_pk(code), keys.conversions_sk(month)),
-                "UpdateExpression": "SET program = :program ADD "
-                + ", ".join(f"#a{i} :v{i}" for i in range(len(adds))),
-                "ExpressionAttributeNames": {f"#a{i}": name for i, name in enumerate(adds)},
-                "ExpressionAttributeValues": values,
-            }
-        )
-    return updates
+    return [counter_adds(table, claim.program, code, month, adds) for code, adds in net.items()]
 
 
 def _referrer_moves(

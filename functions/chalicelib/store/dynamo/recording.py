@@ -5,6 +5,8 @@ and person index line, and its effects. Used by conversions (record, refund) and
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ...model.errors import UnavailableError, UnknownCodeError
 from ...model.ledger import (
     ConversionEffects,
@@ -27,17 +29,25 @@ def write_conversion(
     effects: ConversionEffects | None,
     condition: Condition,
     extra: tuple[list[Write], list[Label]] = ([], []),
+    released: dict[str, dict[str, Decimal]] | None = None,
 ) -> tuple[Conversion, bool]:
     """One transaction: the conversion item (under `condition`'s: new, or still in review),
-    its counters, its referrers' checks, its effects and `extra` items. A failed first
-    condition answers with the stored conversion and created=False."""
+    its counters (with what a decision on it takes back from them, `released`), its
+    referrers' checks, its effects and `extra` items. A failed first condition answers with
+    the stored conversion and created=False."""
     writes: list[Write] = [table.put(conversion_item(conversion), condition)]
     labels: list[Label] = [("conversion", "")]
     guard = effects.count_guard if effects else None
     identity = effects.identity_guard if effects else None
+    month, _ = rules.month_and_day(conversion.created_at)
+    released = released or {}
     for credit in credits_of(conversion):
         primary = credit.code == conversion.code
-        writes.append({"Update": counter_update(table, conversion, credit, 1)})
+        adds = {
+            **rules.conversion_counters(conversion, credit, 1),
+            **released.get(credit.code, {}),
+        }
+        writes.append({"Update": counter_adds(table, conversion.program, credit.code, month, adds)})
         writes.append(
             referrer_check(table, conversion, credit.code, guard, identity if primary else None)
         )
@@ -68,11 +78,18 @@ def counter_update(table: Table, conversion: Conversion, credit: Credit, sign: i
     it on a refund)."""
     month, _ = rules.month_and_day(conversion.created_at)
     adds = rules.conversion_counters(conversion, credit, sign)
+    return counter_adds(table, conversion.program, credit.code, month, adds)
+
+
+def counter_adds(
+    table: Table, program: str, code: str, month: str, adds: dict[str, Decimal]
+) -> WriteUpdate:
+    """ADD each of `adds` to a code's conversion counter item of `month`."""
     values: Item = {f":v{i}": n(value) for i, value in enumerate(adds.values())}
-    values[":program"] = s(conversion.program)
+    values[":program"] = s(program)
     return {
         "TableName": table.name,
-        "Key": keys.key(keys.code_pk(credit.code), keys.conversions_sk(month)),
+        "Key": keys.key(keys.code_pk(code), keys.conversions_sk(month)),
         "UpdateExpression": "SET program = :program ADD "
         + ", ".join(f"#a{i} :v{i}" for i in range(len(adds))),
         "ExpressionAttributeNames": {f"#a{i}": name for i, name in enumerate(adds)},

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ...model.ledger import ConversionEffects
 from ...model.records import Conversion
-from .. import keys
-from ..attrs import s, unavailable_on_failure
+from .. import keys, rules
+from ..attrs import Write, s, unavailable_on_failure
 from ..items import conversion_from_item, conversion_item
-from .recording import STILL_IN_REVIEW, queue_move, write_conversion
+from .effects import Label
+from .recording import STILL_IN_REVIEW, counter_adds, queue_move, write_conversion
 from .shared import Table, passed
 
 
@@ -34,12 +35,19 @@ class DynamoReviews:
         """Count a conversion that was in review and write what it brings (the same items as
         a new conversion), on condition that it is still in review."""
         move = queue_move(self._table, approved)
+        labels: list[Label] = [("queue", "")] * len(move)
+        released = rules.release_counters(approved)
         return write_conversion(
-            self._table, approved, effects, STILL_IN_REVIEW, (move, [("queue", "")] * len(move))
+            self._table, approved, effects, STILL_IN_REVIEW, (move, labels), released
         )
 
     @unavailable_on_failure
     def reject_conversion(self, rejected: Conversion) -> bool:
         put = self._table.put(conversion_item(rejected), STILL_IN_REVIEW)
-        reasons = self._table.transact([put, *queue_move(self._table, rejected)])
+        month, _ = rules.month_and_day(rejected.created_at)
+        released: list[Write] = [
+            {"Update": counter_adds(self._table, rejected.program, code, month, adds)}
+            for code, adds in rules.release_counters(rejected).items()
+        ]
+        reasons = self._table.transact([put, *queue_move(self._table, rejected), *released])
         return passed(reasons[0])

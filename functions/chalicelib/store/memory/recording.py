@@ -58,6 +58,13 @@ def count(state: State, conversion: Conversion, sign: int) -> None:
         add(values, rules.conversion_counters(conversion, credit, sign))
 
 
+def release(state: State, decided: Conversion) -> None:
+    """Take a decided conversion out of its codes' held counters."""
+    month, _ = rules.month_and_day(decided.created_at)
+    for code, adds in rules.release_counters(decided).items():
+        add(state.counters[(code, keys.conversions_sk(month))], adds)
+
+
 def move_referrals(state: State, code: str, by: int) -> None:
     referrer = state.referrers[code]
     state.referrers[code] = replace(

@@ -7,7 +7,7 @@ from ...model.ledger import ConversionEffects, EffectsRejectedError
 from ...model.records import REVIEW, Conversion
 from .. import rules
 from .metering import metered
-from .recording import check_conversion, commit
+from .recording import check_conversion, commit, release
 from .shared import State, order_of
 
 
@@ -36,6 +36,7 @@ class MemoryReviews:
             if rejection:
                 raise EffectsRejectedError(rejection)
             commit(self._state, approved, effects)
+            release(self._state, approved)
         return approved, True
 
     def reject_conversion(self, rejected: Conversion) -> bool:
@@ -45,4 +46,5 @@ class MemoryReviews:
             if stored is None or stored.status != REVIEW:
                 return False
             self._state.orders[order] = rejected
+            release(self._state, rejected)
             return True
