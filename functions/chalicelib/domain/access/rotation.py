@@ -34,7 +34,7 @@ def rotate_stats_token(
 
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
-    if "email" in body and "ref" in body or not ("email" in body or "ref" in body):
+    if ("email" in body) == ("ref" in body):
         raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
     if "email" in body:
         key = ctx.signer.email_key(program.id, normalize_email(email))
