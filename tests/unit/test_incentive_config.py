@@ -176,3 +176,27 @@ def test_pools_only_for_coupons_and_rule_fields_not_on_tiers() -> None:
     assert (
         "program 'shop'.rewards.tiers[0].reward.event: does not apply to a tier's reward" in found
     )
+
+
+def test_a_reward_speaks_the_readers_language_when_the_program_gives_its_words() -> None:
+    document = config_document()
+    friend = document["programs"][0]["rewards"]["friend"]
+    friend["texts"] = {"fr": "15 % de remise", "pt-BR": "15% de desconto", "DE": "15 % Rabatt"}
+    shop = parse_programs(document).get("shop")
+    reward = shop.friend_reward
+    assert reward.text_in("fr") == reward.text_in("fr-CA") == "15 % de remise"
+    assert reward.text_in("pt-BR") == "15% de desconto"
+    assert reward.text_in("de-AT") == "15 % Rabatt"  # tags are read in any case
+    assert reward.text_in("pt") == reward.text_in("nl") == reward.text  # no words: the default
+    assert shop.public()["rewards"]["friend"]["texts"] == {
+        "fr": "15 % de remise",
+        "pt-br": "15% de desconto",
+        "de": "15 % Rabatt",
+    }
+    assert "texts" not in shop.public()["rewards"]["referrer"]
+
+    friend["texts"] = {"french": "remise", "fr": "x" * 121}
+    assert problems(document) == [
+        "program 'shop'.rewards.friend.texts.french: is not a language tag like fr, de or pt-BR",
+        "program 'shop'.rewards.friend.texts.fr: must be at most 120 characters",
+    ]

@@ -12,7 +12,8 @@ from .notifications import Emails, Webhook
 
 @dataclass(frozen=True)
 class Reward:
-    """What one side of a referral gets, in words (`text`) and as data."""
+    """What one side of a referral gets, in words (`text`, and `texts` by language tag for
+    readers of other languages) and as data."""
 
     text: str
     kind: str
@@ -20,9 +21,18 @@ class Reward:
     currency: str | None = None
     percent: Decimal | None = None
     points: int | None = None
+    texts: tuple[tuple[str, str], ...] = ()  # (language tag in lower case, text)
+
+    def text_in(self, locale: str) -> str:
+        """The words for a reader of `locale` (fr-CA, then fr, then `text`)."""
+        found = dict(self.texts)
+        tag = locale.lower()
+        return found.get(tag) or found.get(tag.split("-")[0]) or self.text
 
     def public(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "kind": self.kind}
+        if self.texts:
+            data["texts"] = dict(self.texts)
         if self.amount is not None:
             data["amount"] = float(self.amount)
             data["currency"] = self.currency

@@ -33,6 +33,8 @@ BELONGS_UNDER = {
     "launcher_text": "widget",
 }
 
+LOCALE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)  # a language tag
+
 
 class FieldReader:
     """Collects problems while reading one document."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...model.currencies import CURRENCIES
 from ...model.incentives import Incentives, Limits, Reward, RewardRule, Tier
-from .fields import FieldReader
+from .fields import LOCALE_RE, FieldReader
 from .notifications import parse_emails, parse_webhooks
 
 EVENTS = ("signup", "purchase")
@@ -26,7 +26,7 @@ POLICY_FIELDS = ("hold_days", "tiers", "limits")
 PROGRAM_FIELDS = ("attribution_model", "attribution_half_life_days", "webhooks", "emails")
 POOL_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 REWARD_KINDS = ("credit", "percent", "coupon", "points")
-_REWARD_FIELDS = ("text", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
+_REWARD_FIELDS = ("text", "texts", "kind", "amount", "currency", "percent", "points", *RULE_FIELDS)
 
 
 def parse_incentives(
@@ -84,24 +84,37 @@ def parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Rew
     data = reader.mapping(raw, path)
     reader.only_known(data, _REWARD_FIELDS, path)
     text = reader.text(data, "text", path, max_len=120)
+    texts = _texts(reader, data.get("texts"), f"{path}.texts")
     kind = reader.text(data, "kind", path, default="credit")
     if kind not in REWARD_KINDS:
         reader.fail(f"{path}.kind", f"'{kind}' is not one of {', '.join(REWARD_KINDS)}")
-        return Reward(text=text, kind=kind)
+        return Reward(text=text, kind=kind, texts=texts)
     if kind == "credit":
         reward_currency = reader.text(data, "currency", path, default=currency).upper()
         # Without its own currency the reward takes the program's, which is checked there.
         if "currency" in data and reward_currency not in CURRENCIES:
             reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
         amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
-        return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)
+        return Reward(text, kind, amount=amount, currency=reward_currency, texts=texts)
     if kind == "percent":
         percent = reader.decimal(data, "percent", path, low=Decimal(0), high=Decimal(100))
-        return Reward(text=text, kind=kind, percent=percent)
+        return Reward(text=text, kind=kind, percent=percent, texts=texts)
     if kind == "points":
         points = reader.integer(data, "points", path, default=0, low=1, high=10_000_000)
-        return Reward(text=text, kind=kind, points=points)
-    return Reward(text=text, kind=kind)
+        return Reward(text=text, kind=kind, points=points, texts=texts)
+    return Reward(text=text, kind=kind, texts=texts)
+
+
+def _texts(reader: FieldReader, raw: Any, path: str) -> tuple[tuple[str, str], ...]:
+    """The reward in other languages: {fr: "10 € de crédit", de: "10 € Guthaben"}."""
+    data = reader.mapping(raw, path)
+    found: list[tuple[str, str]] = []
+    for tag in data:
+        if not isinstance(tag, str) or not LOCALE_RE.fullmatch(tag):
+            reader.fail(f"{path}.{tag}", "is not a language tag like fr, de or pt-BR")
+            continue
+        found.append((tag.lower(), reader.text(data, tag, path, max_len=120)))
+    return tuple(found)
 
 
 def _parse_rule(

@@ -15,7 +15,7 @@ from ...model.errors import ConfigError
 from ...model.fraud import FraudRules
 from ...model.incentives import Incentives
 from ...model.program import Catalogue, Program
-from .fields import FieldReader, kind_of, url_host, url_problem
+from .fields import LOCALE_RE, FieldReader, kind_of, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
 from .site import parse_brand, parse_site
@@ -25,7 +25,6 @@ from .widget import parse_widget
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 ORIGIN_RE = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
-LOCALE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
 SUCCESS_EVENTS = ("signup", "purchase")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")

@@ -113,7 +113,7 @@ def _granted(
             code=grant.code,
             side=grant.side,
             kind=reward.kind,
-            text=reward.text,
+            text=reward.text_in(program.locale),
             status=APPROVED,
             created_at=now,
             approve_at=now,
