@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from referbee import formats
+from referbee.report.table import summary
 from tests import analytics_scenario as scenario
 from tests.analytics_stack import READ_KEY, TEA_KEY, AnalyticsStack, start_analytics_stack
 from tests.images import read_png
@@ -161,7 +163,13 @@ def test_the_dashboard_shows_what_the_api_returns(
     assert len(shown) == 25
     assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€27.00"
     assert page.locator('dd[data-kpi="click_to_signup_rate"]').inner_text() == "16.7%"  # as the CLI
-    assert page.locator('[data-slot="summary"]').inner_text() == expected["summary"]
+    # The same sentence as `referbee report`, money as money (not the API's "320 EUR").
+    assert page.locator('[data-slot="summary"]').inner_text() == summary(expected)
+    assert "€320.00" in summary(expected)
+    period = expected["period"]
+    assert page.locator('[data-slot="period"]').inner_text() == (
+        f"{formats.day(period['from'])} to {formats.day(period['to'])} (30 days, UTC)"
+    )
     # Every field the API gives a split row; the row's key is shown in words (`label`).
     for kind, split in (("channel", "channels"), ("page", "landing_pages"), ("model", "models")):
         rows = [{k: v for k, v in row.items() if k != "label"} for row in expected[split]]

@@ -103,13 +103,31 @@
     });
   }
 
+  /* The report's sentence, with its numbers and money in the reader's formats (the API's own
+     sentence is plain text for scripts). */
+  function summary(report) {
+    var k = report.kpis, cur = report.currency;
+    if (!(k.clicks || k.signups || k.purchases || k.new_participants)) return report.summary;
+    return site.countOf(k.clicks, { one: 'click', other: 'clicks' }) + ' (' +
+      site.formatNumber(k.unique_clicks) + ' unique) brought ' +
+      site.countOf(k.signups, { one: 'sign-up', other: 'sign-ups' }) + ' and ' +
+      site.countOf(k.purchases, { one: 'purchase', other: 'purchases' }) + ' worth ' +
+      site.formatMoney(k.referred_revenue, cur) + ', for ' +
+      site.formatMoney(k.rewards_cost, cur) + ' of rewards.';
+  }
+
   function render(report) {
     Array.prototype.forEach.call(root.querySelectorAll('[data-since]'), function (button) {
       button.setAttribute('aria-pressed', String(button.getAttribute('data-since') === since));
     });
     var period = report.period;
-    page.slot('period').textContent = period.from + ' to ' + period.to + ' (' + period.days + ' days, UTC)';
-    page.slot('summary').textContent = report.summary;
+    var date = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC'
+    });
+    var on = function (iso) { return date.format(new Date(iso + 'T00:00:00Z')); };
+    page.slot('period').textContent = on(period.from) + ' to ' + on(period.to) + ' (' +
+      site.countOf(period.days, { one: 'day', other: 'days' }) + ', UTC)';
+    page.slot('summary').textContent = summary(report);
     renderKpis(report.kpis, report.currency);
     drawFunnel(page.slot('funnel'), report.daily);
     table(page.slot('channels'), 'Clicks and conversions by share channel', report.channels,
