@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
