@@ -106,6 +106,7 @@ def test_the_demo_shop_tells_the_whole_referral_story(
     page.get_by_role("button", name="Place order").click()
     page.get_by_text("Thank you for your order").wait_for()
     page.get_by_text("counted it for the link the customer came through").wait_for()
+    assert not page.get_by_role("button", name="Report it again").is_visible()  # it was told
     assert re.search(r"Total\s+\$15\.30", page.locator("table.cart").inner_text())
     wait_for(lambda: conversions_sent(sam))  # the widget's convert: the browser's claim
     look(page, "demo-thanks")
