@@ -124,6 +124,19 @@ def test_review_needs_keys_of_the_program_with_the_right_scope(world: Any) -> No
     assert decide(api, "purchase:1001", "approve", key={}).status_code == 401
 
 
+def test_the_dashboard_may_read_the_queue_from_the_sites_origin(world: Any) -> None:
+    """The admin dashboard shows how many conversions are held: its page, on the site's
+    origin, sends the key in a header (the browser's preflight of it: the dashboard's browser
+    test), and may read the answer."""
+    api, _ = world
+    flag(api)
+    site = "https://rewards.shop.example.com"
+    read = {"authorization": f"Bearer {READ_KEY}", "origin": site}
+    listed = api.http.get("/v1/programs/shop/reviews", headers=read)
+    assert listed.headers["Access-Control-Allow-Origin"] == "*"
+    assert [review["flags"] for review in body_of(listed)["reviews"]] == [["self_referral:email"]]
+
+
 @pytest.mark.parametrize("review", ["purchase:nope", "nonsense", "refund:1001", "purchase:"])
 def test_unknown_review_ids(world: Any, review: str) -> None:
     api, _ = world

@@ -12,13 +12,15 @@ from ..domain.conversions.review import approve, list_review, reject
 from ..model.records import Conversion
 from ..observability import metrics
 from .admin import AdminCall, admin_route
+from .analytics import CORS
 from .http import json_response, query, read_json, reject_unknown_fields, whole_number
 from .recorder import track_rewards
 
 bp = Blueprint(__name__)
 
 
-@admin_route(bp, "/v1/programs/{program}/reviews", methods=["GET"], write=False)
+# The dashboard (on the site's origin) reads the queue's size with the key it holds.
+@admin_route(bp, "/v1/programs/{program}/reviews", methods=["GET"], write=False, cors=CORS)
 def list_reviews(call: AdminCall) -> Response:
     params = query(call.request)
     limit = whole_number(params.get("limit"), "limit", 100, 1000)

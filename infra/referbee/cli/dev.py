@@ -50,7 +50,8 @@ def dev(
     document, catalogue = load_config(config_path)
     show_warnings(config_warnings(catalogue))
     document = resolve_brand_files(document, (config_path or legacy.config_file()).parent)
-    if config_path is None and not legacy.config_file().exists():
+    builtin_demo = config_path is None and not legacy.config_file().exists()
+    if builtin_demo:
         document = _demo_for_port(document, port)
         click.echo("No referbee.yaml here: running the built-in demo program 'demo'.")
     if admin_key is not None and len(admin_key) < 16:
@@ -61,6 +62,7 @@ def dev(
         workers=workers,
         state_dir=state_dir,
         config_document=document,
+        builtin_demo=builtin_demo,
     )
     sys.exit(run(options, say=click.echo))
 

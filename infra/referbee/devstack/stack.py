@@ -30,9 +30,10 @@ from chalicelib.store.dynamo import DynamoStore
 
 from .. import FUNCTIONS_DIR, KIT_ROOT, legacy
 from ..site.widget import build_widget
+from .banner import Addresses, print_banner
 from .db import EmbeddedDynamo
 from .scheduler import DueWorkLoop
-from .shop import write_shop
+from .shop import serve_shop, with_demo_identity
 from .static import StaticServer
 from .streams import StreamReader
 
@@ -49,6 +50,7 @@ class DevOptions:
     workers: int = 2
     state_dir: Path = field(default_factory=lambda: legacy.state_dir() / "dev")
     config_document: dict[str, Any] = field(default_factory=dict)
+    builtin_demo: bool = False  # no referbee.yaml: the demo shop's server holds its secret
     build_site: bool = True
     due_work_interval: float = 2.0  # seconds between runs of the scheduled function
 
@@ -78,20 +80,21 @@ def start(options: DevOptions) -> RunningStack:
     stream = StreamReader(TABLE, start="LATEST", lock=db.lock)
     admin_key, key_origin = _install_admin_key(db, state, options.admin_key)
 
+    document = options.config_document
+    if options.builtin_demo:
+        document = with_demo_identity(document, state)
     programs_file = state / "programs.json"
     from ..config import write_programs
 
-    write_programs(options.config_document, programs_file)
+    write_programs(document, programs_file)
     site_dir = state / "site"
     if options.build_site:
         from ..site.build import build_sites
 
-        build_sites(options.config_document, api_url=api_url, site_url=site_url, out=site_dir)
+        build_sites(document, api_url=api_url, site_url=site_url, out=site_dir)
     build_widget(site_dir / "widget")
-    shop_dir = write_shop(
-        state / "shop", options.config_document, api_url=api_url, site_url=site_url
-    )
-    static.mount({"/": site_dir, "/shop/": shop_dir})
+    static.mount({"/": site_dir})
+    serve_shop(static, state, document, api_url=api_url, admin_key=admin_key)
     static.start()
 
     env = {
@@ -122,7 +125,7 @@ def start(options: DevOptions) -> RunningStack:
     stack.due_work = DueWorkLoop(
         db.client(),
         TABLE,
-        options.config_document,
+        document,
         env["REFERBEE_SECRET"],
         Links(api_base=api_url, site_base=site_url),
         state / "outbox",
@@ -146,7 +149,17 @@ def run(options: DevOptions, say: Any = print) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    _print_banner(stack, options, say)
+    addresses = Addresses(
+        stack.api_url,
+        stack.site_url,
+        stack.admin_key,
+        stack.key_origin,
+        stack.db.endpoint,
+        TABLE,
+        stack.db.snapshot,
+        options.state_dir.resolve() / "outbox",
+    )
+    print_banner(addresses, _program_ids(options)[0], say)
     status = 0
     try:
         while not stopping:
@@ -266,33 +279,3 @@ def _dev_secret(state: Path) -> str:
 
 def _program_ids(options: DevOptions) -> list[str]:
     return [p["id"] for p in options.config_document["programs"]]
-
-
-def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
-    program = _program_ids(options)[0]
-    say("")
-    say("referbee dev is running")
-    say(f"  API          {stack.api_url}")
-    say(f"  Site         {stack.site_url}/")
-    say(f"  Demo shop    {stack.site_url}/shop/")
-    say(f"  Analytics    {stack.site_url}/admin/  (sign in with the admin key)")
-    say(f"  Admin key    {stack.admin_key}  ({stack.key_origin})")
-    say(f"  DynamoDB     {stack.db.endpoint}  (table {TABLE})")
-    say(f"  Data         {stack.db.snapshot}")
-    say(f"  Emails       {options.state_dir.resolve() / 'outbox'}  (.eml files)")
-    say("")
-    say("Embed the widget on your site:")
-    say(
-        f'  <script async src="{stack.site_url}/widget/referbee.js" data-api="{stack.api_url}" '
-        f'data-program="{program}"></script>'
-    )
-    say("  <div data-referbee-panel></div>")
-    say("")
-    say("Purchases the widget reports wait for your server to confirm them (docs/security.md):")
-    say(
-        f"  curl -X POST {stack.api_url}/v1/programs/{program}/conversions "
-        f'-H "Authorization: Bearer $REFERBEE_ADMIN_KEY" -H "Content-Type: application/json" '
-        f"""-d '{{"event": "purchase", "order_id": "1001", "amount": 36.50}}'"""
-    )
-    say("")
-    say("Press Ctrl-C to stop.")

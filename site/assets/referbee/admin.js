@@ -88,6 +88,7 @@
         // Shown first, so that the funnel is drawn at the width it is given.
         page.show('ready');
         render(report);
+        return site.showHeldForReview(page.slot('held'), page.api, page.data.id, authorization());
       });
     }, function (error) {
       if (error.status === 401 || error.status === 403) {
