@@ -164,7 +164,7 @@ def test_signing_out_leaves_nothing_private_and_an_own_purchase_is_held_for_revi
     page.get_by_role("button", name="Show analytics").click()
     held = page.locator("[data-slot=held]")
     held.get_by_text("1 conversion is held for review").wait_for()
-    assert "1 conversion: self-referral: the referrer\u2019s own email" in held.inner_text()
+    assert "1 conversion: Same email as the referrer" in held.inner_text()
     assert "referbee review approve ID" in held.inner_text()
     look(page, "demo-dashboard-held")
     assert_clean_console(jane)

@@ -49,6 +49,9 @@ def test_approving_counts_the_conversion_and_issues_its_rewards_once(
     assert [(r["id"], r["flags"], r["status"]) for r in listed] == [
         ("purchase:1001", ["self_referral:email"], "review")
     ]
+    assert listed[0]["reasons"] == [
+        {"flag": "self_referral:email", "label": "Same email as the referrer"}
+    ]
     response = decide(api, "purchase:1001", "approve", {"note": "her partner's card"})
     assert response.status_code == 200, response.body
     approved = body_of(response)

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
+from ..domain.analytics.held import reason_label
 from ..domain.conversions.flow import conversion_view, review_id
 from ..domain.conversions.review import approve, list_review, reject
 from ..model.records import Conversion
@@ -56,7 +57,8 @@ def reject_review(call: AdminCall, review: str) -> Response:
 
 
 def _view(conversion: Conversion) -> dict[str, Any]:
-    return {"id": review_id(conversion), **conversion_view(conversion)}
+    reasons = [{"flag": flag, "label": reason_label(flag)} for flag in conversion.flags]
+    return {"id": review_id(conversion), **conversion_view(conversion), "reasons": reasons}
 
 
 def _optional_body(call: AdminCall) -> dict[str, Any]:

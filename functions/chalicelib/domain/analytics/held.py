@@ -70,5 +70,10 @@ def held_view(sums: Mapping[str, Decimal]) -> dict[str, Any]:
     }
 
 
+def reason_label(flag: str) -> str:
+    """A fraud flag in words, for the people who decide (never shown to the referrer)."""
+    return _label(reason_of(flag))
+
+
 def _label(reason: str) -> str:
     return REASONS.get(reason, reason.replace("_", " ").replace(":", ": ").capitalize())
