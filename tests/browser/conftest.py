@@ -1,5 +1,5 @@
 """Shared browser fixtures: one Debian Chromium per session, pages that record their requests,
-console messages and uncaught errors, and screenshots saved into test-artifacts/screenshots/.
+console messages and uncaught errors, and screenshots saved into tests/browser/shots/.
 
 Pages use a desktop Chrome user agent: headless Chromium says "HeadlessChrome", which referbee
 rightly counts as a bot."""

@@ -1,5 +1,5 @@
 """What browser tests share besides fixtures: Debian's Chromium and its flags, pages that
-record what they did, and screenshots saved into test-artifacts/screenshots/."""
+record what they did, and screenshots saved into tests/browser/shots/."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parent / "shots"
 
 
 @dataclass
