@@ -176,6 +176,14 @@ def test_the_dashboard_shows_what_the_api_returns(
         assert table_rows(page, kind) == rows, kind
         names = page.locator(f'table[data-table="{kind}"] td[data-field="name"]').all_inner_texts()
         assert names == [row["label"] for row in expected[split]], kind
+    # Numbers line up on the right under their header; names on the left.
+    align = "e => getComputedStyle(e).textAlign"
+    clicks = 'table[data-table="channel"] [data-field="clicks"]'
+    assert page.locator(clicks).first.evaluate(align) == "right"
+    assert page.locator('table[data-table="channel"] th').nth(1).evaluate(align) == "right"
+    assert page.locator('table[data-table="channel"] [data-field="name"]').first.evaluate(
+        align
+    ) in ("left", "start")
     leaders = table_rows(page, "referrer")
     assert leaders == [{k: row[k] for k in leaders[0]} for row in expected["top_referrers"]]
     assert len(leaders) == 4 and "revenue" in leaders[0]

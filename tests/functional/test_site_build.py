@@ -54,6 +54,13 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert missing_files(out) == []
     assert (out / "assets/brand/logo.svg").exists() and (out / "assets/brand/favicon.png").exists()
     assert not list(out.rglob("bundle.*.js")) and not list(out.rglob("*.map"))
+    assert 'rel="icon" href="assets/brand/favicon.png"' in (out / "index.html").read_text()
+    nested_404 = (out / "programs/acme/404.html").read_text()  # its own brand, not the root's
+    assert 'href="/programs/acme/assets/' in nested_404 and 'href="/assets/' not in nested_404
+    # The theme's stylesheet is pruned to what the pages can use, under a name of its own.
+    (main_css,) = (out / "assets/stylesheets").glob("main.*.min.css")
+    assert main_css.name != "main.57a0d79d.min.css" and main_css.stat().st_size < 60_000
+    assert f"assets/stylesheets/{main_css.name}" in (out / "stats/index.html").read_text()
 
     pages = {page: (out / page).read_text() for page in result.pages if page.endswith(".html")}
     for page, text in pages.items():
@@ -91,6 +98,10 @@ def test_the_widget_is_embedded_on_the_program_page_when_asked(tmp_path: Path) -
     nested = (out / "programs/acme/index.html").read_text()
     assert "widget/referbee.js" not in nested  # acme did not ask for it
     assert missing_files(out) == []  # the widget is copied in by its own build step
+    # Without a favicon of its own, the program gets a small one in its color.
+    assert 'rel="icon" href="assets/brand/favicon.svg"' in root
+    icon = (out / "assets/brand/favicon.svg").read_text()
+    assert icon.startswith("<svg") and len(icon) < 400
 
 
 def run_cli(tmp_path: Path, document: dict[str, Any], *args: str) -> Any:

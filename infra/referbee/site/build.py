@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,7 +29,8 @@ from chalicelib.model.program import Program
 from .. import KIT_ROOT
 from .audit import foreign_references, missing_files
 from .pages import render_pages
-from .theme import brand_css, copy_brand_files, derive_palette, theme_palette
+from .stylesheets import prune_theme_stylesheets
+from .theme import brand_css, copy_brand_files, default_favicon, derive_palette, theme_palette
 
 SITE_SOURCE = KIT_ROOT / "site"
 MKDOCS_FILE = KIT_ROOT / "mkdocs.yml"
@@ -100,6 +102,8 @@ def _build_program(
         palette = derive_palette(program.brand.primary_color)
         (docs / "assets/referbee/brand.css").write_text(brand_css(palette))
         brand_files = copy_brand_files(program, base_dir, docs)
+        if "favicon" not in brand_files:
+            brand_files.update(default_favicon(palette, docs))
         rendered = render_pages(program, docs, api_url=api_url, places=places)
         with MKDOCS_FILE.open("rb") as raw:
             base = yaml_load(raw)
@@ -129,6 +133,8 @@ def _build_program(
                 detail = "; ".join(warnings) or str(exc)
                 raise SiteBuildError(f"mkdocs could not build the site: {detail}") from exc
     _prune(site_dir)
+    prune_theme_stylesheets(site_dir)
+    _root_404_paths(site_dir, places[program.id])
     return rendered.pages, rendered.defaults
 
 
@@ -141,6 +147,16 @@ def _content_security_policy(api_url: str) -> str:
         f"img-src 'self' data: {api}; font-src 'self' data:; connect-src 'self' {api}; "
         "manifest-src 'self'; base-uri 'none'; form-action 'none'"
     )
+
+
+def _root_404_paths(site_dir: Path, place: str) -> None:
+    """The 404 page names its files from the site's root (it is shown at any address): a
+    nested program's must name its own folder's, not the root program's."""
+    if not place:
+        return
+    page = site_dir / "404.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r'((?:href|src)=")/(?!/)', rf"\1/{place}", text), encoding="utf-8")
 
 
 def _prune(site_dir: Path) -> None:

@@ -199,8 +199,13 @@
     t.setAttribute('data-table', kind);
     t.appendChild(el('caption', '', caption));
     var head = el('tr');
+    /* Numbers line up on the right, under a header aligned with them; words on the left. */
+    var numeric = function (column) {
+      return rows.some(function (row) { return typeof row[column[0]] === 'number'; }) &&
+        column[0] !== 'code' && column[0] !== 'name' ? 'referbee-number' : '';
+    };
     columns.forEach(function (column) {
-      var th = el('th', '', column[1]);
+      var th = el('th', numeric(column), column[1]);
       th.scope = 'col';
       head.appendChild(th);
     });
@@ -215,7 +220,7 @@
         var text = column[0] === 'revenue' ? site.formatMoney(Number(value) || 0, currency) :
           column[0] === 'name' && row.label ? row.label :
           typeof value === 'number' ? site.formatNumber(value) : String(value);
-        var td = el('td', '', text);
+        var td = el('td', numeric(column), text);
         td.setAttribute('data-field', column[0]);
         td.setAttribute('data-value', JSON.stringify(value));
         tr.appendChild(td);
