@@ -7,6 +7,7 @@
   var el = site.element;
   var page = new site.Page(root);
   var token = site.query('t');
+  var here = document.currentScript.src; /* account.js is beside this file */
   var REWARD_STATUS = {
     pending: 'on its way', approved: 'approved', paid: 'paid', void: 'cancelled',
     clawback: 'taken back'
@@ -20,6 +21,7 @@
 
   if (!token) {
     page.show('no-token');
+    askForLink();
     return;
   }
   page.run(load, function (error) {
@@ -27,11 +29,20 @@
       page.slot('not-found-message').textContent =
         error.message || 'This stats link is not valid.';
       page.show('not-found');
+      askForLink();
     } else {
       page.slot('error-message').textContent = error.message || 'Please try again.';
       page.show('error');
     }
   });
+
+  /* The "email me my stats link" form's code, loaded only when that form is shown: a
+     referrer who opens their stats does not download it. */
+  function askForLink() {
+    var script = document.createElement('script');
+    script.src = here.replace(/stats\.js(\?.*)?$/, 'account.js');
+    document.body.appendChild(script);
+  }
 
   function load() {
     return site.getJson(page.api + '/v1/stats/' + encodeURIComponent(token)).then(function (stats) {
