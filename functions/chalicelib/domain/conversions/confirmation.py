@@ -31,9 +31,10 @@ from ...model.ledger import (
     Tally,
 )
 from ...model.program import Program
-from ...model.records import Conversion
+from ...model.records import Conversion, CustomerProfile
 from ...model.statuses import PENDING, RECORDED, REVIEW, VOID
 from ..context import Context
+from ..referrals.discounts import DISCOUNT_CHANNEL, discount_owner
 from ..rewards.engine import ConversionPlan
 from ..rewards.events import (
     REWARD_EARNED,
@@ -45,8 +46,9 @@ from ..rewards.events import (
 from ..trust.fraud import flags_from, identity_guard, screen
 from .attribution import split_amount
 from .customers import CustomerPurchases, referred_customer
-from .flow import attribute_conversion, conversion_view, converter_of
+from .flow import attribute_conversion, converter_of
 from .input import NO_REFERRAL, ConversionRequest
+from .views import conversion_view
 
 _ROUNDS = 25
 
@@ -87,9 +89,11 @@ def confirm_claim(
     customer = _customer(ctx, program, claim, request)
     who = converter_of(ctx, program, request, "", by, "")
     plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
-    same_customer = customer == claim.customer
+    # An organic claim settled nothing for its customer: the trusted report counts them.
+    same_customer = customer == claim.customer and not claim.organic
     if same_customer:
         plan.not_first_purchase = any(note.endswith(":not_first_purchase") for note in claim.notes)
+        plan.repeat = _before(program, claim)
     if code == claim.code:
         plan.limit_reached = any(note.endswith(":limit_reached") for note in claim.notes)
     purchases = CustomerPurchases(
@@ -101,8 +105,11 @@ def confirm_claim(
     for _ in range(_ROUNDS):
         if claim.status not in (RECORDED, REVIEW) or not claim.unverified:
             return claim, False
+        if not same_customer:
+            plan.repeat = purchases.prior
         flags = (screen(program, who, code, True, [], now) + learned) if code else []
         trusted = _trusted(program, claim, request, code, by, now, flags)
+        trusted = replace(trusted, successful=trusted.successful and plan.repeat is None)
         counted = _counts(claim) and code == claim.code and not flags
         if flags or not code:
             confirmed, effects = trusted, ConversionEffects()
@@ -165,7 +172,8 @@ def _trusted(
         currency=currency,
         credits=credits,
         click_id=request.click_id or (claim.click_id if same else ""),
-        channel=claim.channel if same else "",
+        channel=claim.channel if same else DISCOUNT_CHANNEL if request.by_discount else "",
+        discount_code=request.discount_code or claim.discount_code,
         page=claim.page if same else "",
         successful=bool(code) and claim.event == program.success_event,
         status=REVIEW if flags else RECORDED,
@@ -235,7 +243,7 @@ def _settle(
 
 
 def _coupon_claim(program: Program, reward: RewardRecord) -> CouponClaim | None:
-    if not reward.coupon:
+    if reward.kind != "coupon" or not reward.coupon:
         return None
     return CouponClaim(program.id, reward.pool, reward.coupon, reward.reward_id)
 
@@ -256,21 +264,24 @@ def _counts(claim: Conversion) -> bool:
     return claim.status == RECORDED and claim.successful
 
 
-def _current_rewards(ctx: Context, claim: Conversion) -> dict[str, RewardRecord]:
-    """The claim's rewards as they are now (one read; none for a claim without rewards)."""
-    if not claim.rewards:
-        return {}
-    found = ctx.store.rewards.get_rewards([(r.code, r.reward_id) for r in claim.rewards])
-    return {reward.reward_id: reward for reward in found}
-
-
 def _code(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:
     """The referrer the trusted report names (a known customer's, for `customer_id` alone),
     else the claim's."""
     if request.by_customer:
         customer = "c" + ctx.signer.customer_key(program.id, request.customer_id)
         return referred_customer(ctx, program, customer).code
-    return request.code or claim.code
+    if request.code or claim.code or not claim.discount_code:
+        return request.code or claim.code
+    return discount_owner(ctx, program, claim.discount_code)  # a browser kept only the code
+
+
+def _before(program: Program, claim: Conversion) -> CustomerProfile | None:
+    """The claim's customer as they were before it, when it was one of their repeat
+    purchases (the claim counted it)."""
+    if claim.event != "purchase" or claim.customer_seq < 2:
+        return None
+    first = claim.customer_first_at or claim.created_at
+    return CustomerProfile(program.id, claim.customer, claim.code, first, claim.customer_seq - 1)
 
 
 def _customer(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:

@@ -34,6 +34,13 @@ class CustomerPurchases:
         self.known = wanted and bool(customer)
         self.profile = profile
 
+    @property
+    def prior(self) -> CustomerProfile | None:
+        """The customer as they were before this purchase, when they bought before: this one
+        is a repeat purchase, not a new referral."""
+        profile = self.profile
+        return profile if self.known and profile is not None and profile.purchases else None
+
     def count(
         self, conversion: Conversion, effects: ConversionEffects
     ) -> tuple[Conversion, ConversionEffects]:

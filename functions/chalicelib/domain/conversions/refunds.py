@@ -18,7 +18,7 @@ from ...model.records import Conversion
 from ...model.statuses import APPROVED, CLAWBACK, PAID, PENDING, REFUNDED, REJECTED, REVIEW, VOID
 from ..context import Context
 from ..rewards.events import voided_messages, webhook_messages
-from .flow import conversion_view
+from .views import conversion_view
 
 _ATTEMPTS = 5
 
