@@ -17,6 +17,7 @@ from . import (
     conversions,
     cors,
     leaderboard,
+    payments,
     programs,
     redirect,
     review,
@@ -68,6 +69,7 @@ def create_app() -> Chalice:
         review.bp,
         security.bp,
         analytics.bp,
+        payments.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

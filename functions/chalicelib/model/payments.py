@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .losses import Loss
+
 ORGANIC_RECORD = "record"  # a paid order nothing ties to a referrer counts as organic
 ORGANIC_IGNORE = "ignore"  # ... or is acknowledged and left out
 ORGANIC_POLICIES = (ORGANIC_RECORD, ORGANIC_IGNORE)
@@ -54,3 +56,28 @@ class Recurring:
     percent: Decimal
     months: int | None = None
     limit: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentFacts:
+    """What is known of one payment provider object (a payment, an order, a subscription),
+    kept by whichever webhook event learns it first, so that events arriving in any order
+    meet: the order (conversion) it belongs to, whether that purchase is recorded, every
+    refund and dispute reported for it, and when a subscription ended."""
+
+    order: str = ""
+    recorded: bool = False
+    losses: tuple[Loss, ...] = ()
+    ended_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A webhook event handled: by its provider's event id, with what it did."""
+
+    program: str
+    provider: str  # stripe | shopify
+    event_id: str
+    event_type: str
+    handled_at: float
+    outcome: str

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from .analytics import ProgramRollups, RollupWrite
 from .ledger import DeliveryAttempt, OutboxMessage, Tally
+from .payments import PaymentFacts, Receipt
 from .records import AdminKey, Conversion
 
 
@@ -75,6 +76,30 @@ class PrivacyStore(Protocol):
 
     def forget_identity(self, program: str, identity: str, customer_key: str) -> None:
         """Delete the tallies and first-purchase marker keyed by a person's hashes."""
+        ...
+
+
+class PaymentsStore(Protocol):
+    """What the Stripe and Shopify webhooks keep besides conversions: the events handled,
+    and the facts of each payment, order and subscription, where events arriving in any
+    order meet (model/payments.py)."""
+
+    def get_receipt(self, program: str, provider: str, event_id: str) -> Receipt | None:
+        """The receipt of an event handled before, if any."""
+        ...
+
+    def keep_receipt(self, receipt: Receipt) -> bool:
+        """Store a receipt unless the event has one already (False then)."""
+        ...
+
+    def meet(self, program: str, key: str, facts: PaymentFacts) -> PaymentFacts:
+        """Add `facts` to what is known of the provider object `key` (an order id, a losses
+        report, an end) and return all that is known of it now, in one write: of two events
+        meeting here, the second sees what the first left."""
+        ...
+
+    def facts(self, program: str, key: str) -> PaymentFacts:
+        """What is known of the provider object `key` (nothing: empty facts)."""
         ...
 
 

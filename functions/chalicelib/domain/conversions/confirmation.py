@@ -1,5 +1,6 @@
-"""Trusted reports of conversions: the conversions API with a key, a signed conversion, and (to
-come) Stripe and Shopify webhooks all call `record_trusted_conversion`, the same way.
+"""Trusted reports of conversions: the conversions API with a key, a signed conversion, and the
+Stripe and Shopify webhooks (domain/payments/) all call `record_trusted_conversion`, the same
+way.
 
 A conversion a visitor's browser reported (pixel, beacon) is a claim: it counts at once, but
 the rewards it earns wait (docs/security.md). A trusted report of the same (program, event,
@@ -43,7 +44,7 @@ from ..rewards.events import (
     tier_messages,
     voided_messages,
 )
-from ..trust.fraud import flags_from, identity_guard, screen
+from ..trust.fraud import BROWSER_SOURCES, flags_from, identity_guard, screen
 from .attribution import split_amount
 from .customers import CustomerPurchases, referred_customer
 from .flow import attribute_conversion, converter_of
@@ -67,9 +68,11 @@ def record_trusted_conversion(
     none). A repeat changes nothing and answers with the conversion as it is."""
     if not request.code and not request.by_customer:
         known = _order_of(ctx, program, request)
+        if known is None and request.organic:
+            return attribute_conversion(ctx, program, request, source=by, rate=rate)
         if known is None:
             raise InvalidInputError(NO_REFERRAL)
-        if not known.unverified:
+        if not known.unverified or (request.organic and known.source not in BROWSER_SOURCES):
             return known, False  # confirmed (or reported by a trusted path) before
         return confirm_claim(ctx, program, known, request, by=by)
     stored, created = attribute_conversion(ctx, program, request, source=by, rate=rate)

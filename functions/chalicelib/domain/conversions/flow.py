@@ -82,7 +82,7 @@ def attribute_conversion(
         plan.repeat = purchases.prior
         plan.recurring_stopped = request.recurring_stopped
         credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
-        if not credits and not who.browser:
+        if not credits and not who.browser and not request.organic:
             raise InvalidInputError(NO_REFERRAL)
         code = credits[0].code if credits else ""  # a browser's conversion may be organic
         flags = screen(program, who, code, clicked, touches, now) + learned if code else []
@@ -106,7 +106,8 @@ def attribute_conversion(
             page=request.click.page if request.click and code else "",
             model=CUSTOMER_MODEL if request.by_customer else program.incentives.attribution_model,
             source=source,
-            unverified=who.browser and program.trust.browser_pending and not verified,
+            unverified=(who.browser and program.trust.browser_pending and not verified)
+            or (request.organic and not code),
             discount_code=request.discount_code,
         )
         counts = tallies(program, who, code, base.event, now, flagged=bool(flags)) if code else ()

@@ -55,6 +55,9 @@ class ConversionRequest:
     discount_code: str = ""  # the discount code the order used, in capitals
     by_discount: bool = False  # `code` is the owner of that discount code (channel `code`)
     recurring_stopped: bool = False  # a renewal of a subscription that has ended
+    # A paid order a webhook reports without a referral: recorded organic, and open to a
+    # later report of the same order that names one (invoice before checkout).
+    organic: bool = False
 
 
 def parse_conversion(

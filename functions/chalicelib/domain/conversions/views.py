@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ...model.clock import iso
+from ...model.losses import DISPUTE, REFUND
 from ...model.records import Conversion, credits_of
 from ..rewards.views import reward_view
+
+ZERO = Decimal(0)
 
 
 def conversion_view(conversion: Conversion) -> dict[str, Any]:
@@ -35,6 +39,12 @@ def conversion_view(conversion: Conversion) -> dict[str, Any]:
         view["notes"] = list(conversion.notes)
     if conversion.refunded_at:
         view["refunded_at"] = iso(conversion.refunded_at)
+    if conversion.discount_code:
+        view["discount_code"] = conversion.discount_code
+    for name, kind in (("refunded_amount", REFUND), ("disputed_amount", DISPUTE)):
+        total = sum((x.amount for x in conversion.losses if x.kind == kind and x.counts), ZERO)
+        if total:
+            view[name] = float(total)
     if conversion.flags:
         view["flags"] = list(conversion.flags)
     if conversion.decided_by:

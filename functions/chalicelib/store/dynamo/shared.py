@@ -4,6 +4,7 @@ cancellation reasons."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import TypedDict, cast
 
 from botocore.exceptions import ClientError
 
+from ...model.errors import InvalidInputError
 from .. import keys
 from ..attrs import (
     CONDITION_FAILED,
@@ -30,6 +32,7 @@ from ..attrs import (
 TRANSACTION_ATTEMPTS = 6
 BATCH_GET = 100  # keys per BatchGetItem
 CONDITION_CHECK_FAILED = "ConditionalCheckFailed"  # a cancellation reason's code
+_PAGE_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 
 
 class Reason(TypedDict, total=False):
@@ -147,10 +150,10 @@ class Table:
         request = self._query(condition, values, keys.GSI1)
         request["Limit"] = limit
         if after is not None:
-            request["ExclusiveStartKey"] = keys.page_start(after, partition)
+            request["ExclusiveStartKey"] = page_start(after, partition)
         page = self.client.query(**request)
         last = page.get("LastEvaluatedKey")
-        return page["Items"], keys.page_cursor(last) if last else None
+        return page["Items"], page_cursor(last) if last else None
 
     def update(
         self,
@@ -246,3 +249,29 @@ def old_item(exc: ClientError) -> Item:
     raw: Mapping[str, object] = exc.response
     item = raw.get("Item")
     return cast("Item", item) if isinstance(item, dict) else {}
+
+
+# Positions in a GSI1 listing
+
+
+def page_cursor(last_key: Item) -> str:
+    """Where the next page of a GSI1 listing starts: the key of the last item read."""
+    return json.dumps({name: str(last_key[name]["S"]) for name in _PAGE_KEYS})
+
+
+def page_start(cursor: str, partition: str) -> Item:
+    """The ExclusiveStartKey of a cursor from page_cursor, refused (InvalidInputError) unless
+    it is one and belongs to this listing's partition."""
+    try:
+        raw = json.loads(cursor)
+    except ValueError:
+        raw = None
+    valid = (
+        isinstance(raw, dict)
+        and set(raw) == set(_PAGE_KEYS)
+        and all(isinstance(value, str) and 0 < len(value) <= 1024 for value in raw.values())
+        and raw["GSI1PK"] == partition
+    )
+    if not isinstance(raw, dict) or not valid:
+        raise InvalidInputError("The cursor does not belong to this listing.")
+    return {name: s(str(value)) for name, value in raw.items()}
