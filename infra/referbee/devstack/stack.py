@@ -22,6 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Links
 from chalicelib.domain.trust.admin_keys import hash_key, new_key
 from chalicelib.model.records import AdminKey
@@ -34,6 +35,7 @@ from .scheduler import DueWorkLoop
 from .shop import write_shop
 from .static import StaticServer
 from .streams import StreamReader
+from .webhook_secrets import dev_secret, with_dev_secrets
 
 TABLE = "referbee-dev"
 HOST = "127.0.0.1"
@@ -78,7 +80,9 @@ def start(options: DevOptions) -> RunningStack:
     programs_file = state / "programs.json"
     from ..config import write_programs
 
-    write_programs(options.config_document, programs_file)
+    served = with_dev_secrets(options.config_document, state)
+    parse_programs(served)  # a secret from the environment must pass the same checks
+    write_programs(served, programs_file)
     site_dir = state / "site"
     if options.build_site:
         from ..site.build import build_sites
@@ -125,7 +129,8 @@ def start(options: DevOptions) -> RunningStack:
         stream,
     )
     stack.due_work.start()
-    (state / "api.json").write_text(json.dumps({"api": api_url}))
+    connection = {"api": api_url, "programs": _program_ids(options)}
+    (state / "api.json").write_text(json.dumps(connection))
     return stack
 
 
@@ -234,6 +239,13 @@ def _dev_secret(state: Path) -> str:
     return path.read_text().strip()
 
 
+def _hook_secret(options: DevOptions, state: Path, provider: str) -> str:
+    """The first program's webhook secret: its own, else the dev one."""
+    program = options.config_document["programs"][0]
+    own = ((program.get("payments") or {}).get(provider) or {}).get("webhook_secret")
+    return str(own) if own else (dev_secret(state, provider) or "")
+
+
 def _program_ids(options: DevOptions) -> list[str]:
     return [p["id"] for p in options.config_document["programs"]]
 
@@ -267,5 +279,12 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
         f'-H "Authorization: Bearer $REFERBEE_ADMIN_KEY" -H "Content-Type: application/json" '
         f"""-d '{{"event": "purchase", "order_id": "1001", "amount": 36.50}}'"""
     )
+    say("")
+    say("Payments: point Stripe's and Shopify's webhooks here (docs/payments.md), or send tests")
+    say("  (referbee hooks send stripe checkout.session.completed --ref CODE --amount 49.00):")
+    state = options.state_dir.resolve()
+    for provider, name in (("stripe", "Stripe"), ("shopify", "Shopify")):
+        hook = f"{stack.api_url}/v1/programs/{program}/hooks/{provider}"
+        say(f"  {name:<8} {hook}  secret {_hook_secret(options, state, provider)}")
     say("")
     say("Press Ctrl-C to stop.")

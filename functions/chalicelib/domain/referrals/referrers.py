@@ -9,6 +9,7 @@ from ...model.errors import CodeTakenError, ReferrerExistsError, UnavailableErro
 from ...model.records import Referrer
 from ..context import Context, Links
 from ..trust.lookalikes import canonical_email
+from .discounts import discount_code
 from .identity import check_identity, clean_name, normalize_email
 
 _CODE_ATTEMPTS = 5
@@ -57,11 +58,13 @@ def issue_code(
 def referrer_view(ctx: Context, referrer: Referrer, links: Links) -> dict[str, Any]:
     """The body of a referrers response."""
     token = ctx.signer.stats_token(referrer.code, referrer.token_version)
+    program = ctx.catalogue.get(referrer.program)
     return {
         "code": referrer.code,
         "program": referrer.program,
         "name": referrer.name,
         "link": links.referral_link(referrer.code),
+        "discount_code": discount_code(program, referrer.code),
         "stats_token": token,
         "stats_url": links.stats_url(token),
     }
