@@ -8,6 +8,8 @@
  *   window.referbee = window.referbee || function () { (referbee.q = referbee.q || []).push(arguments); };
  *   referbee('identify', {email, name, signature}); referbee('convert', {event, orderId, amount,
  *   currency, signature}); referbee('open');
+ * and, once loaded, referbee.clickId(): the referral for a Stripe Checkout Session's
+ * client_reference_id.
  *
  * Rules this file keeps: it never throws into the host page (failures are a console.warn), it
  * sets every piece of data as text (never HTML), and it draws only inside its shadow roots.
@@ -33,7 +35,7 @@
       wait: 'Loading\u2026', down: 'Your referral link could not be loaded.', retry: 'Try again',
       off: 'Referrals are not available right now.', close: 'Close',
       launcher: 'Refer a friend', sent: '{name} sent you {reward}',
-      gift: 'A friend sent you {reward}'
+      gift: 'A friend sent you {reward}', code: 'Friends can also use your code {code}'
     },
     fr: {
       title: 'Parrainez vos amis', hi: 'Bonjour {name}, voici votre lien.', you: 'Vous recevez', friend: 'Votre ami re\u00e7oit',
@@ -45,7 +47,7 @@
       wait: 'Chargement\u2026', down: "Votre lien de parrainage n'a pas pu \u00eatre charg\u00e9.",
       retry: 'R\u00e9essayer', off: 'Le parrainage est indisponible pour le moment.',
       close: 'Fermer', launcher: 'Parrainer un ami', sent: '{name} vous offre {reward}',
-      gift: 'Un ami vous offre {reward}'
+      gift: 'Un ami vous offre {reward}', code: 'Vos amis peuvent aussi utiliser le code {code}'
     }
   };
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
@@ -53,6 +55,8 @@
   // three to six dot-separated parts, code.time.nonce[.visitor[.channel.page]].mac
   // (lower-case letters, digits, - and _; the landing page name may be empty).
   var CLICK = /^([a-z0-9][a-z0-9-]{2,31})(\.[0-9a-z_-]{0,64}){3,6}$/;
+  // Links and buttons to Stripe Payment Links and Checkout carry the referral.
+  var CHECKOUT = 'a[href*="buy.stripe.com"],[data-referbee-checkout]';
 
   var cfg = (me && me.dataset) || {};
   var api = (cfg.api || '').replace(/\/+$/, '');
@@ -75,6 +79,7 @@
     else warn('unknown command "' + command + '"');
   });
   referbee.rk = 1;
+  referbee.clickId = clickId;
 
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', guard(start));
   else guard(start)();
@@ -86,6 +91,9 @@
     var queue = stub.q || [];
     w.referbee = referbee;
     attribute();
+    [].forEach.call(d.querySelectorAll(CHECKOUT), decorate);
+    // ... and those the page adds later, when they are clicked.
+    d.addEventListener('click', guard(function (e) { decorate(e.target.closest(CHECKOUT)); }), true);
     var el = d.querySelector('[data-referbee-panel]');
     if (el && !el.shadowRoot) {
       views.push(mount(el));
@@ -132,6 +140,22 @@
       }
     }
     d.cookie = cookie;
+  }
+
+  // What Stripe's client_reference_id carries: the click id, or the code without one. Stripe
+  // takes only letters, digits, - and _ there: each dot of a click id (lower-case) is an X.
+  function clickId() {
+    var s = saved();
+    return REF.test(s[0]) ? (s[1] || s[0]).replace(/\./g, 'X') : '';
+  }
+
+  function decorate(el) {
+    var id = clickId();
+    if (!el || !id) return;
+    if (el.tagName !== 'A') return el.setAttribute('client-reference-id', id); // Stripe's buttons
+    var url = new URL(el.href);
+    url.searchParams.set('client_reference_id', id);
+    el.href = url;
   }
 
   function saved() {
@@ -284,6 +308,7 @@
     } else if (referrer && info) {
       if (referrer.name) kids.push(h('p', { text: fill(t.hi, { name: referrer.name }) }));
       kids = kids.concat(sharing(texts), [counters()]);
+      if (referrer.discount_code) kids.push(h('p', { text: fill(t.code, { code: referrer.discount_code }) }));
       if (/^https?:\/\//.test(referrer.stats_url)) {
         kids.push(h('a', { href: referrer.stats_url, target: '_blank', rel: 'noopener', text: t.stats }));
       }
