@@ -7,6 +7,13 @@
   var el = site.element;
   var page = new site.Page(root);
   var token = site.query('t');
+  /* A paid reward's part that a refund or dispute took back (or a won dispute gave back):
+     netted against the next payout. */
+  var ADJUSTED = {
+    refunded: 'taken back: the order was refunded',
+    disputed: 'taken back: the payment is disputed',
+    dispute_won: 'given back: the dispute was won'
+  };
   var CHANNELS = {
     direct: 'Direct (no channel)', email: 'Email', x: 'X', facebook: 'Facebook',
     whatsapp: 'WhatsApp', linkedin: 'LinkedIn', share: 'Share menu', copy: 'Copied link',
@@ -112,6 +119,8 @@
           .catch(function () { /* closing the share sheet is not an error */ });
       };
     }
+    page.slot('discount-code').hidden = !stats.discount_code;
+    page.slot('discount-code-value').textContent = stats.discount_code || '';
     var email = page.slot('email-link');
     var subject = 'A gift for you from ' + (page.data.name || 'me');
     email.setAttribute('href', 'mailto:?subject=' + encodeURIComponent(subject) +
@@ -153,7 +162,8 @@
     items.slice(0, 20).forEach(function (item) {
       var parts = [item.text || item.kind || 'Reward'];
       if (item.amount !== undefined) parts.push(site.formatAmount(item.amount, item.currency || page.data.currency));
-      if (item.status) parts.push('(' + item.status + ')');
+      if (item.adjusts) parts.push('(' + (ADJUSTED[item.reason] || item.reason) + ')');
+      else if (item.status) parts.push('(' + item.status + ')');
       list.appendChild(el('li', '', parts.join(' ')));
     });
   }
