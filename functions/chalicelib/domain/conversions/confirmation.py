@@ -23,32 +23,22 @@ from ...model.currencies import minor_digits
 from ...model.errors import InvalidInputError, UnavailableError
 from ...model.ledger import (
     ConversionEffects,
-    CouponClaim,
     Credit,
     EffectsRejectedError,
-    OutboxMessage,
-    RewardChange,
-    RewardRecord,
     Tally,
 )
 from ...model.program import Program
 from ...model.records import Conversion, CustomerProfile
-from ...model.statuses import PENDING, RECORDED, REVIEW, VOID
+from ...model.statuses import RECORDED, REVIEW
 from ..context import Context
 from ..referrals.discounts import DISCOUNT_CHANNEL, discount_owner
 from ..rewards.engine import ConversionPlan
-from ..rewards.events import (
-    REWARD_EARNED,
-    event_id,
-    reward_messages,
-    tier_messages,
-    voided_messages,
-)
 from ..trust.fraud import BROWSER_SOURCES, flags_from, identity_guard, screen
 from .attribution import split_amount
 from .customers import CustomerPurchases, referred_customer
 from .flow import attribute_conversion, converter_of
 from .input import NO_REFERRAL, ConversionRequest
+from .reissue import settle_claim_rewards
 from .views import conversion_view
 
 _ROUNDS = 25
@@ -65,7 +55,9 @@ def record_trusted_conversion(
     """Record a conversion from a trusted path (`by`: api, or a webhook's provider), or
     confirm the browser's claim of the same order; (conversion, recorded or confirmed by
     this call). A report that names no referrer only confirms a claim (400 when there is
-    none). A repeat changes nothing and answers with the conversion as it is."""
+    none), unless it is a webhook's paid order (`request.organic`): that is recorded organic,
+    open to a later report of the order that names a referrer. A repeat changes nothing and
+    answers with the conversion as it is."""
     if not request.code and not request.by_customer:
         known = _order_of(ctx, program, request)
         if known is None and request.organic:
@@ -125,7 +117,7 @@ def confirm_claim(
                 confirmed, effects = purchases.count(confirmed, effects)
             if code == claim.code:
                 effects = replace(effects, limit=None)
-        confirmed, effects, changes = _settle(
+        confirmed, effects, changes = settle_claim_rewards(
             program, plan, claim, confirmed, effects, current, counted, now
         )
         try:
@@ -175,7 +167,7 @@ def _trusted(
         currency=currency,
         credits=credits,
         click_id=request.click_id or (claim.click_id if same else ""),
-        channel=claim.channel if same else DISCOUNT_CHANNEL if request.by_discount else "",
+        channel=claim.channel if same else DISCOUNT_CHANNEL if _by_discount(claim, request) else "",
         discount_code=request.discount_code or claim.discount_code,
         page=claim.page if same else "",
         successful=bool(code) and claim.event == program.success_event,
@@ -187,79 +179,6 @@ def _trusted(
         confirmed_by=by,
         confirmed_at=now,
     )
-
-
-def _settle(
-    program: Program,
-    plan: ConversionPlan,
-    claim: Conversion,
-    confirmed: Conversion,
-    effects: ConversionEffects,
-    current: dict[str, RewardRecord],
-    counted: bool,
-    now: float,
-) -> tuple[Conversion, ConversionEffects, list[RewardChange]]:
-    """What becomes of each reward: one the claim holds (still waiting) and the trusted
-    report earns too is re-issued in place, as the trusted report says; one it no longer
-    earns is voided; a new one is issued. A tier bonus the claim earned stays with the
-    referral when it is still counted. Rewards that moved on (approved after the hold) stay."""
-    earned = {reward.reward_id: reward for reward in effects.rewards}
-    if counted:
-        for reward in current.values():
-            if reward.side == "tier" and reward.status == PENDING:
-                earned.setdefault(reward.reward_id, plan.confirmed(reward, now))
-    changes: list[RewardChange] = []
-    final: list[RewardRecord] = []
-    dropped: set[str] = set()
-    messages = tuple(m for m in effects.messages if m.event_type != "conversion.created")
-    for rid, held in current.items():
-        if held.status != PENDING:
-            final.append(held)
-            dropped.add(rid)
-            continue
-        if rid in earned:
-            moved = replace(earned[rid], created_at=held.created_at, updated_at=now)
-            claim_of = _coupon_claim(program, moved)
-            changes.append(RewardChange(moved, PENDING, claim_of))
-            messages = _without(messages, program, rid) + reward_messages(
-                program, moved, now, issued=False, email=True
-            )
-            tier = program.incentives.tier_at(moved.tier_at) if moved.tier_at else None
-            if tier is not None:
-                messages += tier_messages(program, tier, moved.code, moved, now)
-            final.append(moved)
-        else:
-            voided = replace(held, status=VOID, reason="not_confirmed", updated_at=now)
-            changes.append(RewardChange(voided, PENDING))
-            messages += voided_messages(program, voided, now)
-            final.append(voided)
-        dropped.add(rid)
-    issued = tuple(r for r in effects.rewards if r.reward_id not in dropped)
-    final = list(issued) + final
-    effects = replace(
-        effects,
-        rewards=issued,
-        coupons=tuple(c for c in effects.coupons if c.reward_id not in dropped),
-        messages=messages,
-    )
-    return replace(confirmed, rewards=tuple(final)), effects, changes
-
-
-def _coupon_claim(program: Program, reward: RewardRecord) -> CouponClaim | None:
-    if reward.kind != "coupon" or not reward.coupon:
-        return None
-    return CouponClaim(program.id, reward.pool, reward.coupon, reward.reward_id)
-
-
-def _without(
-    messages: tuple[OutboxMessage, ...], program: Program, reward_id: str
-) -> tuple[OutboxMessage, ...]:
-    """The plan's messages less those announcing `reward_id` as newly issued."""
-    ids = {
-        event_id(program.id, kind, reward_id)
-        for kind in ("reward.issued", "reward.approved", f"email.{REWARD_EARNED}")
-    }
-    return tuple(m for m in messages if m.event_id not in ids)
 
 
 def _counts(claim: Conversion) -> bool:
@@ -276,6 +195,11 @@ def _code(ctx: Context, program: Program, claim: Conversion, request: Conversion
     if request.code or claim.code or not claim.discount_code:
         return request.code or claim.code
     return discount_owner(ctx, program, claim.discount_code)  # a browser kept only the code
+
+
+def _by_discount(claim: Conversion, request: ConversionRequest) -> bool:
+    """The referrer comes from a discount code: the report's, or the one the claim kept."""
+    return request.by_discount or (not request.code and bool(claim.discount_code))
 
 
 def _before(program: Program, claim: Conversion) -> CustomerProfile | None:
