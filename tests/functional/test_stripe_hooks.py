@@ -146,11 +146,17 @@ def test_an_invoice_before_its_checkout_ends_attributed_and_counted_once(shop: A
     assert rewards(api) == [("friend", "approved", 3, ""), ("referrer", "approved", 4, "")]
 
 
-def test_renewals_earn_the_recurring_rule_until_the_subscription_ends(shop: Any) -> None:
-    api, ctx = shop
+def subscribed(api: Any) -> tuple[dict[str, Any], se.Order]:
+    """Jane, and a $20 subscription her code brought."""
     jane = issue(api)
     first = se.Order(Decimal("20.00"), reference=jane["code"])
     stripe_hook(api, "checkout.session.completed", se.checkout_session(first, mode="subscription"))
+    return jane, first
+
+
+def test_renewals_earn_the_recurring_rule_until_the_subscription_ends(shop: Any) -> None:
+    api, ctx = shop
+    jane, first = subscribed(api)
     renewal = se.Order(Decimal("20.00"), customer=first.customer, subscription=first.subscription)
     answer = stripe_hook(
         api, "invoice.paid", se.invoice(renewal, billing_reason="subscription_cycle")
@@ -197,9 +203,7 @@ def test_a_renewal_past_the_months_limit_earns_nothing(dynamo_store: DynamoStore
 
 def test_a_partial_refund_before_its_payment_is_linked_is_applied_when_it_is(shop: Any) -> None:
     api, ctx = shop
-    jane = issue(api)
-    first = se.Order(Decimal("20.00"), reference=jane["code"])
-    stripe_hook(api, "checkout.session.completed", se.checkout_session(first, mode="subscription"))
+    _, first = subscribed(api)
     upgrade = se.Order(Decimal("15.00"), customer=first.customer, subscription=first.subscription)
     stripe_hook(api, "invoice.paid", se.invoice(upgrade, billing_reason="subscription_update"))
     refund = stripe_hook(api, "charge.refunded", se.charge(upgrade, refunded=Decimal(5)))

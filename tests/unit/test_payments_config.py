@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.config.programs import parse_programs
-from chalicelib.model.errors import ConfigError
 from chalicelib.model.payments import DiscountCodes
-from tests.common import config_document
+from tests.common import config_document, config_problems
 
 STRIPE_SECRET = "whsec_0123456789abcdef0123"
 
@@ -25,12 +24,6 @@ def shop_with(**changes: Any) -> dict[str, Any]:
         else:
             shop[key] = value
     return document
-
-
-def problems(document: dict[str, Any]) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        parse_programs(document)
-    return caught.value.problems
 
 
 def test_without_the_sections_nothing_is_connected_and_codes_are_the_referral_codes() -> None:
@@ -68,7 +61,7 @@ def test_bad_payment_settings_are_named_by_program_and_field() -> None:
         discount_codes={"pattern": "SAVE 10%"},
         recurring={"percent": 120, "months": 0},
     )
-    assert problems(document) == [
+    assert config_problems(document) == [
         "program 'shop'.rewards.recurring.months: must be between 1 and 600, not 0",
         "program 'shop'.rewards.recurring.text: is required",
         "program 'shop'.rewards.recurring.percent: must be between 0 and 100, not 120",

@@ -15,6 +15,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Request, Response
 
+from ..domain.context import Context
 from ..domain.payments.dispatch import handle_event
 from ..domain.payments.events import ProviderEvent
 from ..model.errors import InvalidInputError, NotFoundError, PayloadTooLargeError
@@ -32,11 +33,7 @@ HOOK_TYPES = ["application/json", "text/plain"]
 @bp.route("/v1/programs/{program}/hooks/stripe", methods=["POST"], content_types=HOOK_TYPES)
 @maps_errors
 def stripe_hook(program: str) -> Response:
-    ctx = context()
-    found = ctx.catalogue.get(program)
-    secret = _secret(found, found.payments.stripe_secret, "stripe")
-    request = bp.current_request
-    raw = _raw(request)
+    ctx, found, secret, request, raw = _arrival(program, "stripe")
     import stripe
 
     try:
@@ -57,11 +54,7 @@ def stripe_hook(program: str) -> Response:
 @bp.route("/v1/programs/{program}/hooks/shopify", methods=["POST"], content_types=HOOK_TYPES)
 @maps_errors
 def shopify_hook(program: str) -> Response:
-    ctx = context()
-    found = ctx.catalogue.get(program)
-    secret = _secret(found, found.payments.shopify_secret, "shopify")
-    request = bp.current_request
-    raw = _raw(request)
+    ctx, found, secret, request, raw = _arrival(program, "shopify")
     given = request.headers.get("x-shopify-hmac-sha256") or ""
     expected = base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest())
     if not hmac.compare_digest(expected, given.strip().encode()):
@@ -75,13 +68,19 @@ def shopify_hook(program: str) -> Response:
     return _answer(event, handle_event(ctx, found, event).view())
 
 
-def _secret(program: Program, secret: str | None, provider: str) -> str:
+def _arrival(program: str, provider: str) -> tuple[Context, Program, str, Request, bytes]:
+    """What both routes start from: the program, its webhook secret for `provider` (404 when
+    it is not connected), the request and its raw body."""
+    ctx = context()
+    found = ctx.catalogue.get(program)
+    secret = found.payments.stripe_secret if provider == "stripe" else found.payments.shopify_secret
     if secret is None:
         raise NotFoundError(
-            f"Program '{program.id}' is not connected to {provider.capitalize()}: set "
+            f"Program '{found.id}' is not connected to {provider.capitalize()}: set "
             f"payments.{provider}.webhook_secret in referbee.yaml (docs/payments.md)."
         )
-    return secret
+    request = bp.current_request
+    return ctx, found, secret, request, _raw(request)
 
 
 def _raw(request: Request) -> bytes:
