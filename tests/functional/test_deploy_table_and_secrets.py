@@ -22,6 +22,7 @@ from tests.common import IDENTITY_SECRET, config_document
 NAMES = Names("prod", "us-east-1", "123456789012")
 STRIPE_SECRET = "whsec_deployed_0123456789abcdef"
 SHOPIFY_SECRET = "shopify-deployed-0123456789"
+STRIPE_KEY = "rk_live_promotion_codes_read_0123456789"
 
 
 @pytest.fixture
@@ -90,7 +91,9 @@ def test_secrets_are_created_once_and_the_server_secret_is_kept(aws: None) -> No
     document["programs"][0]["payments"] = {"shopify": {"webhook_secret": SHOPIFY_SECRET}}
     connected, version = ensure_secrets(ssm, NAMES, document)
     assert connected.changed and version == 3
-    assert _stored(ssm)["payment_secrets"] == {"shop": {"shopify": SHOPIFY_SECRET}}
+    assert _stored(ssm)["payment_secrets"] == {
+        "shop": {"shopify": {"webhook_secret": SHOPIFY_SECRET}}
+    }
 
 
 def test_lambda_reads_its_secrets_from_ssm(
@@ -98,11 +101,13 @@ def test_lambda_reads_its_secrets_from_ssm(
 ) -> None:
     ssm = boto3.client("ssm", region_name="us-east-1")
     document = config_document()
-    document["programs"][0]["payments"] = {"stripe": {"webhook_secret": STRIPE_SECRET}}
+    document["programs"][0]["payments"] = {
+        "stripe": {"webhook_secret": STRIPE_SECRET, "api_key": STRIPE_KEY}
+    }
     _, version = ensure_secrets(ssm, NAMES, document)
     programs = tmp_path / "programs.json"
     programs.write_text(json.dumps(public_programs(document)))
-    assert STRIPE_SECRET not in programs.read_text()
+    assert STRIPE_SECRET not in programs.read_text() and STRIPE_KEY not in programs.read_text()
     monkeypatch.setenv("REFERBEE_SECRETS_PARAMETER", f"{NAMES.secrets_parameter}:{version}")
     monkeypatch.setenv("REFERBEE_PROGRAMS_FILE", str(programs))
     monkeypatch.delenv("REFERBEE_SECRET", raising=False)
@@ -112,6 +117,7 @@ def test_lambda_reads_its_secrets_from_ssm(
         assert ctx.catalogue.get("acme").identity_secret == IDENTITY_SECRET
         assert ctx.catalogue.get("shop").identity_secret is None
         assert ctx.catalogue.get("shop").payments.stripe_secret == STRIPE_SECRET
+        assert ctx.catalogue.get("shop").payments.stripe_api_key == STRIPE_KEY
         token = ctx.signer.stats_token("abc", 1)
         assert ctx.signer.read_stats_token(token) is not None
     finally:

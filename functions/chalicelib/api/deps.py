@@ -28,7 +28,7 @@ class RuntimeSecrets:
 
     secret: str
     identity_secrets: dict[str, str] = field(default_factory=dict)
-    payment_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
+    payment_secrets: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -108,9 +108,8 @@ def load_catalogue(config: Settings, secrets: RuntimeSecrets | None = None) -> C
             continue
         if program.get("id") in known.identity_secrets:
             program["identity_secret"] = known.identity_secrets[program["id"]]
-        for provider, secret in known.payment_secrets.get(str(program.get("id")), {}).items():
-            payments = program.setdefault("payments", {})
-            payments.setdefault(provider, {})["webhook_secret"] = secret
+        for provider, kept in known.payment_secrets.get(str(program.get("id")), {}).items():
+            program.setdefault("payments", {}).setdefault(provider, {}).update(kept)
     return parse_programs(document)
 
 

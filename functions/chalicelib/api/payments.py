@@ -21,8 +21,9 @@ from ..domain.payments.events import ProviderEvent
 from ..model.errors import InvalidInputError, NotFoundError, PayloadTooLargeError
 from ..model.program import Program
 from ..observability import logger, metrics
-from .deps import context
+from .deps import context, settings
 from .http import error_response, json_response, maps_errors
+from .promotions import with_promotion_codes
 
 bp = Blueprint(__name__)
 
@@ -47,7 +48,11 @@ def stripe_hook(program: str) -> Response:
     obj = data.get("object") if isinstance(data, dict) else None
     if not isinstance(body.get("id"), str) or not isinstance(obj, dict):
         raise InvalidInputError("A Stripe event needs an 'id' and a 'data.object'.")
-    event = ProviderEvent("stripe", body["id"], str(body.get("type")), obj)
+    event_type = str(body.get("type"))
+    obj = with_promotion_codes(
+        event_type, obj, found.payments.stripe_api_key, settings().stripe_api_base
+    )
+    event = ProviderEvent("stripe", body["id"], event_type, obj)
     return _answer(event, handle_event(ctx, found, event).view())
 
 

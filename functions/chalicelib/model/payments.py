@@ -22,6 +22,9 @@ class PaymentSettings:
     stripe_secret: str | None = None
     shopify_secret: str | None = None
     organic: str = ORGANIC_RECORD
+    # A Stripe API key that may read promotion codes: a session names the promotion code a
+    # customer typed by its id only, and this reads its code (docs/payments.md).
+    stripe_api_key: str | None = None
 
 
 @dataclass(frozen=True)

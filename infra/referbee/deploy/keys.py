@@ -58,13 +58,20 @@ def delete_secrets(ssm: Any, names: Names) -> bool:
     return True
 
 
-def payment_secrets(document: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each program's webhook secrets by provider (`payments.stripe.webhook_secret`...)."""
-    found: dict[str, dict[str, str]] = {}
+PAYMENT_SECRETS = ("webhook_secret", "api_key")  # the secret fields of `payments.{provider}`
+
+
+def payment_secrets(document: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """Each program's payment secrets by provider: `{"beans": {"stripe": {"webhook_secret":
+    ..., "api_key": ...}}}`."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
     for program in document["programs"]:
         for provider, section in (program.get("payments") or {}).items():
-            if isinstance(section, dict) and section.get("webhook_secret"):
-                found.setdefault(str(program["id"]), {})[provider] = str(section["webhook_secret"])
+            if not isinstance(section, dict):
+                continue
+            kept = {name: str(section[name]) for name in PAYMENT_SECRETS if section.get(name)}
+            if kept:
+                found.setdefault(str(program["id"]), {})[provider] = kept
     return found
 
 
@@ -76,7 +83,7 @@ def public_programs(document: dict[str, Any]) -> dict[str, Any]:
         if isinstance(program.get("payments"), dict):
             public["payments"] = {
                 provider: (
-                    {k: v for k, v in section.items() if k != "webhook_secret"}
+                    {k: v for k, v in section.items() if k not in PAYMENT_SECRETS}
                     if isinstance(section, dict)
                     else section
                 )

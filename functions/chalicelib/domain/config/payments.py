@@ -18,7 +18,7 @@ from ...model.payments import (
 from .fields import FieldReader
 
 PAYMENT_FIELDS = ("stripe", "shopify", "organic")
-PROVIDER_FIELDS = ("webhook_secret",)
+PROVIDER_FIELDS = {"stripe": ("webhook_secret", "api_key"), "shopify": ("webhook_secret",)}
 MIN_SECRET = 16
 _PATTERN_RE = re.compile(r"[A-Za-z0-9_-]{0,30}\{code\}[A-Za-z0-9_-]{0,30}")
 
@@ -29,10 +29,15 @@ def parse_payments(reader: FieldReader, raw: Any, path: str) -> PaymentSettings:
     organic = reader.text(data, "organic", path, default=ORGANIC_RECORD)
     if organic not in ORGANIC_POLICIES:
         reader.fail(f"{path}.organic", f"'{organic}' is not one of {', '.join(ORGANIC_POLICIES)}")
+    stripe = reader.mapping(data.get("stripe"), f"{path}.stripe")
+    shopify = reader.mapping(data.get("shopify"), f"{path}.shopify")
+    reader.only_known(stripe, PROVIDER_FIELDS["stripe"], f"{path}.stripe")
+    reader.only_known(shopify, PROVIDER_FIELDS["shopify"], f"{path}.shopify")
     return PaymentSettings(
-        stripe_secret=_secret(reader, data.get("stripe"), f"{path}.stripe"),
-        shopify_secret=_secret(reader, data.get("shopify"), f"{path}.shopify"),
+        stripe_secret=_secret(reader, stripe, "webhook_secret", f"{path}.stripe"),
+        shopify_secret=_secret(reader, shopify, "webhook_secret", f"{path}.shopify"),
         organic=organic,
+        stripe_api_key=_secret(reader, stripe, "api_key", f"{path}.stripe"),
     )
 
 
@@ -50,10 +55,8 @@ def parse_discount_codes(reader: FieldReader, raw: Any, path: str) -> DiscountCo
     return DiscountCodes(pattern)
 
 
-def _secret(reader: FieldReader, raw: Any, path: str) -> str | None:
-    data: Mapping[str, Any] = reader.mapping(raw, path)
-    reader.only_known(data, PROVIDER_FIELDS, path)
-    secret = reader.optional_text(data, "webhook_secret", path, max_len=200)
+def _secret(reader: FieldReader, data: Mapping[str, Any], name: str, path: str) -> str | None:
+    secret = reader.optional_text(data, name, path, max_len=300)
     if secret is not None and len(secret) < MIN_SECRET:
-        reader.fail(f"{path}.webhook_secret", f"must be at least {MIN_SECRET} characters long")
+        reader.fail(f"{path}.{name}", f"must be at least {MIN_SECRET} characters long")
     return secret
