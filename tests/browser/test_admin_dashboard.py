@@ -70,11 +70,11 @@ def test_the_api_and_the_cli_report_the_hand_computed_kpis(world: AnalyticsStack
     table = referbee(world, "--since", "30d")
     assert table.returncode == 0, table.stderr
     assert "Bean There (beans)" in table.stdout
-    assert "cost per acquired customer" in table.stdout and "21.60 EUR" in table.stdout
+    assert "cost per acquired customer" in table.stdout and "17.00 EUR" in table.stdout
 
     rows = list(csv.reader(io.StringIO(referbee(world, "--format", "csv").stdout)))
     assert rows[0] == ["section", "key", "metric", "value"]
-    assert ["kpi", "", "roi", "1.963"] in rows
+    assert ["kpi", "", "roi", "2.7647"] in rows
     assert ["channel", "email", "revenue", "100"] in rows
 
 
@@ -157,7 +157,7 @@ def test_the_dashboard_shows_what_the_api_returns(
     }
     assert shown == {name: pick(expected["kpis"], name) for name in shown}
     assert len(shown) == 25
-    assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€21.60"
+    assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€17.00"
     assert page.locator('dd[data-kpi="click_to_signup_rate"]').inner_text() == "16.67%"
     assert page.locator('[data-slot="summary"]').inner_text() == expected["summary"]
     assert table_rows(page, "channel") == expected["channels"]
