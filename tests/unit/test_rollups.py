@@ -103,8 +103,9 @@ def test_a_conversion_adds_its_splits_and_its_refund_takes_them_back(memory_ctx:
     }
     refunded = ConversionChange(recorded, purchase(status="refunded", refunded_at=NOW + 60))
     taken = contribution(refunded, memory_ctx)[("shop", DAY)]
+    # Everything is taken back, the customer too: a refunded first purchase acquired nobody.
     assert taken == {
-        **{k: -v for k, v in added.items() if k != "customers"},
+        **{k: -v for k, v in added.items()},
         "refunds": 1,
         "refunded.EUR": 40,
     }
@@ -250,7 +251,7 @@ def test_unreadable_periods(since: str) -> None:
 
 def test_kpis_of_nothing_are_zeros_and_nones_with_notes() -> None:
     notes: list[str] = []
-    figures = kpis("EUR", {}, participants=0, active=0, notes=notes)
+    figures = kpis("EUR", {}, participants=0, active=0, notes=notes, clicked=(0, 0, 0))
     assert figures["clicks"] == 0 and figures["referred_revenue"] == 0
     assert figures["roi"] is None and figures["viral_coefficient"] is None
     assert figures["average_order_value"] is None
@@ -268,7 +269,7 @@ def test_ratios_round_half_up_to_four_decimals_and_amounts_to_the_currency() -> 
         "rewards.approved.JPY": Decimal(100),
         "customers": Decimal(3),
     }
-    figures = kpis("JPY", sums, participants=7, active=1, notes=[])
+    figures = kpis("JPY", sums, participants=7, active=1, notes=[], clicked=(1, 2, 2))
     assert figures["click_to_signup_rate"] == 0.3333
     assert figures["click_to_purchase_rate"] == 0.6667
     assert figures["average_order_value"] == 333  # yen have no minor unit
@@ -280,8 +281,10 @@ def test_ratios_round_half_up_to_four_decimals_and_amounts_to_the_currency() -> 
 def test_landing_pages_put_the_rest_of_the_clicks_on_the_main_page() -> None:
     sums = {"clicks": Decimal(10), "pg.sale.clicks": Decimal(4), "pg.main.purchases": Decimal(2)}
     assert splits(sums, "pg", "EUR") == [
-        {"name": "main", "clicks": 6, "signups": 0, "purchases": 2, "revenue": 0},
-        {"name": "sale", "clicks": 4, "signups": 0, "purchases": 0, "revenue": 0},
+        {"name": "main", "label": "Main landing page", "clicks": 6}
+        | {"signups": 0, "purchases": 2, "revenue": 0},
+        {"name": "sale", "label": "Landing page 'sale'", "clicks": 4}
+        | {"signups": 0, "purchases": 0, "revenue": 0},
     ]
 
 
@@ -331,6 +334,7 @@ def test_organic_conversions_are_kpis_of_their_own_and_in_no_rate() -> None:
         "organic.purchases": Decimal(7),
         "organic.signups": Decimal(3),
     }
-    figures = kpis("EUR", sums, participants=1, active=1, notes=[])
+    # Both purchases came through the period's clicks; the organic ones came through none.
+    figures = kpis("EUR", sums, participants=1, active=1, notes=[], clicked=(0, 2, 0))
     assert (figures["organic_purchases"], figures["organic_signups"]) == (7, 3)
     assert figures["purchases"] == 2 and figures["click_to_purchase_rate"] == 0.2

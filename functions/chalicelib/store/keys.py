@@ -39,8 +39,7 @@ def gsi1(pk: str, sk: str) -> Item:
 
 
 def code_pk(code: str) -> str:
-    """Everything about one referral code: its referrer (META), its counters by month, its
-    rewards, its limits and its last active day."""
+    """Everything of a referral code: referrer (META), counters, rewards, limits, active day."""
     return f"CODE#{code}"
 
 
@@ -165,8 +164,7 @@ def person_sk(event: str, order_id: str) -> str:
 
 
 def tally_pk(program: str, rule: str, subject: str) -> str:
-    """Counts of one fraud rule or rate limit for one subject, one item per window (the sort
-    key is the window's name; items expire by TTL)."""
+    """Counts of a fraud rule or rate limit for a subject: an item per window (SK), by TTL."""
     return f"TALLY#{program}#{rule}#{subject}"
 
 
@@ -237,7 +235,7 @@ def due_by(at: float) -> str:
     return f"{iso(at)}#{_LAST}"
 
 
-# Admin keys
+# Admin keys and sign-in links
 
 
 def key_pk(key_hash: str) -> str:
@@ -256,6 +254,14 @@ def receipt_pk(program: str, provider: str, event_id: str) -> str:
 def payment_pk(program: str, key: str) -> str:
     """What is known of one payment provider object (`key`: provider and object id)."""
     return f"PAYMENT#{program}#{key}"
+
+
+# Sign-in links
+
+
+def signin_pk(token_hash: str) -> str:
+    """A sign-in link, addressed by the keyed hash of its token (expires by TTL)."""
+    return f"SIGNIN#{token_hash}"
 
 
 # Program rollups

@@ -12,8 +12,10 @@ from .coupons import coupons
 from .deploy import deploy, destroy, package
 from .dev import dev
 from .hooks import hooks
+from .init import init
 from .keys import keys
 from .people import export, forget
+from .referrers import referrers
 from .report import report
 from .review import review
 from .rewards import rewards
@@ -22,6 +24,7 @@ from .webhooks import webhooks
 from .widget import widget
 
 COMMANDS: tuple[click.Command, ...] = (
+    init,
     dev,
     config,
     site_group,
@@ -36,6 +39,7 @@ COMMANDS: tuple[click.Command, ...] = (
     hooks,
     report,
     keys,
+    referrers,
     review,
     forget,
     export,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import fails_cleanly
+from .options import fails_cleanly, needs_admin_key
 
 PROVIDER = click.Choice(["stripe", "shopify"])
 
@@ -106,13 +106,14 @@ def hooks_send(
 
 
 @hooks.command("replay")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+# The folder is checked in the command, after the options: a missing admin key is said first.
+@click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--program", help="The program's id (default: referbee dev's first program).")
 @click.option("--api", envvar="REFERBEE_API_URL", help="The API address (default: referbee dev).")
 @click.option(
     "--admin-key",
     envvar="REFERBEE_ADMIN_KEY",
-    required=True,
+    callback=needs_admin_key,
     help="An admin key (env: REFERBEE_ADMIN_KEY): the replay creates its referrer with it.",
 )
 @click.option("--secret", help="The webhook secret (default: the environment's, or the dev one).")
@@ -132,6 +133,8 @@ def hooks_replay(
     from ..hooks.replay import Replay, load_sequence, replay
     from ..hooks.send import default_program, secret_for
 
+    if not directory.is_dir():
+        raise click.BadParameter(f"{directory} is not a folder.", param_hint="'DIRECTORY'")
     provider = str(load_sequence(directory).get("provider", "stripe"))
     how = Replay(
         api=AdminClient(api, admin_key).api,

@@ -14,30 +14,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import legacy
-from ..config import load_config
 from . import bucket, cdn, upload
 from .app import api_url_of, deploy_app, reserve_rest_api
-from .aws import AWS_ERRORS, Aws, connect, error_code, failure
+from .aws import AWS_ERRORS, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
-from .names import SCHEDULED, Names, check_bucket_name, check_stage
+from .names import SCHEDULED
 from .policy import function_policies, log_groups
+from .preflight import DeployOptions, preflight
 from .project import StageSettings, stage_project
 from .state import Outcome, StateFile
 from .table import ensure_table, stream_arn
-
-
-@dataclass
-class DeployOptions:
-    stage: str = "prod"
-    region: str | None = None
-    profile: str | None = None
-    config_path: Path | None = None
-    cdn: bool = False
-    bucket: str | None = None
-    state_dir: Path = field(default_factory=lambda: legacy.state_dir() / "deployed")
-    build_dir: Path = Path("build")
 
 
 class Reporter(Protocol):
@@ -81,23 +69,6 @@ def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
     run.step("Site and widget build", run.build)
     run.step("Upload to S3", run.upload)
     return run.result
-
-
-def preflight(options: DeployOptions) -> tuple[Aws, Names, dict[str, Any], StateFile]:
-    """Everything checked before anything is created: stage, config, credentials, region."""
-    check_stage(options.stage)
-    if options.bucket is not None:
-        check_bucket_name(options.bucket)
-    if options.config_path is None and not legacy.config_file().exists():
-        raise DeployError(
-            "no referbee.yaml here: write one (see docs/config.md) or pass --config FILE"
-        )
-    document, _ = load_config(options.config_path)
-    state = StateFile(options.state_dir, options.stage)
-    aws = connect(options.region or state.get("region"), options.profile)
-    _check_same_place(state, aws, options)
-    bucket_name = options.bucket or state.section("bucket").get("name")
-    return aws, Names(options.stage, aws.region, aws.account, bucket_name), document, state
 
 
 class _Run:
@@ -269,27 +240,3 @@ class _Run:
             "log_groups": log_groups(self.names),
             "schedule_rule": self.names.schedule_rule,
         }
-
-
-def _check_same_place(state: StateFile, aws: Aws, options: DeployOptions) -> None:
-    for key, now in (("account", aws.account), ("region", aws.region)):
-        before = state.get(key)
-        if before and before != now:
-            raise DeployError(
-                f"stage '{options.stage}' is deployed in {key} {before}, not {now}; pass the "
-                f"matching --region/--profile, or destroy it there first ({state.path})"
-            )
-    recorded_bucket = state.section("bucket").get("name")
-    if options.bucket and recorded_bucket and options.bucket != recorded_bucket:
-        raise DeployError(
-            f"stage '{options.stage}' uses the bucket {recorded_bucket}; destroy the stage "
-            "first to move its site to another bucket"
-        )
-    mode = state.section("bucket").get("mode")
-    wanted = "cdn" if options.cdn else "website"
-    if mode and mode != wanted:
-        flag = "with" if mode == "cdn" else "without"
-        raise DeployError(
-            f"stage '{options.stage}' serves its site {flag} --cdn; deploy it the same way, "
-            "or destroy the stage first to switch"
-        )

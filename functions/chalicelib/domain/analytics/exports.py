@@ -68,6 +68,7 @@ COLUMNS = {
         "updated_at",
         "reason",
         "adjusts",
+        "payable",
     ),
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -174,8 +175,18 @@ def _conversion_row(conversion: Conversion) -> dict[str, Any]:
     }
 
 
+def is_payout(reward: RewardRecord) -> bool:
+    """Whether someone is to be paid: credit, and a referrer's percent of an order (its amount
+    is computed on the order). A friend's percent off is a discount at checkout, a coupon is
+    its code and points are a balance: nothing to pay out."""
+    return reward.kind == "credit" or (reward.kind == "percent" and reward.side != "friend")
+
+
 def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, Any]:
-    if reward.side == "friend":
+    payable = is_payout(reward)
+    if not payable:
+        pay_to = ""
+    elif reward.side == "friend":
         pay_to = f"the customer of order {reward.order_id}" if reward.order_id else "the customer"
     else:
         pay_to = referrer.email if referrer else ""
@@ -201,6 +212,7 @@ def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, An
         "reason": reward.reason,
         # A refund's (or dispute's) adjustment of a paid reward: a negative amount to net.
         "adjusts": reward.adjusts,
+        "payable": payable,
     }
 
 

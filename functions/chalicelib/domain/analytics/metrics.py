@@ -16,7 +16,12 @@ and read back by analytics/kpis.py, so the scheme lives in one place. On the day
 - `ch.{channel}.{what}`, `pg.{page}.{what}`, `model.{model}.{what}`: clicks, signups,
   purchases and `revenue.{CUR}` by share channel, landing page and attribution model
   (`shared` for models: conversions credited to more than one code);
-- `customers`: referred customers' first purchases;
+- `clicked.{signups|purchases|successful}.g{N}`: conversions that came through a click
+  (a click id) made N days earlier, so a period's rates count only conversions its own
+  clicks produced;
+  purchases here are customers' first ones (a click brings a customer once);
+- `repeat_purchases`: purchases of a customer after their first;
+- `customers`: referred customers' first purchases (a refund of it takes the customer back);
 - `ltv{N}.{CUR}`, `repeat{N}`: on the day a customer first bought, their revenue within N
   days (30, 90, 365) of it, and whether they bought again within N days;
 - `rewards.{status}.{count|points|CUR}`: rewards issued that day, by their current status.
@@ -27,6 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from ...model.analytics import Change, ConversionChange, CounterChange, ReferrerJoined, RewardUpdate
@@ -44,6 +50,7 @@ PURCHASES = "purchases"
 SUCCESSFUL = "successful"
 CUSTOMERS = "customers"
 REFUNDS = "refunds"
+REPEAT_PURCHASES = "repeat_purchases"
 ACTIVE_NEW = "active.new"
 SHARED = "shared"
 LIFETIME_DAYS = (30, 90, 365)
@@ -84,6 +91,11 @@ def lifetime_value(days: int, currency: str) -> str:
 
 def repeat(days: int) -> str:
     return f"repeat{days}"
+
+
+def from_click(what: str, gap_days: int) -> str:
+    """what: signups, purchases or successful, made `gap_days` after their click."""
+    return f"clicked.{what}.g{gap_days}"
 
 
 def reward_metric(status: str, what: str) -> str:
@@ -172,6 +184,9 @@ def _conversion(found: Contribution, change: ConversionChange) -> None:
         _count_customer(found, new)
     elif old is not None and before == RECORDED and new.status == REFUNDED:
         _count_conversion(found, old, -1)
+        if old.event == "purchase" and old.customer_seq == 1:
+            first = old.customer_first_at or old.created_at
+            found.add(old.program, utc_day(first), CUSTOMERS, -1)
         day = utc_day(old.created_at)
         found.add(old.program, day, REFUNDS, 1)
         if old.amount:
@@ -206,6 +221,26 @@ def _count_conversion(found: Contribution, conversion: Conversion, sign: int) ->
         found.add(program, day, split("model", conversion.model or UNKNOWN, SHARED), sign)
     if conversion.event == "purchase":
         _count_lifetime(found, conversion, amount)
+        if conversion.customer_seq > 1:
+            found.add(program, day, REPEAT_PURCHASES, sign)
+    clicked_at = click_time(conversion.click_id)
+    if clicked_at is not None and (what == SIGNUPS or conversion.customer_seq <= 1):
+        gap = max(0, (date.fromisoformat(day) - date.fromisoformat(utc_day(clicked_at))).days)
+        found.add(program, day, from_click(what, gap), sign)
+        if conversion.successful:
+            found.add(program, day, from_click(SUCCESSFUL, gap), sign)
+
+
+def click_time(click_id: str) -> float | None:
+    """When the click of a click id was made (the id was checked when the conversion was
+    recorded; its second part is the click's time in base 36 seconds)."""
+    parts = click_id.split(".")
+    if len(parts) < 4:
+        return None
+    try:
+        return float(int(parts[1], 36))
+    except ValueError:
+        return None
 
 
 def _count_customer(found: Contribution, conversion: Conversion) -> None:

@@ -23,6 +23,7 @@ from .reviews import DynamoReviews
 from .rewards import DynamoRewards
 from .rollups import DynamoRollups
 from .shared import Table
+from .signins import DynamoSignins
 
 
 class DynamoStore:
@@ -47,6 +48,7 @@ class DynamoStore:
         self.privacy = DynamoPrivacy(shared)
         self.rollups = DynamoRollups(shared)
         self.payments = DynamoPayments(shared)
+        self.signins = DynamoSignins(shared)
 
     @property
     def requests(self) -> int:

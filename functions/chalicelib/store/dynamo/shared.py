@@ -4,7 +4,6 @@ cancellation reasons."""
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Mapping
@@ -13,7 +12,7 @@ from typing import TypedDict, cast
 
 from botocore.exceptions import ClientError
 
-from ...model.errors import InvalidInputError
+from ...model.ledger import Tally
 from .. import keys
 from ..attrs import (
     CONDITION_FAILED,
@@ -25,14 +24,16 @@ from ..attrs import (
     Returns,
     Update,
     Write,
+    WriteUpdate,
     error_code,
+    n,
     s,
 )
+from ..cursors import page_cursor, page_start
 
 TRANSACTION_ATTEMPTS = 6
 BATCH_GET = 100  # keys per BatchGetItem
 CONDITION_CHECK_FAILED = "ConditionalCheckFailed"  # a cancellation reason's code
-_PAGE_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 
 
 class Reason(TypedDict, total=False):
@@ -76,6 +77,22 @@ class Table:
             if condition.values:
                 put["ExpressionAttributeValues"] = condition.values
         return {"Put": put}
+
+    def update_write(
+        self, key: Item, expression: str, values: Item, condition: Condition | None = None
+    ) -> Write:
+        """An Update of a transaction (on condition, if given)."""
+        update: WriteUpdate = {
+            "TableName": self.name,
+            "Key": key,
+            "UpdateExpression": expression,
+            "ExpressionAttributeValues": {**values, **(condition.values if condition else {})},
+        }
+        if condition is not None:
+            update["ConditionExpression"] = condition.expression
+            if condition.names:
+                update["ExpressionAttributeNames"] = condition.names
+        return {"Update": update}
 
     def get(self, key: Item, *, consistent: bool = False, clicks: bool = False) -> Item | None:
         client = self.click_client if clicks else self.client
@@ -226,6 +243,22 @@ class Table:
         return request
 
 
+def tally_update(table: Table, tally: Tally) -> WriteUpdate:
+    """Count one more in a tally's window (conditional on its limit, if it has one)."""
+    values: Item = {":one": n(1), ":expires": n(tally.expires_at)}
+    update: WriteUpdate = {
+        "TableName": table.name,
+        "Key": keys.key(keys.tally_pk(tally.program, tally.rule, tally.subject), tally.window),
+        "UpdateExpression": f"SET {keys.TTL_ATTRIBUTE} = :expires ADD #n :one",
+        "ExpressionAttributeNames": {"#n": "count"},
+        "ExpressionAttributeValues": values,
+    }
+    if tally.limit is not None:
+        update["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :limit"
+        values[":limit"] = n(tally.limit)
+    return update
+
+
 def failed(reason: Reason) -> bool:
     """Whether a cancellation reason is a failed condition."""
     return reason.get("Code") == CONDITION_CHECK_FAILED
@@ -249,29 +282,3 @@ def old_item(exc: ClientError) -> Item:
     raw: Mapping[str, object] = exc.response
     item = raw.get("Item")
     return cast("Item", item) if isinstance(item, dict) else {}
-
-
-# Positions in a GSI1 listing
-
-
-def page_cursor(last_key: Item) -> str:
-    """Where the next page of a GSI1 listing starts: the key of the last item read."""
-    return json.dumps({name: str(last_key[name]["S"]) for name in _PAGE_KEYS})
-
-
-def page_start(cursor: str, partition: str) -> Item:
-    """The ExclusiveStartKey of a cursor from page_cursor, refused (InvalidInputError) unless
-    it is one and belongs to this listing's partition."""
-    try:
-        raw = json.loads(cursor)
-    except ValueError:
-        raw = None
-    valid = (
-        isinstance(raw, dict)
-        and set(raw) == set(_PAGE_KEYS)
-        and all(isinstance(value, str) and 0 < len(value) <= 1024 for value in raw.values())
-        and raw["GSI1PK"] == partition
-    )
-    if not isinstance(raw, dict) or not valid:
-        raise InvalidInputError("The cursor does not belong to this listing.")
-    return {name: s(str(value)) for name, value in raw.items()}

@@ -21,6 +21,7 @@ from .reviews import MemoryReviews
 from .rewards import MemoryRewards
 from .rollups import MemoryRollups
 from .shared import State
+from .signins import MemorySignins
 
 
 class MemoryStore:
@@ -38,6 +39,7 @@ class MemoryStore:
         self.privacy = MemoryPrivacy(self._state)
         self.rollups = MemoryRollups(self._state)
         self.payments = MemoryPayments(self._state)
+        self.signins = MemorySignins(self._state)
 
     @property
     def requests(self) -> int:
