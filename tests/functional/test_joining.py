@@ -66,6 +66,7 @@ def test_an_existing_customers_email_reveals_nothing_more_than_a_new_one(
         "code": customer["code"],
         "program": "shop",
         "link": customer["link"],
+        "discount_code": customer["code"].upper(),
         "stats_link_sent_to": "j\u2026@example.com",
     }
     assert customer["stats_token"] not in known.body.decode()
@@ -141,7 +142,15 @@ def test_a_trusted_caller_still_gets_the_stats_token(api: Any) -> None:
     assert unsigned.status_code == 401
     by_key = post_json(api, JOIN, {"email": "kim@example.com", "name": "Kim"}, ADMIN)
     assert by_key.status_code == 201
-    assert set(body_of(by_key)) == {"code", "program", "name", "link", "stats_token", "stats_url"}
+    assert set(body_of(by_key)) == {
+        "code",
+        "program",
+        "name",
+        "link",
+        "discount_code",
+        "stats_token",
+        "stats_url",
+    }
 
 
 @pytest.mark.parametrize(
