@@ -38,6 +38,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
         "allowed_hosts": ["localhost", "127.0.0.1"],
         "currency": "USD",
         "rewards": REWARDS,
+        "emails": {"from": "Test Shop <rewards@shop.example>"},
     }
     (workdir / "referbee.yaml").write_text(yaml.safe_dump({"programs": [program]}))
     os.environ["REFERBEE_STRIPE_WEBHOOK_SECRET"] = STRIPE_SECRET
@@ -76,6 +77,7 @@ def test_hooks_send_posts_a_signed_checkout_that_credits_the_referrer(stack: Dev
         "POST",
         f"{stack.api}/v1/programs/shop/referrers",
         {"email": "sender@example.com", "name": "Sam Sender"},
+        {"Authorization": f"Bearer {KEY}"},  # as the shop's server: with the stats token
     )
     referrer = joined.json()
     sent = referbee(
