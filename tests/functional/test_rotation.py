@@ -63,6 +63,8 @@ def test_other_referrers_keep_their_tokens(api: Any) -> None:
         ({"ref": 5}, ADMIN_KEY, 400, "'ref' must be a referral code"),
         ({}, ADMIN_KEY, 400, "either 'email' or 'ref'"),
         ({"email": "jane@example.com", "ref": "x"}, ADMIN_KEY, 400, "either 'email' or 'ref'"),
+        ({"email": "jane@example.com", "ref": None}, ADMIN_KEY, 400, "either 'email' or 'ref'"),
+        ({"ref": None}, ADMIN_KEY, 400, "'ref' must be a referral code"),
         ({"email": "not an email"}, ADMIN_KEY, 400, "not a valid address"),
         ({"code": "abc"}, ADMIN_KEY, 400, "Unknown field 'code'"),
     ],

@@ -34,9 +34,10 @@ def rotate_stats_token(
 
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
-    if (email is None) == (ref is None):
+    # A field that is there counts, even as null (which then is a wrong type, not an absence).
+    if ("email" in body) == ("ref" in body):
         raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
-    if email is not None:
+    if "email" in body:
         key = ctx.signer.email_key(program.id, normalize_email(email))
         found = ctx.store.referrers.find_referrer(program.id, key)
         if found is None:
