@@ -3,7 +3,10 @@
 Fresh Python processes, interleaved, median of several runs each:
 - `import app` (functions/app.py and everything it imports) against `import boto3`;
 - the same plus the DynamoDB client the first request creates, against boto3 plus a client;
-and the size of the Lambda deployment package that `chalice package` builds.
+- `import app` plus the `stripe` library, which only the Stripe webhook route imports (on a
+  container's first Stripe event);
+and the size of the Lambda deployment package that `chalice package` builds, with the time
+it takes to unzip it (Lambda unpacks the package before a new container starts).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SNIPPETS = {
     "import app": "import app",
     "import boto3 + client": "import boto3; boto3.client('dynamodb', region_name='us-east-1')",
     "import app + client": "import app; from chalicelib.api import deps; deps.dynamodb_client()",
+    "import app + stripe": "import app; import stripe",
 }
 
 
@@ -37,6 +41,7 @@ class ColdStart:
     milliseconds: dict[str, float]
     package_bytes: int | None
     package_files: int | None
+    unzip_ms: float | None = None
 
 
 def measure(runs: int = 9) -> ColdStart:
@@ -56,14 +61,15 @@ def measure(runs: int = 9) -> ColdStart:
                 [sys.executable, "-c", code], env=env, check=True, cwd=ROOT / "functions"
             )
             times[name].append((time.perf_counter() - start) * 1e3)
-    size, files = package_size()
+    size, files, unzip = package_size(runs)
     return ColdStart(
-        {name: statistics.median(values) for name, values in times.items()}, size, files
+        {name: statistics.median(values) for name, values in times.items()}, size, files, unzip
     )
 
 
-def package_size() -> tuple[int | None, int | None]:
-    """Bytes and file count of the zip `chalice package` builds for the Lambda function."""
+def package_size(runs: int = 9) -> tuple[int | None, int | None, float | None]:
+    """Bytes and file count of the zip `chalice package` builds for the Lambda function, and
+    the median time to unzip it."""
     chalice = Path(sys.executable).with_name("chalice")
     with tempfile.TemporaryDirectory() as work:
         # A copy of the project, so the placeholder IAM policy chalice wants to read (the
@@ -89,9 +95,15 @@ def package_size() -> tuple[int | None, int | None]:
         archive = out / "deployment.zip"
         if result.returncode != 0 or not archive.exists():
             print(f"chalice package failed: {result.stderr[-500:]}", file=sys.stderr)
-            return None, None
+            return None, None, None
+        unzip: list[float] = []
+        for run in range(runs):
+            start = time.perf_counter()
+            with zipfile.ZipFile(archive) as zipped:
+                zipped.extractall(Path(work) / f"unzipped-{run}")
+            unzip.append((time.perf_counter() - start) * 1e3)
         with zipfile.ZipFile(archive) as zipped:
-            return archive.stat().st_size, len(zipped.namelist())
+            return archive.stat().st_size, len(zipped.namelist()), statistics.median(unzip)
 
 
 def table(result: ColdStart) -> str:
@@ -107,10 +119,17 @@ def table(result: ColdStart) -> str:
         f"- with the DynamoDB client the first request creates: "
         f"**{net['import app + client'] / net['import boto3 + client']:.2f}x** of boto3 + client",
     ]
+    lines.append(
+        f"- the Stripe webhook route's `import stripe`, on top of the app: "
+        f"**{net['import app + stripe'] - net['import app']:.0f} ms**, once per container, "
+        "on its first Stripe event (no other route imports it)"
+    )
     if result.package_bytes is not None:
         lines.append(
             f"- Lambda package from `chalice package`: **{result.package_bytes / 1e6:.2f} MB** "
-            f"zipped, {result.package_files} files (boto3 is provided by the Lambda runtime)"
+            f"zipped, {result.package_files} files (boto3 is provided by the Lambda runtime); "
+            f"Python's zipfile unpacks it in {result.unzip_ms:.0f} ms (median: a proxy for "
+            "what Lambda does before a new container starts)"
         )
     return "\n".join(lines)
 

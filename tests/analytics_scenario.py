@@ -17,8 +17,10 @@ the last 30 days (today included).
 - Eve joined D-40. Clicks: D-35 (before the period) v12 by email; D-5 v13 by facebook,
   who buys 30 (cust-5) the same day.
 
-Rewards: the referrer gets 10 EUR and the friend 15% of each purchase, held 7 days. The
-approvals run at the end (today, 12:00); Ana's 10 EUR for the D-18 purchase is then paid.
+Rewards: the referrer gets 10 EUR and the friend 15% of a referred customer's first purchase;
+a customer's later purchases (cust-1's p6, cust-4's p5) are not new referrals and earn the
+referrer 10% of them (the recurring rule); all held 7 days. The approvals run at the end
+(today, 12:00); Ana's 10 EUR for the D-18 purchase is then paid.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ PROGRAM: dict[str, Any] = {
         "hold_days": 7,
         "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},
         "friend": {"text": "15% off", "kind": "percent", "percent": 15},
+        "recurring": {"text": "10% of later purchases", "percent": 10, "months": 12},
     },
 }
 
@@ -151,10 +154,11 @@ def seed(ctx: Context, today: date) -> Seeded:
 def expected_kpis() -> dict[str, Any]:
     """The report's `kpis`, worked out by hand from the scenario above."""
     revenue = Decimal(100 + 80 + 50 + 20 + 40 + 30)  # p2 was refunded
-    paid, approved, pending = Decimal(10), Decimal("54.5"), Decimal("43.5")
+    paid, approved, pending = Decimal(10), Decimal("54.5"), Decimal("20.5")
     # approved: p1's friend 15, p3's 10 + 12, p4's 10 + 7.5 (their 7 days are over);
-    # pending: p5's 10 + 3, p6's 10 + 6, p7's 10 + 4.5; void: p2's 10 + 9.
-    cost = paid + approved + pending  # 108
+    # pending: p5's recurring 2 (10% of 20), p6's recurring 4, p7's 10 + 4.5;
+    # void: p2's 10 + 9.
+    cost = paid + approved + pending  # 85
     customers = 4  # cust-1, cust-3, cust-4, cust-5: cust-2's only purchase was refunded
     return {
         "participants": 5,
@@ -166,7 +170,7 @@ def expected_kpis() -> dict[str, Any]:
         "purchases": 6,
         "organic_signups": 0,  # every conversion here is reported by the shop's server
         "organic_purchases": 0,
-        "successful_referrals": 6,
+        "successful_referrals": 4,  # p1, p3, p4, p7: p5 and p6 are repeat purchases
         # Rates count only conversions made through the period's clicks: both signups came
         # from a click; of the purchases, p1 (click D-20), p4 (D-9) and p7 (D-5) did, while
         # p3 and p5 named only a ref and p6 only its customer (p2 was refunded).
@@ -182,7 +186,7 @@ def expected_kpis() -> dict[str, Any]:
         "refunds": 1,
         "refunded": {"EUR": 60},
         "rewards": {
-            "pending": {"count": 6, "value": {"EUR": 43.5}, "points": 0},
+            "pending": {"count": 4, "value": {"EUR": 20.5}, "points": 0},
             "approved": {"count": 5, "value": {"EUR": 54.5}, "points": 0},
             "paid": {"count": 1, "value": {"EUR": 10}, "points": 0},
             "void": {"count": 2, "value": {"EUR": 19}, "points": 0},
@@ -191,13 +195,13 @@ def expected_kpis() -> dict[str, Any]:
         "rewards_cost": int(cost),
         "new_customers": customers,
         "repeat_purchases": 2,  # p5 (cust-4) and p6 (cust-1): 4 first + 2 repeat = 6 purchases
-        "cost_per_acquired_customer": 27,  # 108 / 4
-        "roi": 1.963,  # (320 - 108) / 108 = 1.96296...
+        "cost_per_acquired_customer": 21.25,  # 85 / 4
+        "roi": 2.7647,  # (320 - 85) / 85 = 2.764705...
         "invites": 12,
         "invites_per_participant": 2.4,  # 12 / 5
         "successful_referrals_from_clicks": 3,  # p1, p4 and p7
         "invite_conversion_rate": 0.25,  # 3 / 12
-        "viral_coefficient": 1.2,  # 2.4 x 0.5 = 6 / 5
+        "viral_coefficient": 0.8,  # 4 successful referrals / 5 participants
         # cust-1 bought again 15 days after their first purchase, cust-4 2 days after;
         # revenue within the window: 140 + 80 + 70 + 30 = 320, over 4.
         "lifetime": {
@@ -315,8 +319,8 @@ def expected_models() -> list[dict[str, Any]]:
 def expected_top(codes: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Leaders by successful referrals (all time), with their numbers in the period."""
     rows = {
-        "Ana": (2, 5, 4, 1, 2, 140),
-        "Cleo": (2, 2, 2, 1, 2, 70),
+        "Ana": (1, 5, 4, 1, 2, 140),
+        "Cleo": (1, 2, 2, 1, 2, 70),
         "Ben": (1, 5, 5, 0, 1, 80),
         "Eve": (1, 1, 1, 0, 1, 30),
     }

@@ -6,7 +6,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
+from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.trust.admin_keys import hash_key
+from chalicelib.model.errors import ConfigError
 from chalicelib.model.records import AdminKey
 
 SECRET = b"test-secret-0123456789abcdef"
@@ -64,3 +68,10 @@ def install_keys(store: Any) -> None:
     store.admin_keys.put_admin_key(
         AdminKey(hash_key(OTHER_PROGRAM_KEY), "acme only", ("acme",), "write", NOW)
     )
+
+
+def config_problems(document: dict[str, Any]) -> list[str]:
+    """The problems parse_programs finds in a config document (it must find some)."""
+    with pytest.raises(ConfigError) as caught:
+        parse_programs(document)
+    return caught.value.problems

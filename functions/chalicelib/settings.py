@@ -24,6 +24,8 @@ class Settings:
     visitor_salt_days: int = 0  # rotate visitor hashes every N days (0: never; privacy.md)
     # The table's stream (deployed): its records feed the program rollups (api/rollups.py).
     stream_arn: str | None = None
+    # Where Stripe's API is (its own address unless set: a stand-in for tests and demos).
+    stripe_api_base: str | None = None
     # Added to a 401 of the admin API: where to find a key (`referbee dev` sets it).
     admin_key_hint: str = ""
     # `referbee dev` only: a file holding seconds to add to the clock (tests move time).
@@ -44,6 +46,7 @@ class Settings:
             outbox=Path(env["REFERBEE_OUTBOX"]) if env.get("REFERBEE_OUTBOX") else None,
             visitor_salt_days=_whole_number(env.get("REFERBEE_VISITOR_SALT_DAYS", "")),
             stream_arn=env.get("REFERBEE_STREAM_ARN") or None,
+            stripe_api_base=env.get("REFERBEE_STRIPE_API_BASE") or None,
             admin_key_hint=env.get("REFERBEE_ADMIN_KEY_HINT", "").strip(),
             clock_offset_file=(
                 Path(env["REFERBEE_CLOCK_OFFSET_FILE"])

@@ -72,11 +72,11 @@ def test_the_api_and_the_cli_report_the_hand_computed_kpis(world: AnalyticsStack
     table = referbee(world, "--since", "30d")
     assert table.returncode == 0, table.stderr
     assert "Bean There (beans)" in table.stdout
-    assert "Cost per new customer" in table.stdout and "€27.00" in table.stdout
+    assert "Cost per new customer" in table.stdout and "€21.25" in table.stdout
 
     rows = list(csv.reader(io.StringIO(referbee(world, "--format", "csv").stdout)))
     assert rows[0] == ["section", "key", "metric", "value"]
-    assert ["kpi", "", "roi", "1.963"] in rows
+    assert ["kpi", "", "roi", "2.7647"] in rows
     assert ["channel", "email", "revenue", "100"] in rows
 
 
@@ -161,7 +161,7 @@ def test_the_dashboard_shows_what_the_api_returns(
     }
     assert shown == {name: pick(expected["kpis"], name) for name in shown}
     assert len(shown) == 25
-    assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€27.00"
+    assert page.locator('dd[data-kpi="cost_per_acquired_customer"]').inner_text() == "€21.25"
     assert page.locator('dd[data-kpi="click_to_signup_rate"]').inner_text() == "16.7%"  # as the CLI
     # The same sentence as `referbee report`, money as money (not the API's "320 EUR").
     assert page.locator('[data-slot="summary"]').inner_text() == summary(expected)

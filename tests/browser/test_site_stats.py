@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from tests.common import PHONE
-from tests.e2e.stack import DevStack
+from tests.e2e.stack import DevStack, request
 
 from .site_stack import (
+    KEY,
     OTHER,
+    PROGRAM,
     click,
     new_referrer,
     only_local,
@@ -244,3 +246,40 @@ def test_site_build_names_no_other_host(stack: DevStack) -> None:
     api_only = foreign_references(site, {stack.site})
     assert api_only and all(stack.api in line for line in api_only)  # the API, and only it
     assert missing_files(site) == []
+
+
+def test_the_discount_code_and_a_refunds_adjustment_show_on_the_stats_page(
+    stack: DevStack, page: Any, recorded: Recorded
+) -> None:
+    """A paid reward whose order is refunded is not skipped: its clawback is a negative
+    adjustment, listed with why and netted in the value earned."""
+    kim = new_referrer(stack, "kim.refund@example.com", "Kim Refund")
+    purchase(stack, kim["code"], "o-refunded", 50)
+    auth = {"Authorization": f"Bearer {KEY}"}
+    approved = request(
+        "GET", f"{stack.api}/v1/programs/{PROGRAM}/rewards?status=approved", None, auth
+    ).json()["rewards"]
+    paid = next(r for r in approved if r["ref"] == kim["code"] and r["side"] == "referrer")
+    assert (
+        request(
+            "POST", f"{stack.api}/v1/programs/{PROGRAM}/rewards/{paid['id']}/paid", {}, auth
+        ).status
+        == 200
+    )
+    refund = f"{stack.api}/v1/programs/{PROGRAM}/conversions/o-refunded/refund"
+    assert request("POST", refund, {}, auth).status == 200
+    expected = stats(stack, kim["stats_token"])
+    assert expected["discount_code"] == kim["code"].upper()
+    assert expected["rewards"]["value"] == {"USD": 0}  # paid 10, then 10 taken back
+
+    ready(page, kim["stats_url"])
+    shown = page.locator('[data-slot="discount-code"]')
+    assert shown.is_visible()
+    assert kim["code"].upper() in shown.inner_text()
+    items = [
+        " ".join(li.split())
+        for li in page.locator('[data-slot="reward-items"] li').all_inner_texts()
+    ]
+    assert "$10 store credit -$10.00 taken back: the order was refunded" in items
+    assert "$10 store credit taken back" in items  # the paid reward, now a clawback
+    assert recorded.errors == []

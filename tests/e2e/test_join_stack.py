@@ -110,7 +110,13 @@ def test_joining_reveals_no_stats_link_and_mails_it(stack: DevStack, tmp_path: P
     new = post(stack, "/v1/programs/beans/referrers", {"email": "kim@example.com", "name": "Kim"})
     assert known.status == new.status == 200
     for reply in (known, new):
-        assert list(reply.json()) == ["code", "program", "link", "stats_link_sent_to"]
+        assert list(reply.json()) == [
+            "code",
+            "program",
+            "link",
+            "discount_code",
+            "stats_link_sent_to",
+        ]
         assert b"stats" not in reply.body.replace(b"stats_link_sent_to", b"")
     assert token not in known.body.decode()
     assert known.json()["stats_link_sent_to"] == "j\u2026@example.com"
@@ -130,7 +136,13 @@ def test_joining_reveals_no_stats_link_and_mails_it(stack: DevStack, tmp_path: P
     # Unsigned, the same address joins as anyone may: the link, and the stats link by email.
     unsigned = post(stack, "/v1/programs/teas/referrers", {"email": "lee@example.com"})
     assert unsigned.status == 200
-    assert list(unsigned.json()) == ["code", "program", "link", "stats_link_sent_to"]
+    assert list(unsigned.json()) == [
+        "code",
+        "program",
+        "link",
+        "discount_code",
+        "stats_link_sent_to",
+    ]
     assert unsigned.json()["code"] == trusted.json()["code"]
     forged = post(stack, "/v1/programs/teas/referrers", {**signed, "signature": "0" * 64})
     assert forged.status == 401

@@ -152,7 +152,8 @@ def test_only_admin_keys_that_may_read_the_program_see_it(beans: dict[str, Any])
 def test_exports_page_through_every_row_once(beans: dict[str, Any]) -> None:
     scenario.seed(beans["ctx"], TODAY)
     api = beans["api"]
-    for kind, count in (("referrers", 5), ("conversions", 9), ("rewards", 14)):
+    # Rewards: two for each first purchase (p1, p2, p3, p4, p7), one recurring for p5, p6.
+    for kind, count in (("referrers", 5), ("conversions", 9), ("rewards", 12)):
         rows, cursor, pages = [], None, 0
         while True:
             query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
@@ -257,12 +258,12 @@ def test_the_report_table_shows_each_unit_one_way_and_how_numbers_add_up(
     assert rows["Click to sign-up"] == ["16.7%", "2 of 12 unique clicks"]
     assert rows["Purchases"] == ["6", "4 by new customers, 2 repeat"]
     assert rows["New customers"][0] == "4"
-    assert rows["Cost per new customer"] == ["€27.00", "€108.00 ÷ 4 new customers"]
-    assert rows["ROI"][0] == "196.3%"
+    assert rows["Cost per new customer"] == ["€21.25", "€85.00 ÷ 4 new customers"]
+    assert rows["ROI"][0] == "276.5%"
     assert rows["Referred revenue"][0] == "€320.00"
     assert rows["Link copied or typed"] == ["1", "0", "0", "€0.00"]
     assert rows["Not known"] == ["0", "0", "3", "€140.00"]
-    # One format per unit: no raw ratios (0.1963), no "320 EUR", no two-decimal percentages.
+    # One format per unit: no raw ratios (0.2765), no "320 EUR", no two-decimal percentages.
     assert not re.search(r"\b0\.\d{3,}\b|\d EUR\b|\d+\.\d\d%", text), text
     assert "Oct 20, 2026 to Nov 18, 2026 (30 days, UTC)" in text
     assert "Clicks per day" in text and "Conversions per day" in text  # the terminal funnel

@@ -14,12 +14,15 @@ from moto import mock_aws
 from chalicelib.api import deps
 from chalicelib.model.errors import UnavailableError
 from chalicelib.store.table import table_definition
-from referbee.deploy.keys import ensure_secrets
+from referbee.deploy.keys import ensure_secrets, public_programs
 from referbee.deploy.names import Names
 from referbee.deploy.table import ensure_table
 from tests.common import IDENTITY_SECRET, config_document
 
 NAMES = Names("prod", "us-east-1", "123456789012")
+STRIPE_SECRET = "whsec_deployed_0123456789abcdef"
+SHOPIFY_SECRET = "shopify-deployed-0123456789"
+STRIPE_KEY = "rk_live_promotion_codes_read_0123456789"
 
 
 @pytest.fixture
@@ -84,15 +87,27 @@ def test_secrets_are_created_once_and_the_server_secret_is_kept(aws: None) -> No
     assert changed.changed and version == 2
     assert _stored(ssm)["secret"] == stored["secret"]
     assert _stored(ssm)["identity_secrets"]["acme"] == "a-new-identity-secret-456"
+    assert "payment_secrets" not in _stored(ssm)  # no program is connected to a provider
+    document["programs"][0]["payments"] = {"shopify": {"webhook_secret": SHOPIFY_SECRET}}
+    connected, version = ensure_secrets(ssm, NAMES, document)
+    assert connected.changed and version == 3
+    assert _stored(ssm)["payment_secrets"] == {
+        "shop": {"shopify": {"webhook_secret": SHOPIFY_SECRET}}
+    }
 
 
 def test_lambda_reads_its_secrets_from_ssm(
     aws: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     ssm = boto3.client("ssm", region_name="us-east-1")
-    _, version = ensure_secrets(ssm, NAMES, config_document())
+    document = config_document()
+    document["programs"][0]["payments"] = {
+        "stripe": {"webhook_secret": STRIPE_SECRET, "api_key": STRIPE_KEY}
+    }
+    _, version = ensure_secrets(ssm, NAMES, document)
     programs = tmp_path / "programs.json"
-    programs.write_text(json.dumps(_without_secrets(config_document())))
+    programs.write_text(json.dumps(public_programs(document)))
+    assert STRIPE_SECRET not in programs.read_text() and STRIPE_KEY not in programs.read_text()
     monkeypatch.setenv("REFERBEE_SECRETS_PARAMETER", f"{NAMES.secrets_parameter}:{version}")
     monkeypatch.setenv("REFERBEE_PROGRAMS_FILE", str(programs))
     monkeypatch.delenv("REFERBEE_SECRET", raising=False)
@@ -101,6 +116,8 @@ def test_lambda_reads_its_secrets_from_ssm(
         ctx = deps.context()
         assert ctx.catalogue.get("acme").identity_secret == IDENTITY_SECRET
         assert ctx.catalogue.get("shop").identity_secret is None
+        assert ctx.catalogue.get("shop").payments.stripe_secret == STRIPE_SECRET
+        assert ctx.catalogue.get("shop").payments.stripe_api_key == STRIPE_KEY
         token = ctx.signer.stats_token("abc", 1)
         assert ctx.signer.read_stats_token(token) is not None
     finally:
@@ -122,9 +139,3 @@ def test_missing_secrets_parameter_is_a_503_not_a_crash(
 def _stored(ssm: Any) -> dict[str, Any]:
     value = ssm.get_parameter(Name=NAMES.secrets_parameter, WithDecryption=True)["Parameter"]
     return dict(json.loads(value["Value"]))
-
-
-def _without_secrets(document: dict[str, Any]) -> dict[str, Any]:
-    for program in document["programs"]:
-        program.pop("identity_secret", None)
-    return document

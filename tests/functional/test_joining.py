@@ -55,11 +55,18 @@ def test_an_existing_customers_email_reveals_nothing_more_than_a_new_one(
     new = join(api, "kim@example.com")
     assert known.status_code == new.status_code == 200
     assert list(body_of(known)) == list(body_of(new))
-    assert list(body_of(known)) == ["code", "program", "link", "stats_link_sent_to"]
+    assert list(body_of(known)) == [
+        "code",
+        "program",
+        "link",
+        "discount_code",
+        "stats_link_sent_to",
+    ]
     assert body_of(known) == {
         "code": customer["code"],
         "program": "shop",
         "link": customer["link"],
+        "discount_code": customer["code"].upper(),
         "stats_link_sent_to": "j\u2026@example.com",
     }
     assert customer["stats_token"] not in known.body.decode()
@@ -135,7 +142,15 @@ def test_a_trusted_caller_still_gets_the_stats_token(api: Any) -> None:
     assert unsigned.status_code == 401
     by_key = post_json(api, JOIN, {"email": "kim@example.com", "name": "Kim"}, ADMIN)
     assert by_key.status_code == 201
-    assert set(body_of(by_key)) == {"code", "program", "name", "link", "stats_token", "stats_url"}
+    assert set(body_of(by_key)) == {
+        "code",
+        "program",
+        "name",
+        "link",
+        "discount_code",
+        "stats_token",
+        "stats_url",
+    }
 
 
 @pytest.mark.parametrize(
@@ -185,7 +200,13 @@ def test_a_program_with_an_identity_secret_lets_unsigned_visitors_join_by_email(
     path = "/v1/programs/acme/referrers"
     unsigned = post_json(api, path, {"email": "ann@example.com"})
     assert unsigned.status_code == 200
-    assert list(body_of(unsigned)) == ["code", "program", "link", "stats_link_sent_to"]
+    assert list(body_of(unsigned)) == [
+        "code",
+        "program",
+        "link",
+        "discount_code",
+        "stats_link_sent_to",
+    ]
     wrong = identity_signature(IDENTITY_SECRET, "someone.else@example.com")
     refused = post_json(api, path, {"email": "ann@example.com", "signature": wrong})
     assert refused.status_code == 401

@@ -106,3 +106,23 @@ def test_joining_signin_and_rotation_match_the_documented_schemas(
         {"authorization": f"Bearer {ADMIN_KEY}"},
     )
     check(body_of(rotated), "RotatedToken")
+
+
+def test_webhook_answers_match_the_documented_schema(dynamo_store: Any) -> None:
+    from decimal import Decimal
+
+    from referbee.hooks import stripe_events as se
+    from tests.hooks import paid_program, send_stripe
+    from tests.trust import issue, trust_api
+
+    with trust_api(dynamo_store, paid_program()) as (api, _):
+        jane = issue(api)
+        check(jane, "Referrer")
+        order = se.Order(Decimal(10), reference=jane["code"])
+        answer = send_stripe(
+            api, se.event("checkout.session.completed", se.checkout_session(order))
+        )
+        check(body_of(answer), "HookOutcome")
+        refused = send_stripe(api, se.event("invoice.paid", {}), signature="t=1,v1=0")
+        assert refused.status_code == 400
+        check(body_of(refused), "Error")

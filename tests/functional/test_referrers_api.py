@@ -46,6 +46,7 @@ def test_issue_code_once_then_the_same_code(api: Any) -> None:
         "code": code,
         "program": "shop",
         "link": f"https://api.example.net/r/{code}",
+        "discount_code": code.upper(),
         "stats_link_sent_to": "j\u2026@example.com",
     }
     again = post_json(api, path, {"email": " jane@example.COM ", "name": "J"})

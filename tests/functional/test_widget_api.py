@@ -55,7 +55,12 @@ def test_greeting_gives_the_first_name_only(api: Any) -> None:
     response = api.http.get(f"/v1/programs/shop/codes/{referrer['code'].upper()}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=300"
-    assert body_of(response) == {"code": referrer["code"], "program": "shop", "name": "Jane"}
+    assert body_of(response) == {
+        "code": referrer["code"],
+        "program": "shop",
+        "name": "Jane",
+        "discount_code": referrer["code"].upper(),  # what the friend types at checkout
+    }
     assert b"example.com" not in response.body
 
 

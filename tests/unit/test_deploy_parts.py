@@ -233,6 +233,17 @@ def test_programs_for_the_package_carry_no_secret() -> None:
     document = {"programs": [{"id": "a", "identity_secret": "s" * 20, "name": "A"}]}
     assert public_programs(document) == {"programs": [{"id": "a", "name": "A"}]}
     assert document["programs"][0]["identity_secret"] == "s" * 20
+    paid = {
+        "id": "b",
+        "payments": {
+            "stripe": {"webhook_secret": "whsec_" + "w" * 20, "api_key": "rk_" + "k" * 20},
+            "organic": "ignore",
+        },
+    }
+    assert public_programs({"programs": [paid]}) == {
+        "programs": [{"id": "b", "payments": {"stripe": {}, "organic": "ignore"}}]
+    }
+    assert paid["payments"]["stripe"]["api_key"] == "rk_" + "k" * 20
 
 
 def test_cloudfront_echo_with_defaults_is_not_a_difference() -> None:

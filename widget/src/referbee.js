@@ -8,6 +8,8 @@
  *   window.referbee = window.referbee || function () { (referbee.q = referbee.q || []).push(arguments); };
  *   referbee('identify', {email, name, signature}); referbee('convert', {event, orderId, amount,
  *   currency, signature}); referbee('open');
+ * and, once loaded, referbee.clickId(): the referral for a Stripe Checkout Session's
+ * client_reference_id.
  *
  * The panel's element receives `referbee:ready` ({code}) once the customer's link is shown and
  * `referbee:error` ({status, message}) when it could not be; without a signed identity the
@@ -38,7 +40,8 @@
     wait: 'Loading\u2026', down: 'Your referral link could not be loaded.', retry: 'Try again',
     off: 'Referrals are not available right now.', close: 'Close',
     launcher: 'Refer a friend', sent: '{name} sent you {reward}',
-    gift: 'A friend sent you {reward}', mailed: 'We sent your private stats link to {email}.'
+    gift: 'A friend sent you {reward}', mailed: 'We sent your private stats link to {email}.',
+    code: 'Friends can also use your code {code}'
   };
   var LOCALES = /^(fr|de|es|pt|it|nl)$/;
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
@@ -71,6 +74,7 @@
     else warn('unknown command "' + command + '"');
   });
   referbee.rk = 1;
+  referbee.clickId = clickId;
 
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', guard(start));
   else guard(start)();
@@ -95,6 +99,9 @@
   function begin() {
     var queue = stub.q || [];
     attribute();
+    checkout();
+    // ... and again on every click, for those the page adds later.
+    d.addEventListener('click', guard(checkout), true);
     var el = d.querySelector('[data-referbee-panel]');
     if (el && !el.shadowRoot) {
       views.push(mount(el));
@@ -141,6 +148,24 @@
       }
     }
     d.cookie = cookie;
+  }
+
+  // What Stripe's client_reference_id carries: the click id, or the code without one. Stripe
+  // takes only letters, digits, - and _ there: each dot of a click id (lower-case) is an X.
+  function clickId() {
+    var s = saved();
+    return REF.test(s[0]) ? (s[1] || s[0]).replace(/\./g, 'X') : '';
+  }
+
+  // Links and buttons to Stripe Payment Links and Checkout carry the referral.
+  function checkout() {
+    var id = clickId();
+    if (id) [].forEach.call(d.querySelectorAll('a[href*="buy.stripe.com"],[data-referbee-checkout]'), function (el) {
+      if (!el.href) return el.setAttribute('client-reference-id', id); // Stripe's buttons
+      var url = new URL(el.href);
+      url.searchParams.set('client_reference_id', id);
+      el.href = url;
+    });
   }
 
   function saved() {
@@ -313,6 +338,7 @@
       if (referrer.name) kids.push(h('p', { text: fill(t.hi, { name: referrer.name }) }));
       kids = kids.concat(sharing(texts));
       if (referrer.stats_token) kids.push(counters());
+      if (referrer.discount_code) kids.push(h('p', { text: fill(t.code, { code: referrer.discount_code }) }));
       if (/^https?:\/\//.test(referrer.stats_url)) {
         kids.push(h('a', { href: referrer.stats_url, target: '_blank', rel: 'noopener', text: t.stats }));
       } else if (referrer.stats_link_sent_to) {

@@ -18,6 +18,7 @@ from . import (
     conversions,
     cors,
     leaderboard,
+    payments,
     programs,
     redirect,
     review,
@@ -69,6 +70,7 @@ def create_app() -> Chalice:
         review.bp,
         security.bp,
         analytics.bp,
+        payments.bp,
         access.bp,
     ):
         app.register_blueprint(blueprint)

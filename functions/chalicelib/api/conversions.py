@@ -7,8 +7,8 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions.flow import conversion_view
 from ..domain.conversions.input import API_FIELDS
+from ..domain.conversions.views import conversion_view
 from ..model.errors import ReferbeeError, UnavailableError
 from ..observability import logger, metrics
 from .admin import AdminCall, admin_route

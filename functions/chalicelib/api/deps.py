@@ -23,10 +23,12 @@ _override: Context | None = None
 
 @dataclass(frozen=True)
 class RuntimeSecrets:
-    """The server secret (signs tokens and click ids) and each program's identity secret."""
+    """The server secret (signs tokens and click ids), each program's identity secret and
+    its payment providers' webhook secrets."""
 
     secret: str
     identity_secrets: dict[str, str] = field(default_factory=dict)
+    payment_secrets: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -69,7 +71,7 @@ def _context() -> Context:
         )
     return Context(
         store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
-        catalogue=load_catalogue(config, secrets.identity_secrets),
+        catalogue=load_catalogue(config, secrets),
         signer=Signer(secrets.secret.encode(), visitor_salt_days=config.visitor_salt_days),
         clock=clock_of(config),
     )
@@ -94,19 +96,28 @@ def load_secrets(config: Settings) -> RuntimeSecrets:
     try:
         raw = parameters.get_parameter(config.secrets_parameter, decrypt=True, max_age=3600)
         document = json.loads(str(raw))
-        return RuntimeSecrets(str(document["secret"]), dict(document.get("identity_secrets", {})))
+        return RuntimeSecrets(
+            str(document["secret"]),
+            dict(document.get("identity_secrets", {})),
+            dict(document.get("payment_secrets", {})),
+        )
     except (parameters.exceptions.GetParameterError, ValueError, KeyError, TypeError) as exc:
         raise UnavailableError("referbee could not read its secrets; please retry.") from exc
 
 
-def load_catalogue(config: Settings, identity_secrets: dict[str, str] | None = None) -> Catalogue:
+def load_catalogue(config: Settings, secrets: RuntimeSecrets | None = None) -> Catalogue:
     document: Any = copy.deepcopy(DEMO_CONFIG)
     if config.programs_file.exists():
         document = json.loads(config.programs_file.read_text())
+    known = secrets or RuntimeSecrets("")
     for program in document.get("programs", []):
         # Deployed programs.json carries no secrets: they are merged in from SSM.
-        if isinstance(program, dict) and program.get("id") in (identity_secrets or {}):
-            program["identity_secret"] = (identity_secrets or {})[program["id"]]
+        if not isinstance(program, dict):
+            continue
+        if program.get("id") in known.identity_secrets:
+            program["identity_secret"] = known.identity_secrets[program["id"]]
+        for provider, kept in known.payment_secrets.get(str(program.get("id")), {}).items():
+            program.setdefault("payments", {}).setdefault(provider, {}).update(kept)
     return parse_programs(document)
 
 

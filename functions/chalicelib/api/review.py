@@ -8,8 +8,8 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Response
 
 from ..domain.analytics.held import reason_label
-from ..domain.conversions.flow import conversion_view, review_id
 from ..domain.conversions.review import approve, list_review, reject
+from ..domain.conversions.views import conversion_view, review_id
 from ..model.records import Conversion
 from ..observability import metrics
 from .admin import AdminCall, admin_route

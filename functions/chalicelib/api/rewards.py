@@ -11,9 +11,9 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions.flow import conversion_view
 from ..domain.conversions.input import EVENTS
 from ..domain.conversions.refunds import refund_conversion
+from ..domain.conversions.views import conversion_view
 from ..domain.rewards.approvals import mark_paid
 from ..domain.rewards.coupons import add_coupons, pool_status
 from ..domain.rewards.views import reward_view

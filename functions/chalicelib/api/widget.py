@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..domain.conversions.flow import public_conversion_view
 from ..domain.conversions.input import API_FIELDS
+from ..domain.conversions.views import public_conversion_view
 from ..domain.referrals.sharing import public_referrer, qr_svg, share_code
 from .cors import browser_write, cors_headers
 from .deps import context

@@ -90,5 +90,9 @@ class UnknownCodeError(InvalidInputError):
     """The referral code does not exist in this program."""
 
 
+class UnknownCustomerError(InvalidInputError):
+    """A purchase names only its customer, and no referral is on record for them."""
+
+
 class DeliveryError(ReferbeeError):
     """A webhook or email could not be handed over (network, refused); it will be retried."""

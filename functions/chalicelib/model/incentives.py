@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .notifications import Emails, Webhook
+from .payments import Recurring
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Incentives:
     half_life_days: Decimal = Decimal(7)
     webhooks: tuple[Webhook, ...] = ()
     emails: Emails | None = None
+    recurring: Recurring | None = None  # what a referred customer's later purchases earn
 
     def rule(self, side: str) -> RewardRule | None:
         return next((rule for rule in self.rules if rule.side == side), None)

@@ -28,6 +28,7 @@ COUPON_POOL_EMPTY = "coupon_pool_empty"  # why a coupon reward is pending
 UNCONFIRMED = "unconfirmed"  # why a browser-reported conversion's reward is pending
 NEVER = 253402300799.0  # 9999-12-31: the approve_at of a reward only a confirmation approves
 EMAIL_TARGET = "email"
+NEW_REWARD = ""  # the `before` of a RewardChange that writes a new reward
 
 
 @dataclass(frozen=True)
@@ -71,19 +72,28 @@ class RewardRecord:
     coupon: str = ""
     pool: str = ""
     reason: str = ""
+    # Refunds and disputes: the amount before any was taken back, the share of the order
+    # lost when this reward was last adjusted, and (for an adjustment entry) the reward it
+    # adjusts.
+    gross: Decimal | None = None
+    share_lost: Decimal = Decimal(0)
+    adjusts: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for name in ("amount", "percent"):
+        for name in ("amount", "percent", "gross", "share_lost"):
             if data[name] is not None:
                 data[name] = str(data[name])
+        for name, default in (("gross", None), ("share_lost", "0"), ("adjusts", "")):
+            if data[name] == default:
+                del data[name]  # as before these were kept: the item stays as small
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RewardRecord:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for name in ("amount", "percent"):
+        for name in ("amount", "percent", "gross", "share_lost"):
             if values.get(name) is not None:
                 values[name] = Decimal(str(values[name]))
         return cls(**values)
@@ -267,7 +277,8 @@ class EffectsRejectedError(Exception):
 
 @dataclass(frozen=True)
 class RewardChange:
-    """Move a reward from one status to another (conditional on `before`)."""
+    """Move a reward from one status to another (conditional on `before`); with `before`
+    NEW_REWARD, write a new reward (only if it does not exist yet)."""
 
     reward: RewardRecord
     before: str

@@ -18,6 +18,7 @@ from .fraud import (
     TrustRules,
 )
 from .incentives import Incentives, Reward
+from .payments import DiscountCodes, PaymentSettings
 from .site import Brand, SiteSettings, WidgetConfig
 
 
@@ -45,6 +46,8 @@ class Program:
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
     trust: TrustRules = field(default_factory=lambda: TrustRules())
     origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
+    payments: PaymentSettings = field(default_factory=lambda: PaymentSettings())
+    discount_codes: DiscountCodes = field(default_factory=lambda: DiscountCodes())
     locale: str = "en"  # the language of the program's emails (their default texts)
 
     def landing_for(self, page: str | None) -> str:

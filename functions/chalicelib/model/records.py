@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .ledger import Credit, RewardRecord
+from .losses import Loss
 from .statuses import RECORDED as RECORDED
 from .statuses import REJECTED as REJECTED
 from .statuses import REVIEW as REVIEW
@@ -97,6 +98,10 @@ class Conversion:
     unverified: bool = False
     confirmed_by: str = ""
     confirmed_at: float = 0.0
+    # The referrer's personal discount code the order used (as the shop sent it), and the
+    # money that went back since: refunds and disputes, by the provider's ids.
+    discount_code: str = ""
+    losses: tuple[Loss, ...] = ()
 
     @property
     def organic(self) -> bool:

@@ -17,7 +17,9 @@ PAID = "paid"
 VOID = "void"
 CLAWBACK = "clawback"
 REWARD_STATUSES = (PENDING, APPROVED, PAID, VOID, CLAWBACK)
-COST_STATUSES = (PENDING, APPROVED, PAID)  # what a program owes or has paid
+# What a program owes or has paid: a clawed-back reward was paid, and what is recovered of it
+# is an adjustment (a negative reward) netted in the referrer's next payout.
+COST_STATUSES = (PENDING, APPROVED, PAID, CLAWBACK)
 
 # The review queue's lists: still flagged, approved (then recorded), rejected.
 REVIEW_STATES = (REVIEW, APPROVED, REJECTED)

@@ -28,6 +28,7 @@ from .store_operations import (
     AdminKeyStore,
     LimitsStore,
     OutboxStore,
+    PaymentsStore,
     PrivacyStore,
     RollupsStore,
     SigninsStore,
@@ -163,12 +164,16 @@ class ConversionsStore(Protocol):
 
     def refund_conversion(
         self,
-        refunded: Conversion,
+        before: Conversion,
+        after: Conversion,
         changes: list[RewardChange],
         messages: tuple[OutboxMessage, ...] = (),
     ) -> bool:
-        """Mark the conversion refunded, reverse its counters and move its rewards, at once.
-        False when it was already refunded; EffectsRejectedError if a reward moved on."""
+        """Store the conversion's losses (refunds, disputes) and rewards as `after` says, on
+        condition that its status and losses are still `before`'s; when `after` is refunded,
+        reverse its counters and its referral too. Rewards move (or adjustments are written)
+        as `changes` say, in the same transaction. False when the conversion had changed;
+        EffectsRejectedError if a reward moved on."""
         ...
 
     def list_conversions(
@@ -272,6 +277,9 @@ class Store(Protocol):
 
     @property
     def rollups(self) -> RollupsStore: ...
+
+    @property
+    def payments(self) -> PaymentsStore: ...
 
     @property
     def signins(self) -> SigninsStore: ...

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from .analytics import ProgramRollups, RollupWrite
 from .ledger import DeliveryAttempt, LimitedMessage, OutboxMessage, Tally
+from .payments import PaymentFacts, Receipt
 from .records import AdminKey, Conversion, SigninLink
 
 
@@ -85,6 +86,30 @@ class PrivacyStore(Protocol):
     def erase_tallies(self, tallies: list[Tally]) -> None:
         """Delete these tallies' windows (the rate limits keyed by a person's address), at
         once; windows that are not there are no matter."""
+        ...
+
+
+class PaymentsStore(Protocol):
+    """What the Stripe and Shopify webhooks keep besides conversions: the events handled,
+    and the facts of each payment, order and subscription, where events arriving in any
+    order meet (model/payments.py)."""
+
+    def get_receipt(self, program: str, provider: str, event_id: str) -> Receipt | None:
+        """The receipt of an event handled before, if any."""
+        ...
+
+    def keep_receipt(self, receipt: Receipt) -> bool:
+        """Store a receipt unless the event has one already (False then)."""
+        ...
+
+    def meet(self, program: str, key: str, facts: PaymentFacts) -> PaymentFacts:
+        """Add `facts` to what is known of the provider object `key` (an order id, a losses
+        report, an end) and return all that is known of it now, in one write: of two events
+        meeting here, the second sees what the first left."""
+        ...
+
+    def facts(self, program: str, key: str) -> PaymentFacts:
+        """What is known of the provider object `key` (nothing: empty facts)."""
         ...
 
 

@@ -18,6 +18,7 @@ from ..model.ledger import (
     rewards_from_text,
     rewards_to_text,
 )
+from ..model.losses import losses_from_text, losses_to_text
 from ..model.records import RECORDED, Conversion, Referrer
 from . import keys, rules
 from .attrs import Item, b, boolean, integer, n, number, s, text, text_list, texts
@@ -32,6 +33,7 @@ _OPTIONAL_TEXT = (
     "model",
     "source",
     "confirmed_by",
+    "discount_code",
 )
 _OPTIONAL_NUMBERS = ("decided_at", "customer_first_at", "customer_seq", "confirmed_at")
 
@@ -114,6 +116,8 @@ def conversion_attributes(conversion: Conversion) -> Item:
         item["flags"] = texts(conversion.flags)
     if conversion.unverified:
         item["unverified"] = b(True)
+    if conversion.losses:
+        item["losses"] = s(losses_to_text(conversion.losses))
     for name in _OPTIONAL_TEXT:
         if getattr(conversion, name):
             item[name] = s(getattr(conversion, name))
@@ -155,6 +159,8 @@ def conversion_from_item(item: Item) -> Conversion:
         unverified=boolean(item, "unverified"),
         confirmed_by=text(item, "confirmed_by"),
         confirmed_at=number(item, "confirmed_at"),
+        discount_code=text(item, "discount_code"),
+        losses=losses_from_text(text(item, "losses")),
     )
 
 

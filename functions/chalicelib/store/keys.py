@@ -7,10 +7,7 @@ attribute. docs/data-model.md lists the entities and access patterns that these 
 
 from __future__ import annotations
 
-import json
-
 from ..model.clock import iso
-from ..model.errors import InvalidInputError
 from ..model.records import CLICKS, CONVERSIONS
 from .attrs import Item, s
 
@@ -28,7 +25,6 @@ ROLLUP_TOTAL = "TOTAL"
 OUTBOX_DUE = "OUTBOX#DUE"  # GSI1 partition of the messages waiting to go out, by due time
 KEYS_GSI = "KEYS"  # GSI1 partition listing every admin key (sort key: the key's hash)
 _LAST = "~"  # sorts after every character referbee puts in a key
-_PAGE_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 
 
 def key(pk: str, sk: str) -> Item:
@@ -247,6 +243,22 @@ def key_pk(key_hash: str) -> str:
     return f"KEY#{key_hash}"
 
 
+# Payments: the webhooks' receipts, and the facts where their events meet
+
+
+def receipt_pk(program: str, provider: str, event_id: str) -> str:
+    """A webhook event handled (by the provider's event id; expires by TTL)."""
+    return f"HOOK#{program}#{provider}#{event_id}"
+
+
+def payment_pk(program: str, key: str) -> str:
+    """What is known of one payment provider object (`key`: provider and object id)."""
+    return f"PAYMENT#{program}#{key}"
+
+
+# Sign-in links
+
+
 def signin_pk(token_hash: str) -> str:
     """A sign-in link, addressed by the keyed hash of its token (expires by TTL)."""
     return f"SIGNIN#{token_hash}"
@@ -272,29 +284,3 @@ def rollup_day_of(sk: str) -> str | None:
 def stream_batch_pk(batch_id: str) -> str:
     """How far the rollups got through one batch of stream records (expires by TTL)."""
     return f"STREAM#{batch_id}"
-
-
-# Positions in a GSI1 listing
-
-
-def page_cursor(last_key: Item) -> str:
-    """Where the next page of a GSI1 listing starts: the key of the last item read."""
-    return json.dumps({name: str(last_key[name]["S"]) for name in _PAGE_KEYS})
-
-
-def page_start(cursor: str, partition: str) -> Item:
-    """The ExclusiveStartKey of a cursor from page_cursor, refused (InvalidInputError) unless
-    it is one and belongs to this listing's partition."""
-    try:
-        raw = json.loads(cursor)
-    except ValueError:
-        raw = None
-    valid = (
-        isinstance(raw, dict)
-        and set(raw) == set(_PAGE_KEYS)
-        and all(isinstance(value, str) and 0 < len(value) <= 1024 for value in raw.values())
-        and raw["GSI1PK"] == partition
-    )
-    if not isinstance(raw, dict) or not valid:
-        raise InvalidInputError("The cursor does not belong to this listing.")
-    return {name: s(str(value)) for name, value in raw.items()}

@@ -10,6 +10,8 @@ import time
 from decimal import Decimal
 
 from ..model.ledger import PENDING, Credit, DeliveryAttempt, OutboxMessage, RewardRecord
+from ..model.losses import Loss
+from ..model.payments import PaymentFacts, Receipt
 from ..model.records import (
     HELD_PURCHASE,
     HELD_SIGNUP,
@@ -27,6 +29,7 @@ from . import keys
 
 TOUCH_CAP = 16  # touchpoints kept per visitor per code; older ones are compacted away
 LOG_DAYS = 30  # how long a line of the delivery log is kept
+RECEIPT_DAYS = 90  # how long a webhook event's receipt is kept (providers retry for 3 days)
 APPROVED_IN_QUEUE = "approved"  # the review queue's name for a conversion approved (recorded)
 
 
@@ -162,6 +165,28 @@ def signin_spendable(link: SigninLink, program: str, now: float) -> bool:
 
 def log_expiry(attempt: DeliveryAttempt) -> int:
     return int(attempt.at) + LOG_DAYS * 86400
+
+
+def receipt_expiry(receipt: Receipt) -> int:
+    return int(receipt.handled_at) + RECEIPT_DAYS * 86400
+
+
+# What is known of a payment provider object, merged the same way by both twins
+
+
+def merged_facts(known: PaymentFacts, added: PaymentFacts) -> PaymentFacts:
+    """`added` on top of `known`: an order or an end once known stays known, and every
+    report of a refund or dispute is kept (domain/conversions/refunds.py merges them)."""
+    return PaymentFacts(
+        order=added.order or known.order,
+        recorded=known.recorded or added.recorded,
+        losses=tuple(sorted(set(known.losses) | set(added.losses), key=loss_order)),
+        ended_at=known.ended_at or added.ended_at,
+    )
+
+
+def loss_order(loss: Loss) -> tuple[str, str, Decimal, str]:
+    return (loss.id, loss.kind, loss.amount, loss.status)
 
 
 # The order of listings

@@ -11,6 +11,7 @@ from .conversions import conversions
 from .coupons import coupons
 from .deploy import deploy, destroy, package
 from .dev import dev
+from .hooks import hooks
 from .init import init
 from .keys import keys
 from .people import export, forget
@@ -35,6 +36,7 @@ COMMANDS: tuple[click.Command, ...] = (
     rewards,
     conversions,
     webhooks,
+    hooks,
     report,
     keys,
     referrers,

@@ -1,7 +1,8 @@
 """The stage's secrets and its first admin key.
 
-Secrets (the server secret that signs stats tokens and click ids, and each program's
-`identity_secret`) are kept in one SSM Parameter Store SecureString, encrypted with the
+Secrets (the server secret that signs stats tokens and click ids, each program's
+`identity_secret`, and its Stripe and Shopify webhook secrets) are kept in one SSM Parameter
+Store SecureString, encrypted with the
 account's aws/ssm key. The Lambda reads it once per cold start (one GetParameter, about
 20-50 ms) and keeps it in memory. The alternative, Lambda environment variables, costs
 nothing at cold start but shows every secret in clear to anyone allowed to read the
@@ -32,7 +33,10 @@ def ensure_secrets(ssm: Any, names: Names, document: dict[str, Any]) -> tuple[Ou
     }
     current, version = _read(ssm, names.secrets_parameter)
     server_secret = (current or {}).get("secret") or secrets.token_urlsafe(32)
-    wanted = {"secret": server_secret, "identity_secrets": identity}
+    wanted: dict[str, Any] = {"secret": server_secret, "identity_secrets": identity}
+    payments = payment_secrets(document)
+    if payments:
+        wanted["payment_secrets"] = payments
     if current == wanted:
         return Outcome(False, f"{names.secrets_parameter} (version {version}): unchanged"), version
     version = ssm.put_parameter(
@@ -54,12 +58,38 @@ def delete_secrets(ssm: Any, names: Names) -> bool:
     return True
 
 
+PAYMENT_SECRETS = ("webhook_secret", "api_key")  # the secret fields of `payments.{provider}`
+
+
+def payment_secrets(document: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """Each program's payment secrets by provider: `{"beans": {"stripe": {"webhook_secret":
+    ..., "api_key": ...}}}`."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for program in document["programs"]:
+        for provider, section in (program.get("payments") or {}).items():
+            if not isinstance(section, dict):
+                continue
+            kept = {name: str(section[name]) for name in PAYMENT_SECRETS if section.get(name)}
+            if kept:
+                found.setdefault(str(program["id"]), {})[provider] = kept
+    return found
+
+
 def public_programs(document: dict[str, Any]) -> dict[str, Any]:
     """The programs as the Lambda package carries them: without any secret."""
-    programs = [
-        {key: value for key, value in program.items() if key != "identity_secret"}
-        for program in document["programs"]
-    ]
+    programs = []
+    for program in document["programs"]:
+        public = {key: value for key, value in program.items() if key != "identity_secret"}
+        if isinstance(program.get("payments"), dict):
+            public["payments"] = {
+                provider: (
+                    {k: v for k, v in section.items() if k not in PAYMENT_SECRETS}
+                    if isinstance(section, dict)
+                    else section
+                )
+                for provider, section in program["payments"].items()
+            }
+        programs.append(public)
     return {"programs": programs}
 
 

@@ -20,7 +20,10 @@ class Addresses:
     outbox: Path
 
 
-def print_banner(at: Addresses, program: str, say: Callable[[str], object]) -> None:
+def print_banner(
+    at: Addresses, program: str, say: Callable[[str], object], more: list[str] | None = None
+) -> None:
+    """`more`: lines of other parts (payments' webhook addresses), before the last one."""
     say("")
     say("referbee dev is running")
     say(f"  API          {at.api}")
@@ -46,4 +49,6 @@ def print_banner(at: Addresses, program: str, say: Callable[[str], object]) -> N
         f"""-d '{{"event": "purchase", "order_id": "1001", "amount": 36.50}}'"""
     )
     say("")
+    for line in more or []:
+        say(line)
     say("Press Ctrl-C to stop.")

@@ -36,6 +36,7 @@ from .scheduler import DueWorkLoop
 from .shop import serve_shop, with_demo_identity
 from .static import StaticServer
 from .streams import StreamReader
+from .webhook_secrets import webhook_lines, with_dev_secrets
 
 TABLE = "referbee-dev"
 KEY_FILE = "admin_key"  # the stack's admin key, in its state folder
@@ -86,7 +87,7 @@ def start(options: DevOptions) -> RunningStack:
     programs_file = state / "programs.json"
     from ..config import write_programs
 
-    write_programs(document, programs_file)
+    write_programs(with_dev_secrets(document, state), programs_file)
     site_dir = state / "site"
     if options.build_site:
         from ..site.build import build_sites
@@ -134,7 +135,7 @@ def start(options: DevOptions) -> RunningStack:
         clock=OffsetClock(state / CLOCK_OFFSET_FILE),
     )
     stack.due_work.start()
-    (state / "api.json").write_text(json.dumps({"api": api_url}))
+    (state / "api.json").write_text(json.dumps({"api": api_url, "programs": _program_ids(options)}))
     return stack
 
 
@@ -159,7 +160,8 @@ def run(options: DevOptions, say: Any = print) -> int:
         stack.db.snapshot,
         options.state_dir.resolve() / "outbox",
     )
-    print_banner(addresses, _program_ids(options)[0], say)
+    payments = webhook_lines(stack.api_url, options.config_document, options.state_dir)
+    print_banner(addresses, _program_ids(options)[0], say, payments)
     status = 0
     try:
         while not stopping:

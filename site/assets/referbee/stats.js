@@ -8,6 +8,13 @@
   var page = new site.Page(root);
   var token = site.query('t');
   var here = document.currentScript.src; /* account.js is beside this file */
+  /* A paid reward's part that a refund or dispute took back (or a won dispute gave back):
+     netted against the next payout. */
+  var ADJUSTED = {
+    refunded: 'taken back: the order was refunded',
+    disputed: 'taken back: the payment is disputed',
+    dispute_won: 'given back: the dispute was won'
+  };
   var REWARD_STATUS = {
     pending: 'on its way', approved: 'approved', paid: 'paid', void: 'cancelled',
     clawback: 'taken back'
@@ -185,6 +192,8 @@
       };
       menu.appendChild(more);
     }
+    page.slot('discount-code').hidden = !stats.discount_code;
+    page.slot('discount-code-value').textContent = stats.discount_code || '';
   }
 
   function copy(text) {
@@ -231,8 +240,10 @@
     items.slice(0, 20).forEach(function (item) {
       var line = el('li', 'referbee-reward');
       line.appendChild(el('span', 'referbee-reward__text', item.text || 'Reward'));
-      var status = REWARD_STATUS[item.status] || item.status || '';
-      if (status) line.appendChild(el('span', 'referbee-reward__status referbee-reward__status--' + item.status, status));
+      /* An adjustment (a refund or dispute's part of a paid reward) says how much, and why. */
+      if (item.adjusts) line.appendChild(el('span', 'referbee-reward__amount', site.formatAmount(item.amount, item.currency || page.data.currency)));
+      var status = item.adjusts ? ADJUSTED[item.reason] || item.reason : REWARD_STATUS[item.status] || item.status || '';
+      if (status) line.appendChild(el('span', 'referbee-reward__status referbee-reward__status--' + (item.adjusts ? 'adjusted' : item.status), status));
       list.appendChild(line);
     });
   }

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.model.errors import UnknownCodeError
 from chalicelib.model.ledger import (
+    NEW_REWARD,
     PENDING,
     ConversionEffects,
     CountGuard,
@@ -22,6 +23,7 @@ from chalicelib.model.ledger import (
     LimitBump,
     RewardChange,
 )
+from chalicelib.model.losses import Loss
 from chalicelib.model.records import CONVERSIONS, Conversion
 from tests.common import NOW
 from tests.unit.store_contract.records import (
@@ -29,6 +31,7 @@ from tests.unit.store_contract.records import (
     jane_purchase,
     message,
     purchase,
+    purchases_of,
     referrer,
     reward,
 )
@@ -175,11 +178,14 @@ def test_refund_reverses_counters_and_moves_rewards_once(store: Any) -> None:
     conversion = purchase(rewards=(reward(),))
     store.conversions.record_conversion(conversion, ConversionEffects(rewards=(reward(),)))
     voided = replace(reward(), status="void", reason="refunded")
-    refunded = replace(conversion, status="refunded", refunded_at=NOW + 5, rewards=(voided,))
-    assert store.conversions.refund_conversion(
-        refunded, [RewardChange(voided, PENDING)], (message("ev_3"),)
+    whole = (Loss("api", "refund", Decimal(20)),)
+    refunded = replace(
+        conversion, status="refunded", refunded_at=NOW + 5, rewards=(voided,), losses=whole
     )
-    assert store.conversions.refund_conversion(refunded, []) is False
+    assert store.conversions.refund_conversion(
+        conversion, refunded, [RewardChange(voided, PENDING)], (message("ev_3"),)
+    )
+    assert store.conversions.refund_conversion(conversion, refunded, []) is False
     assert store.conversions.get_conversion("shop", "purchase", "o1") == refunded
     assert store.referrers.get_referrer("abc2345").successful_referrals == 0
     day = next(m for m in store.referrers.read_code("abc2345")[1] if m.kind == CONVERSIONS).days()[
@@ -187,6 +193,35 @@ def test_refund_reverses_counters_and_moves_rewards_once(store: Any) -> None:
     ]
     assert (day.purchases, day.revenue["EUR"]) == (0, Decimal(0))
     assert store.rewards.get_rewards([("abc2345", reward().reward_id)]) == [voided]
+
+
+def test_a_partial_refund_keeps_the_conversion_counted_and_writes_adjustments(
+    store: Any,
+) -> None:
+    store.referrers.create_referrer(referrer())
+    paid = replace(reward(), status="paid")
+    conversion = purchase(rewards=(paid,))
+    store.conversions.record_conversion(conversion, ConversionEffects(rewards=(paid,)))
+    part = (Loss("re_1", "refund", Decimal(5)),)
+    kept = replace(paid, share_lost=Decimal("0.25"))
+    adjustment = replace(
+        reward("rw_abc2345_00000000000000a1"), status="approved", amount=Decimal("-2.50")
+    )
+    after = replace(conversion, losses=part, rewards=(kept,))
+    changes = [RewardChange(kept, "paid"), RewardChange(adjustment, NEW_REWARD)]
+    assert store.conversions.refund_conversion(conversion, after, changes)
+    assert store.conversions.refund_conversion(conversion, after, changes) is False  # moved on
+    with pytest.raises(EffectsRejectedError) as again:
+        more = replace(after, losses=(*part, Loss("re_2", "refund", Decimal(1))))
+        store.conversions.refund_conversion(after, more, [RewardChange(adjustment, NEW_REWARD)])
+    assert again.value.rejection.rewards_taken == {adjustment.reward_id}
+    assert store.conversions.get_conversion("shop", "purchase", "o1") == after
+    assert purchases_of(store) == 1
+    assert store.referrers.get_referrer("abc2345").successful_referrals == 1
+    stored = store.rewards.get_rewards(
+        [("abc2345", paid.reward_id), ("abc2345", adjustment.reward_id)]
+    )
+    assert sorted(stored, key=lambda r: r.reward_id) == [kept, adjustment]
 
 
 def test_conversions_are_listed_by_time(store: Any) -> None:

@@ -14,6 +14,7 @@ from ...model.ledger import LimitedMessage
 from ...model.program import Program
 from ...model.records import Referrer
 from ..context import Context, Links
+from ..referrals.discounts import discount_code
 from ..referrals.identity import masked_email, normalize_email
 from ..referrals.referrers import issue_code
 from ..rewards.events import email_messages
@@ -43,5 +44,6 @@ def join(
         "code": referrer.code,
         "program": referrer.program,
         "link": links.referral_link(referrer.code),
+        "discount_code": discount_code(program, referrer.code),
         "stats_link_sent_to": masked_email(email),
     }

@@ -34,6 +34,7 @@ def rotate_stats_token(
 
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
+    # A field that is there counts, even as null (which then is a wrong type, not an absence).
     if ("email" in body) == ("ref" in body):
         raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
     if "email" in body:

@@ -67,6 +67,7 @@ COLUMNS = {
         "approve_at",
         "updated_at",
         "reason",
+        "adjusts",
         "payable",
     ),
 }
@@ -209,6 +210,8 @@ def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, An
         "approve_at": iso(reward.approve_at) if 0 < reward.approve_at < NEVER else "",
         "updated_at": iso(reward.updated_at) if reward.updated_at else "",
         "reason": reward.reason,
+        # A refund's (or dispute's) adjustment of a paid reward: a negative amount to net.
+        "adjusts": reward.adjusts,
         "payable": payable,
     }
 

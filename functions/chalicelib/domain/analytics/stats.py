@@ -25,6 +25,9 @@ def stats_for_token(ctx: Context, token: str, links: Links) -> dict[str, Any]:
         raise NotFoundError(_NOT_FOUND)
     referrer, months, rewards = found
     view = stats_view(referrer, months, links)
+    program = ctx.catalogue.programs.get(referrer.program)
+    if program is not None:
+        view["discount_code"] = program.discount_codes.code_for(referrer.code)
     view["rewards"] = rewards_summary(rewards)
     view["tier"] = tier_progress(
         ctx.catalogue.programs.get(referrer.program), referrer.successful_referrals

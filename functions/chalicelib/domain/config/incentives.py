@@ -15,6 +15,7 @@ from typing import Any
 
 from ...model.currencies import CURRENCIES
 from ...model.incentives import Incentives, Limits, Reward, RewardRule, Tier
+from ...model.payments import Recurring
 from .fields import LOCALE_RE, FieldReader
 from .notifications import parse_emails, parse_webhooks
 
@@ -22,7 +23,7 @@ EVENTS = ("signup", "purchase")
 SIDES = ("referrer", "friend")
 ATTRIBUTION_MODELS = ("last_click", "first_click", "linear", "time_decay")
 RULE_FIELDS = ("event", "min_amount", "first_purchase_only", "pool")
-POLICY_FIELDS = ("hold_days", "tiers", "limits")
+POLICY_FIELDS = ("hold_days", "tiers", "limits", "recurring")
 PROGRAM_FIELDS = ("attribution_model", "attribution_half_life_days", "webhooks", "emails")
 POOL_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 REWARD_KINDS = ("credit", "percent", "coupon", "points")
@@ -70,6 +71,7 @@ def parse_incentives(
         half_life_days=half_life,
         webhooks=parse_webhooks(reader, data.get("webhooks"), f"{path}.webhooks"),
         emails=parse_emails(reader, data.get("emails"), f"{path}.emails", locale),
+        recurring=_parse_recurring(reader, rewards.get("recurring"), f"{path}.rewards.recurring"),
     )
 
 
@@ -176,6 +178,26 @@ def _parse_tiers(reader: FieldReader, raw: Any, path: str, currency: str) -> tup
                 reader.fail(f"{where}.name", f"'{name}' is used by two tiers")
         tiers.append(Tier(name=name, at=at, badge=badge, reward=reward, pool=pool))
     return tuple(sorted(tiers, key=lambda tier: tier.at))
+
+
+def _parse_recurring(reader: FieldReader, raw: Any, path: str) -> Recurring | None:
+    """`{text, percent, months, limit}`: the referrer's share of a referred customer's later
+    purchases (renewals, repeat orders)."""
+    if raw is None:
+        return None
+    data = reader.mapping(raw, path)
+    reader.only_known(data, ("text", "percent", "months", "limit"), path)
+    bounds = [
+        reader.integer(data, name, path, default=0, low=1, high=high) if name in data else None
+        for name, high in (("months", 600), ("limit", 10_000))
+    ]
+    return Recurring(
+        text=reader.text(data, "text", path, max_len=120),
+        percent=reader.decimal(data, "percent", path, low=Decimal(0), high=Decimal(100))
+        or Decimal(0),
+        months=bounds[0],
+        limit=bounds[1],
+    )
 
 
 def _parse_limits(reader: FieldReader, raw: Any, path: str) -> Limits:

@@ -18,6 +18,7 @@ from ...model.program import Catalogue, Program
 from .fields import LOCALE_RE, FieldReader, kind_of, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
+from .payments import parse_discount_codes, parse_payments
 from .site import parse_brand, parse_site
 from .trust import parse_trust
 from .widget import parse_widget
@@ -48,6 +49,8 @@ _PROGRAM_FIELDS = (
     "rate_limits",
     "origins",
     "trust",
+    "payments",
+    "discount_codes",
     "locale",
     *PROGRAM_FIELDS,
 )
@@ -169,6 +172,10 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         origins=_parse_origins(reader, data.get("origins"), f"{path}.origins"),
         trust=parse_trust(
             reader, data.get("trust"), f"{path}.trust", hold_days=incentives.hold_days
+        ),
+        payments=parse_payments(reader, data.get("payments"), f"{path}.payments"),
+        discount_codes=parse_discount_codes(
+            reader, data.get("discount_codes"), f"{path}.discount_codes"
         ),
         locale=locale,
     )

@@ -1,5 +1,6 @@
-"""Trusted reports of conversions: the conversions API with a key, a signed conversion, and (to
-come) Stripe and Shopify webhooks all call `record_trusted_conversion`, the same way.
+"""Trusted reports of conversions: the conversions API with a key, a signed conversion, and the
+Stripe and Shopify webhooks (domain/payments/) all call `record_trusted_conversion`, the same
+way.
 
 A conversion a visitor's browser reported (pixel, beacon) is a claim: it counts at once, but
 the rewards it earns wait (docs/security.md). A trusted report of the same (program, event,
@@ -22,31 +23,23 @@ from ...model.currencies import minor_digits
 from ...model.errors import InvalidInputError, UnavailableError
 from ...model.ledger import (
     ConversionEffects,
-    CouponClaim,
     Credit,
     EffectsRejectedError,
-    OutboxMessage,
-    RewardChange,
-    RewardRecord,
     Tally,
 )
 from ...model.program import Program
-from ...model.records import Conversion
-from ...model.statuses import PENDING, RECORDED, REVIEW, VOID
+from ...model.records import Conversion, CustomerProfile
+from ...model.statuses import RECORDED, REVIEW
 from ..context import Context
+from ..referrals.discounts import DISCOUNT_CHANNEL, discount_owner
 from ..rewards.engine import ConversionPlan
-from ..rewards.events import (
-    REWARD_EARNED,
-    event_id,
-    reward_messages,
-    tier_messages,
-    voided_messages,
-)
-from ..trust.fraud import flags_from, identity_guard, screen
+from ..trust.fraud import BROWSER_SOURCES, flags_from, identity_guard, screen
 from .attribution import split_amount
 from .customers import CustomerPurchases, referred_customer
-from .flow import attribute_conversion, conversion_view, converter_of
+from .flow import attribute_conversion, converter_of
 from .input import NO_REFERRAL, ConversionRequest
+from .reissue import settle_claim_rewards
+from .views import conversion_view
 
 _ROUNDS = 25
 
@@ -62,12 +55,16 @@ def record_trusted_conversion(
     """Record a conversion from a trusted path (`by`: api, or a webhook's provider), or
     confirm the browser's claim of the same order; (conversion, recorded or confirmed by
     this call). A report that names no referrer only confirms a claim (400 when there is
-    none). A repeat changes nothing and answers with the conversion as it is."""
+    none), unless it is a webhook's paid order (`request.organic`): that is recorded organic,
+    open to a later report of the order that names a referrer. A repeat changes nothing and
+    answers with the conversion as it is."""
     if not request.code and not request.by_customer:
         known = _order_of(ctx, program, request)
+        if known is None and request.organic:
+            return attribute_conversion(ctx, program, request, source=by, rate=rate)
         if known is None:
             raise InvalidInputError(NO_REFERRAL)
-        if not known.unverified:
+        if not known.unverified or (request.organic and known.source not in BROWSER_SOURCES):
             return known, False  # confirmed (or reported by a trusted path) before
         return confirm_claim(ctx, program, known, request, by=by)
     stored, created = attribute_conversion(ctx, program, request, source=by, rate=rate)
@@ -87,9 +84,11 @@ def confirm_claim(
     customer = _customer(ctx, program, claim, request)
     who = converter_of(ctx, program, request, "", by, "")
     plan = ConversionPlan(ctx, program, customer_key=customer, view=conversion_view)
-    same_customer = customer == claim.customer
+    # An organic claim settled nothing for its customer: the trusted report counts them.
+    same_customer = customer == claim.customer and not claim.organic
     if same_customer:
         plan.not_first_purchase = any(note.endswith(":not_first_purchase") for note in claim.notes)
+        plan.repeat = _before(program, claim)
     if code == claim.code:
         plan.limit_reached = any(note.endswith(":limit_reached") for note in claim.notes)
     purchases = CustomerPurchases(
@@ -101,8 +100,11 @@ def confirm_claim(
     for _ in range(_ROUNDS):
         if claim.status not in (RECORDED, REVIEW) or not claim.unverified:
             return claim, False
+        if not same_customer:
+            plan.repeat = purchases.prior
         flags = (screen(program, who, code, True, [], now) + learned) if code else []
         trusted = _trusted(program, claim, request, code, by, now, flags)
+        trusted = replace(trusted, successful=trusted.successful and plan.repeat is None)
         counted = _counts(claim) and code == claim.code and not flags
         if flags or not code:
             confirmed, effects = trusted, ConversionEffects()
@@ -115,7 +117,7 @@ def confirm_claim(
                 confirmed, effects = purchases.count(confirmed, effects)
             if code == claim.code:
                 effects = replace(effects, limit=None)
-        confirmed, effects, changes = _settle(
+        confirmed, effects, changes = settle_claim_rewards(
             program, plan, claim, confirmed, effects, current, counted, now
         )
         try:
@@ -165,7 +167,8 @@ def _trusted(
         currency=currency,
         credits=credits,
         click_id=request.click_id or (claim.click_id if same else ""),
-        channel=claim.channel if same else "",
+        channel=claim.channel if same else DISCOUNT_CHANNEL if _by_discount(claim, request) else "",
+        discount_code=request.discount_code or claim.discount_code,
         page=claim.page if same else "",
         successful=bool(code) and claim.event == program.success_event,
         status=REVIEW if flags else RECORDED,
@@ -178,90 +181,9 @@ def _trusted(
     )
 
 
-def _settle(
-    program: Program,
-    plan: ConversionPlan,
-    claim: Conversion,
-    confirmed: Conversion,
-    effects: ConversionEffects,
-    current: dict[str, RewardRecord],
-    counted: bool,
-    now: float,
-) -> tuple[Conversion, ConversionEffects, list[RewardChange]]:
-    """What becomes of each reward: one the claim holds (still waiting) and the trusted
-    report earns too is re-issued in place, as the trusted report says; one it no longer
-    earns is voided; a new one is issued. A tier bonus the claim earned stays with the
-    referral when it is still counted. Rewards that moved on (approved after the hold) stay."""
-    earned = {reward.reward_id: reward for reward in effects.rewards}
-    if counted:
-        for reward in current.values():
-            if reward.side == "tier" and reward.status == PENDING:
-                earned.setdefault(reward.reward_id, plan.confirmed(reward, now))
-    changes: list[RewardChange] = []
-    final: list[RewardRecord] = []
-    dropped: set[str] = set()
-    messages = tuple(m for m in effects.messages if m.event_type != "conversion.created")
-    for rid, held in current.items():
-        if held.status != PENDING:
-            final.append(held)
-            dropped.add(rid)
-            continue
-        if rid in earned:
-            moved = replace(earned[rid], created_at=held.created_at, updated_at=now)
-            claim_of = _coupon_claim(program, moved)
-            changes.append(RewardChange(moved, PENDING, claim_of))
-            messages = _without(messages, program, rid) + reward_messages(
-                program, moved, now, issued=False, email=True
-            )
-            tier = program.incentives.tier_at(moved.tier_at) if moved.tier_at else None
-            if tier is not None:
-                messages += tier_messages(program, tier, moved.code, moved, now)
-            final.append(moved)
-        else:
-            voided = replace(held, status=VOID, reason="not_confirmed", updated_at=now)
-            changes.append(RewardChange(voided, PENDING))
-            messages += voided_messages(program, voided, now)
-            final.append(voided)
-        dropped.add(rid)
-    issued = tuple(r for r in effects.rewards if r.reward_id not in dropped)
-    final = list(issued) + final
-    effects = replace(
-        effects,
-        rewards=issued,
-        coupons=tuple(c for c in effects.coupons if c.reward_id not in dropped),
-        messages=messages,
-    )
-    return replace(confirmed, rewards=tuple(final)), effects, changes
-
-
-def _coupon_claim(program: Program, reward: RewardRecord) -> CouponClaim | None:
-    if not reward.coupon:
-        return None
-    return CouponClaim(program.id, reward.pool, reward.coupon, reward.reward_id)
-
-
-def _without(
-    messages: tuple[OutboxMessage, ...], program: Program, reward_id: str
-) -> tuple[OutboxMessage, ...]:
-    """The plan's messages less those announcing `reward_id` as newly issued."""
-    ids = {
-        event_id(program.id, kind, reward_id)
-        for kind in ("reward.issued", "reward.approved", f"email.{REWARD_EARNED}")
-    }
-    return tuple(m for m in messages if m.event_id not in ids)
-
-
 def _counts(claim: Conversion) -> bool:
     """The claim added one to its referrer's successful referrals."""
     return claim.status == RECORDED and claim.successful
-
-
-def _current_rewards(ctx: Context, claim: Conversion) -> dict[str, RewardRecord]:
-    """The claim's rewards as they are now (one read; none for a claim without rewards)."""
-    if not claim.rewards:
-        return {}
-    found = ctx.store.rewards.get_rewards([(r.code, r.reward_id) for r in claim.rewards])
-    return {reward.reward_id: reward for reward in found}
 
 
 def _code(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:
@@ -270,7 +192,23 @@ def _code(ctx: Context, program: Program, claim: Conversion, request: Conversion
     if request.by_customer:
         customer = "c" + ctx.signer.customer_key(program.id, request.customer_id)
         return referred_customer(ctx, program, customer).code
-    return request.code or claim.code
+    if request.code or claim.code or not claim.discount_code:
+        return request.code or claim.code
+    return discount_owner(ctx, program, claim.discount_code)  # a browser kept only the code
+
+
+def _by_discount(claim: Conversion, request: ConversionRequest) -> bool:
+    """The referrer comes from a discount code: the report's, or the one the claim kept."""
+    return request.by_discount or (not request.code and bool(claim.discount_code))
+
+
+def _before(program: Program, claim: Conversion) -> CustomerProfile | None:
+    """The claim's customer as they were before it, when it was one of their repeat
+    purchases (the claim counted it)."""
+    if claim.event != "purchase" or claim.customer_seq < 2:
+        return None
+    first = claim.customer_first_at or claim.created_at
+    return CustomerProfile(program.id, claim.customer, claim.code, first, claim.customer_seq - 1)
 
 
 def _customer(ctx: Context, program: Program, claim: Conversion, request: ConversionRequest) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...model.errors import InvalidInputError
+from ...model.errors import UnknownCustomerError
 from ...model.ledger import ConversionEffects, CustomerBump, Rejection
 from ...model.program import Program
 from ...model.records import Conversion, CustomerProfile
@@ -33,6 +33,13 @@ class CustomerPurchases:
         self.ctx, self.program, self.customer = ctx, program, customer
         self.known = wanted and bool(customer)
         self.profile = profile
+
+    @property
+    def prior(self) -> CustomerProfile | None:
+        """The customer as they were before this purchase, when they bought before: this one
+        is a repeat purchase, not a new referral."""
+        profile = self.profile
+        return profile if self.known and profile is not None and profile.purchases else None
 
     def count(
         self, conversion: Conversion, effects: ConversionEffects
@@ -69,7 +76,7 @@ def referred_customer(ctx: Context, program: Program, customer: str) -> Customer
     """A customer named without a referral: who referred them is on record, or 400."""
     profile = ctx.store.conversions.get_customer(program.id, customer) if customer else None
     if profile is None:
-        raise InvalidInputError(
+        raise UnknownCustomerError(
             f"No referral is on record for this customer_id in program '{program.id}': send "
             "'ref' or 'click_id' (the customer's first referred purchase records it)."
         )

@@ -10,25 +10,24 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
 
-from ...model.clock import iso
 from ...model.currencies import minor_digits
 from ...model.errors import InvalidInputError, UnavailableError, UnknownCodeError
 from ...model.fraud import REFERRALS_BY_CLICK
 from ...model.ledger import ConversionEffects, Credit, EffectsRejectedError, Tally, Touch
 from ...model.program import Program
-from ...model.records import Conversion, credits_of
+from ...model.records import Conversion
 from ...model.statuses import RECORDED, REVIEW
 from ..context import Context
+from ..referrals.discounts import DISCOUNT_CHANNEL
 from ..rewards.engine import ConversionPlan
-from ..rewards.views import reward_view
 from ..trust.fraud import Converter, flags_from, identity_guard, needs_touchpoints, screen, tallies
 from ..trust.lookalikes import canonical_email
 from ..trust.ratelimits import too_many
 from .attribution import Model, assign_credit, split_amount
 from .customers import CustomerPurchases, referred_customer
 from .input import NO_REFERRAL, ConversionRequest
+from .views import conversion_view
 
 CUSTOMER_MODEL = "customer"  # credited to whoever referred the customer (a later purchase)
 _PLAN_ROUNDS = 25
@@ -80,8 +79,10 @@ def attribute_conversion(
     excluded: set[str] = set()
     learned: list[str] = []
     for _ in range(_PLAN_ROUNDS):
+        plan.repeat = purchases.prior
+        plan.recurring_stopped = request.recurring_stopped
         credits = _credits(program, request, [t for t in touches if t.code not in excluded], now)
-        if not credits and not who.browser:
+        if not credits and not who.browser and not request.organic:
             raise InvalidInputError(NO_REFERRAL)
         code = credits[0].code if credits else ""  # a browser's conversion may be organic
         flags = screen(program, who, code, clicked, touches, now) + learned if code else []
@@ -95,17 +96,19 @@ def attribute_conversion(
             currency=request.currency if request.amount else "",
             click_id=request.click_id if code else "",
             visitor=visitor,
-            successful=bool(code) and request.event == program.success_event,
+            successful=bool(code) and request.event == program.success_event and not plan.repeat,
             credits=tuple(credits),
             status=REVIEW if flags else RECORDED,
             flags=tuple(flags),
             customer=customer,
             identity=who.identity,
-            channel=request.click.channel if request.click and code else "",
+            channel=_channel(request, code),
             page=request.click.page if request.click and code else "",
             model=CUSTOMER_MODEL if request.by_customer else program.incentives.attribution_model,
             source=source,
-            unverified=who.browser and program.trust.browser_pending and not verified,
+            unverified=(who.browser and program.trust.browser_pending and not verified)
+            or (request.organic and not code),
+            discount_code=request.discount_code,
         )
         counts = tallies(program, who, code, base.event, now, flagged=bool(flags)) if code else ()
         counts += (rate,) if rate else ()
@@ -133,54 +136,6 @@ def attribute_conversion(
             plan.learn(rejection)
             purchases.learn(rejection)
     raise UnavailableError("Too many concurrent updates for this referrer; try again.")
-
-
-def conversion_view(conversion: Conversion) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "program": conversion.program,
-        "event": conversion.event,
-        "order_id": conversion.order_id,
-        "ref": conversion.code or None,
-        "click_id": conversion.click_id or None,
-        "amount": float(conversion.amount),
-        "currency": conversion.currency or None,
-        "created_at": iso(conversion.created_at),
-        "status": conversion.status,
-        "credits": [
-            {"ref": credit.code, "share": float(credit.share)} for credit in credits_of(conversion)
-        ],
-        "rewards": [reward_view(reward) for reward in conversion.rewards],
-    }
-    if conversion.unverified:
-        view["unverified"] = True
-    if conversion.confirmed_by:
-        view["confirmed_by"] = conversion.confirmed_by
-        view["confirmed_at"] = iso(conversion.confirmed_at)
-    if conversion.notes:
-        view["notes"] = list(conversion.notes)
-    if conversion.refunded_at:
-        view["refunded_at"] = iso(conversion.refunded_at)
-    if conversion.flags:
-        view["flags"] = list(conversion.flags)
-    if conversion.decided_by:
-        view["decided_by"] = conversion.decided_by
-        view["decided_at"] = iso(conversion.decided_at)
-        if conversion.decision_note:
-            view["decision_note"] = conversion.decision_note
-    return view
-
-
-def public_conversion_view(conversion: Conversion) -> dict[str, Any]:
-    """What a browser (the beacon) is told: no fraud reasons, which would teach a fraudster
-    which rule caught them."""
-    view = conversion_view(conversion)
-    view.pop("flags", None)
-    return view
-
-
-def review_id(conversion: Conversion) -> str:
-    """How the review queue names a conversion: `{event}:{order id}`."""
-    return f"{conversion.event}:{conversion.order_id}"
 
 
 def clicked_on(program: Program, code: str, touches: list[Touch], now: float) -> bool:
@@ -224,7 +179,7 @@ def _credits(
     model = Model(
         incentives.attribution_model, program.attribution_window_days, incentives.half_life_days
     )
-    if request.code and (model.name == "last_click" or request.by_customer):
+    if request.code and (model.name == "last_click" or request.by_customer or request.by_discount):
         shares = [Credit(request.code, Decimal(1))]
     else:
         pool = list(touches)
@@ -238,6 +193,16 @@ def _credits(
         shares = assign_credit(model, pool, now)
     parts = split_amount(request.amount, shares, minor_digits(request.currency))
     return [replace(c, revenue=part) for c, part in zip(shares, parts, strict=True)]
+
+
+def _channel(request: ConversionRequest, code: str) -> str:
+    """Where the converting referral came through: the click's share channel, or `code` for
+    a purchase made with the referrer's discount code."""
+    if not code:
+        return ""
+    if request.by_discount and code == request.code:
+        return DISCOUNT_CHANNEL
+    return request.click.channel if request.click else ""
 
 
 def converter_of(

@@ -14,6 +14,7 @@ from ...model.currencies import CURRENCIES, minor_digits
 from ...model.errors import InvalidInputError
 from ...model.program import Program
 from ..context import Context
+from ..referrals.discounts import discount_owner
 from ..trust.signed_conversions import amount_text, check_signature
 from ..trust.signing import ClickId
 
@@ -30,8 +31,10 @@ API_FIELDS = (
     "customer_id",
     "email",
     "signature",
+    "discount_code",
 )
 NO_REFERRAL = "Send 'ref' (the referral code) or 'click_id' (from the link)."
+_DISCOUNT_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\s]")
 _SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -49,6 +52,12 @@ class ConversionRequest:
     email: str = ""  # the customer's email, for fraud rules: only its keyed hash is stored
     signature: str = ""  # signed conversions (docs/fraud.md)
     by_customer: bool = False  # no ref nor click id: the customer's referral is on record
+    discount_code: str = ""  # the discount code the order used, in capitals
+    by_discount: bool = False  # `code` is the owner of that discount code (channel `code`)
+    recurring_stopped: bool = False  # a renewal of a subscription that has ended
+    # A paid order a webhook reports without a referral: recorded organic, and open to a
+    # later report of the same order that names one (invoice before checkout).
+    organic: bool = False
 
 
 def parse_conversion(
@@ -75,6 +84,11 @@ def parse_conversion(
     if event == "signup" and amount:
         raise InvalidInputError("A signup carries no 'amount'; send a purchase for revenue.")
     code, click = _referral(ctx, program, data.get("ref"), data.get("click_id"))
+    discount = _discount_code(data.get("discount_code"))
+    by_discount = False
+    if not code and discount:
+        code = discount_owner(ctx, program, discount)
+        by_discount = bool(code)
     customer_id = _order_id(data.get("customer_id"), "customer_id") or ""
     known_customer = by_customer and bool(customer_id) and not code
     if not code and not referral_optional and not known_customer:
@@ -92,6 +106,8 @@ def parse_conversion(
         _customer_email(data.get("email")),
         _signature(data.get("signature")),
         known_customer,
+        discount,
+        by_discount,
     )
 
 
@@ -113,6 +129,16 @@ def _customer_email(raw: Any) -> str:
     if not isinstance(raw, str) or len(raw) > 254 or "@" not in raw or _CONTROL.search(raw):
         raise InvalidInputError("'email' must be the customer's email address, e.g. a@b.com.")
     return raw.strip()
+
+
+def _discount_code(raw: Any) -> str:
+    if raw is None or raw == "":
+        return ""
+    if not isinstance(raw, str) or not _DISCOUNT_RE.fullmatch(raw.strip()):
+        raise InvalidInputError(
+            "'discount_code' must be the code the customer entered: letters, digits, - or _."
+        )
+    return raw.strip().upper()
 
 
 def _signature(raw: Any) -> str:

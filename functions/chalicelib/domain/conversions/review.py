@@ -19,8 +19,8 @@ from ...model.records import Conversion
 from ...model.statuses import RECORDED, REJECTED, REVIEW, REVIEW_STATES
 from ..context import Context
 from ..rewards.engine import ConversionPlan
-from .flow import conversion_view
 from .input import EVENTS
+from .views import conversion_view
 
 _ROUNDS = 25
 

@@ -25,7 +25,7 @@ from ...model.program import Program
 from ...model.records import Referrer
 from ..analytics.stats import stats_view
 from ..context import Context, Links
-from ..conversions.flow import conversion_view
+from ..conversions.views import conversion_view
 from ..referrals.identity import normalize_email
 from ..rewards.views import reward_view
 from ..trust.lookalikes import canonical_email

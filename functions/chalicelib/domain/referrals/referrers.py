@@ -11,6 +11,7 @@ from ...model.ledger import LimitedMessage
 from ...model.records import Referrer
 from ..context import Context, Links
 from ..trust.lookalikes import canonical_email
+from .discounts import discount_code
 from .identity import check_identity, clean_name, normalize_email
 
 _CODE_ATTEMPTS = 5
@@ -76,11 +77,13 @@ def referrer_view(ctx: Context, referrer: Referrer, links: Links) -> dict[str, A
     """The body of a referrers response to a trusted caller (docs/security.md): with the
     private stats token."""
     token = ctx.signer.stats_token(referrer.code, referrer.token_version)
+    program = ctx.catalogue.get(referrer.program)
     return {
         "code": referrer.code,
         "program": referrer.program,
         "name": referrer.name,
         "link": links.referral_link(referrer.code),
+        "discount_code": discount_code(program, referrer.code),
         "stats_token": token,
         "stats_url": links.stats_url(token),
     }

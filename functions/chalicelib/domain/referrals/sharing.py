@@ -13,6 +13,7 @@ from typing import Any
 from ...model.codes import normalize_code
 from ...model.errors import InvalidInputError, NotFoundError
 from ..context import Context
+from .discounts import discount_code
 
 GREETING_NAME_MAX = 40
 
@@ -38,14 +39,19 @@ def qr_svg(link: str) -> bytes:
 
 
 def public_referrer(ctx: Context, program_id: str, raw_code: str) -> dict[str, Any]:
-    """What a referred friend may know about the referrer: the code and a first name. One
-    GetItem."""
+    """What a referred friend may know about the referrer: the code, a first name and the
+    discount code to use at checkout (it is the code, shown in capitals). One GetItem."""
     program = ctx.catalogue.get(program_id)
     code = share_code(raw_code)
     referrer = ctx.store.referrers.get_referrer(code)
     if referrer is None or referrer.program != program.id:
         raise NotFoundError(f"There is no referral code '{code}' in program '{program.id}'.")
-    return {"code": code, "program": program.id, "name": greeting_name(referrer.name)}
+    return {
+        "code": code,
+        "program": program.id,
+        "name": greeting_name(referrer.name),
+        "discount_code": discount_code(program, code),
+    }
 
 
 def greeting_name(name: str) -> str | None:

@@ -27,11 +27,12 @@ from ...model.ledger import (
     RewardRecord,
 )
 from ...model.program import Program
-from ...model.records import Conversion
+from ...model.records import Conversion, CustomerProfile
 from ...model.statuses import APPROVED
 from ..context import Context
 from .events import reward_messages, tier_messages, webhook_messages
 from .grants import awaiting_confirmation, held, rule_reward, tier_reward, with_coupon
+from .recurring import recurring_reward
 
 _CANDIDATES = 10  # free coupons read per draw; concurrent draws pick among them at random
 
@@ -53,6 +54,10 @@ class ConversionPlan:
         self.tiers_issued: set[int] = set()
         self.limit_reached = False
         self.not_first_purchase = False
+        # The customer as they were before this purchase, when they bought before (a repeat
+        # purchase earns only the recurring rule), and whether their subscription has ended.
+        self.repeat: CustomerProfile | None = None
+        self.recurring_stopped = False
         self.taken: set[str] = set()
         self._candidates: dict[str, list[str]] = {}
         self._tier_of: dict[str, int] = {}
@@ -68,14 +73,11 @@ class ConversionPlan:
         issue = self._awaiting if conversion.unverified else self._drawn
         rewards: list[RewardRecord] = []
         notes: list[str] = []
-        for rule in self.program.incentives.rules:
-            if rule.event != conversion.event:
-                continue
-            blocked = self._blocked(rule, conversion)
-            if blocked:
-                notes.append(f"{rule.side}:{blocked}")
-                continue
-            rewards.append(issue(rule_reward(self.program, rule, conversion, now), rewards))
+        for reward, blocked in self._earned(conversion, now):
+            if reward is None:
+                notes.append(blocked)
+            else:
+                rewards.append(issue(reward, rewards))
         guard, tier = (None, None) if counted else self._tier_guard(conversion)
         messages: tuple[OutboxMessage, ...] = ()
         if tier is not None:
@@ -99,7 +101,7 @@ class ConversionPlan:
             coupons=tuple(
                 CouponClaim(self.program.id, r.pool, r.coupon, r.reward_id)
                 for r in rewards
-                if r.coupon
+                if r.kind == "coupon" and r.coupon
             ),
             limit=self._limit(conversion, rewards),
             first_purchase=self._first_purchase(conversion),
@@ -123,6 +125,31 @@ class ConversionPlan:
         self.limit_reached |= rejection.limit_reached
         self.not_first_purchase |= rejection.not_first_purchase
         self.taken |= rejection.coupons_taken
+
+    def _earned(self, conversion: Conversion, now: float) -> list[tuple[RewardRecord | None, str]]:
+        """Each reward the conversion's rules give, or None and why a rule gives nothing. A
+        repeat purchase of a referred customer earns the recurring rule's reward only."""
+        found: list[tuple[RewardRecord | None, str]] = []
+        if self.repeat is not None and conversion.event == "purchase":
+            for rule in self.program.incentives.rules:
+                if rule.event == "purchase" and rule.first_purchase_only:
+                    found.append((None, f"{rule.side}:not_first_purchase"))
+            if self.program.incentives.recurring is not None:
+                found.append(
+                    recurring_reward(
+                        self.program, self.repeat, conversion, now, stopped=self.recurring_stopped
+                    )
+                )
+            return found
+        for rule in self.program.incentives.rules:
+            if rule.event != conversion.event:
+                continue
+            blocked = self._blocked(rule, conversion)
+            if blocked:
+                found.append((None, f"{rule.side}:{blocked}"))
+            else:
+                found.append((rule_reward(self.program, rule, conversion, now), ""))
+        return found
 
     def _blocked(self, rule: RewardRule, conversion: Conversion) -> str:
         """Why a rule gives nothing for this conversion ('' when it gives its reward)."""
@@ -187,7 +214,7 @@ class ConversionPlan:
             rule.first_purchase_only and rule.event == conversion.event
             for rule in self.program.incentives.rules
         )
-        if not wanted or self.not_first_purchase:
+        if not wanted or self.not_first_purchase or self.repeat is not None:
             return ""
         return self.customer_key
 

@@ -20,6 +20,7 @@ from ...model.statuses import APPROVED
 from .views import describe, reward_view
 
 REWARD_EARNED = "reward_earned"
+EARNED_BY_REFERRER = ("referrer", "recurring")  # the sides whose rewards the referrer is told of
 TIER_REACHED = "tier_reached"
 
 
@@ -64,7 +65,7 @@ def reward_messages(
         messages += webhook_messages(program, "reward.issued", (reward.reward_id,), view, now)
     if reward.status == APPROVED:
         messages += webhook_messages(program, "reward.approved", (reward.reward_id,), view, now)
-    if email and reward.side == "referrer" and not reward.reason:
+    if email and reward.side in EARNED_BY_REFERRER and not reward.reason:
         merge = {"reward": describe(reward)}
         messages += email_messages(
             program, REWARD_EARNED, reward.code, (reward.reward_id,), merge, now

@@ -52,16 +52,23 @@ def rule_reward(
     rid = reward_id(
         conversion.code, program.id, "conversion", conversion.event, conversion.order_id, rule.side
     )
-    amount, currency = _value(rule.reward, conversion)
-    return _granted(
+    reward = rule.reward
+    amount, currency = _value(reward, conversion)
+    issued = granted(
         program,
-        rule.reward,
         Grant(rid, conversion.code, rule.side, rule.pool, amount, currency),
-        now,
-        percent=rule.reward.percent,
+        text=reward.text_in(program.locale),
+        kind=reward.kind,
+        now=now,
+        percent=reward.percent,
+        points=reward.points,
         order_id=conversion.order_id,
         event=conversion.event,
     )
+    if rule.side == "friend" and reward.kind == "percent":
+        # The friend's percentage is the shop's discount behind the referrer's code: one thing.
+        issued = replace(issued, coupon=program.discount_codes.code_for(conversion.code))
+    return issued
 
 
 def tier_reward(program: Program, tier: Tier, code: str, now: float) -> RewardRecord:
@@ -69,7 +76,16 @@ def tier_reward(program: Program, tier: Tier, code: str, now: float) -> RewardRe
     rid = reward_id(code, program.id, "tier", str(tier.at))
     currency = tier.reward.currency or ""
     grant = Grant(rid, code, "tier", tier.pool, tier.reward.amount, currency)
-    return _granted(program, tier.reward, grant, now, tier_at=tier.at)
+    reward = tier.reward
+    return granted(
+        program,
+        grant,
+        text=reward.text_in(program.locale),
+        kind=reward.kind,
+        now=now,
+        points=reward.points,
+        tier_at=tier.at,
+    )
 
 
 def with_coupon(reward: RewardRecord, coupon: str | None) -> RewardRecord:
@@ -90,21 +106,24 @@ def awaiting_confirmation(program: Program, reward: RewardRecord) -> RewardRecor
         status=PENDING,
         reason=UNCONFIRMED,
         approve_at=reward.created_at + hold if after_hold else NEVER,
-        coupon="",
+        coupon="" if reward.kind == "coupon" else reward.coupon,
     )
 
 
-def _granted(
+def granted(
     program: Program,
-    reward: Reward,
     grant: Grant,
-    now: float,
     *,
+    text: str,
+    kind: str,
+    now: float,
     percent: Decimal | None = None,
+    points: int | None = None,
     order_id: str = "",
     event: str = "",
     tier_at: int = 0,
 ) -> RewardRecord:
+    """A reward as issued at `now` (held through the hold period, if any)."""
     return held(
         program,
         RewardRecord(
@@ -112,8 +131,8 @@ def _granted(
             program=program.id,
             code=grant.code,
             side=grant.side,
-            kind=reward.kind,
-            text=reward.text_in(program.locale),
+            kind=kind,
+            text=text,
             status=APPROVED,
             created_at=now,
             approve_at=now,
@@ -124,8 +143,8 @@ def _granted(
             amount=grant.amount,
             currency=grant.currency,
             percent=percent,
-            points=reward.points,
-            pool=grant.pool if reward.kind == "coupon" else "",
+            points=points,
+            pool=grant.pool if kind == "coupon" else "",
         ),
         now,
     )
@@ -139,11 +158,18 @@ def held(program: Program, reward: RewardRecord, now: float) -> RewardRecord:
     return replace(reward, status=PENDING, approve_at=now + hold * 86400)
 
 
+def percent_of(percent: Decimal, conversion: Conversion) -> tuple[Decimal | None, str]:
+    """`percent` of the conversion's amount, in its currency's minor unit."""
+    if conversion.amount <= 0:
+        return None, ""
+    step = Decimal(1).scaleb(-minor_digits(conversion.currency))
+    amount = conversion.amount * percent / Decimal(100)
+    return amount.quantize(step, rounding=ROUND_HALF_UP), conversion.currency
+
+
 def _value(reward: Reward, conversion: Conversion) -> tuple[Decimal | None, str]:
     if reward.kind == "credit":
         return reward.amount, reward.currency or ""
-    if reward.kind == "percent" and reward.percent is not None and conversion.amount > 0:
-        step = Decimal(1).scaleb(-minor_digits(conversion.currency))
-        amount = conversion.amount * reward.percent / Decimal(100)
-        return amount.quantize(step, rounding=ROUND_HALF_UP), conversion.currency
+    if reward.kind == "percent" and reward.percent is not None:
+        return percent_of(reward.percent, conversion)
     return None, ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...model.ledger import RewardRecord
 from ...model.program import Program
-from ...model.statuses import APPROVED, PAID, PENDING
+from ...model.statuses import APPROVED, COST_STATUSES, PAID, PENDING
 from .views import reward_view
 
 MAX_ITEMS = 50
@@ -17,13 +17,16 @@ MAX_ITEMS = 50
 def rewards_summary(rewards: list[RewardRecord]) -> dict[str, Any]:
     """Counts of the referrer's rewards (their own and tier bonuses, not their friends'),
     the value of those earned, and the latest ones, newest first. `earned` is pending plus
-    approved; `approved` includes paid; voided rewards are listed but not counted."""
+    approved; `approved` includes paid; voided rewards are listed but not counted. The value
+    nets what refunds took back of paid rewards (their adjustments, listed too, are not
+    counted as rewards)."""
     own = [r for r in rewards if r.side != "friend"]
-    pending = sum(1 for r in own if r.status == PENDING)
-    approved = sum(1 for r in own if r.status in (APPROVED, PAID))
+    counted = [r for r in own if not r.adjusts]
+    pending = sum(1 for r in counted if r.status == PENDING)
+    approved = sum(1 for r in counted if r.status in (APPROVED, PAID))
     value: dict[str, Decimal] = defaultdict(Decimal)
     for reward in own:
-        if reward.status not in (PENDING, APPROVED, PAID):
+        if reward.status not in COST_STATUSES:
             continue
         if reward.amount is not None and reward.currency:
             value[reward.currency] += reward.amount

@@ -38,6 +38,10 @@ def reward_view(reward: RewardRecord) -> dict[str, Any]:
         view["order_id"] = reward.order_id
     if reward.tier_at:
         view["tier_at"] = reward.tier_at
+    if reward.adjusts:
+        view["adjusts"] = reward.adjusts
+    elif reward.gross is not None and reward.gross != reward.amount:
+        view["gross"] = _number(reward.gross)  # before a refund took part of it back
     return view
 
 

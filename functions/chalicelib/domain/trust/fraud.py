@@ -27,6 +27,7 @@ from ...model.program import Program
 from .bots import is_bot
 from .lookalikes import email_domain
 
+BROWSER_SOURCES = ("pixel", "beacon")  # what any visitor can send; api and webhooks are trusted
 _RULE_REASONS = {
     "velocity_referrer": "velocity:referrer_per_hour",
     "velocity_visitor": "velocity:visitor_per_day",
@@ -38,7 +39,7 @@ class Converter:
     """Who is converting, as far as the request tells (all hashed but the user agent, which is
     only looked at, never stored)."""
 
-    source: str  # api, pixel or beacon
+    source: str  # pixel or beacon (a browser); api, stripe or shopify (trusted)
     visitor: str = ""
     identity: str = ""  # the customer's canonical email key
     customer: str = ""  # the customer key of first-purchase rules
@@ -47,7 +48,7 @@ class Converter:
 
     @property
     def browser(self) -> bool:
-        return self.source != "api"
+        return self.source in BROWSER_SOURCES
 
 
 def screen(

@@ -16,6 +16,7 @@ from .coupons import DynamoCoupons
 from .limits import DynamoLimits
 from .metering import RequestMeter
 from .outbox import DynamoOutbox
+from .payments import DynamoPayments
 from .privacy import DynamoPrivacy
 from .referrers import DynamoReferrers
 from .reviews import DynamoReviews
@@ -46,6 +47,7 @@ class DynamoStore:
         self.limits = DynamoLimits(shared)
         self.privacy = DynamoPrivacy(shared)
         self.rollups = DynamoRollups(shared)
+        self.payments = DynamoPayments(shared)
         self.signins = DynamoSignins(shared)
 
     @property

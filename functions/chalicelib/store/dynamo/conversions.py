@@ -12,9 +12,11 @@ from ...model.ledger import (
     RewardChange,
     rewards_to_text,
 )
+from ...model.losses import losses_to_text
 from ...model.records import RECORDED, Conversion, CustomerProfile, credits_of
+from ...model.statuses import REFUNDED
 from .. import keys
-from ..attrs import Write, WriteUpdate, n, number, s, text, unavailable_on_failure
+from ..attrs import Item, Write, WriteUpdate, n, number, s, text, unavailable_on_failure
 from ..items import conversion_from_item
 from .confirmation import write_confirmation
 from .effects import Label, change_writes, message_writes, rejection
@@ -65,27 +67,19 @@ class DynamoConversions:
     @unavailable_on_failure
     def refund_conversion(
         self,
-        refunded: Conversion,
+        before: Conversion,
+        after: Conversion,
         changes: list[RewardChange],
         messages: tuple[OutboxMessage, ...] = (),
     ) -> bool:
-        """Mark a conversion refunded, take it back out of its codes' counters (and the
-        primary referrer's count), and move its rewards as `changes` say, in one transaction.
-        False when it was already refunded; EffectsRejectedError when a reward had moved on."""
-        writes: list[Write] = [{"Update": self._refund_update(refunded)}]
-        for credit in credits_of(refunded):
-            writes.append({"Update": counter_update(self._table, refunded, credit, -1)})
-        if refunded.successful:
-            writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table.name,
-                        "Key": keys.key(keys.code_pk(refunded.code), keys.META),
-                        "UpdateExpression": f"ADD {keys.SUCCESS_COUNT} :minus",
-                        "ExpressionAttributeValues": {":minus": n(-1)},
-                    }
-                }
-            )
+        """One transaction: the conversion's losses, rewards and status (on condition that
+        its status and losses are still `before`'s); when it becomes refunded, its codes'
+        counters and the primary referrer's count taken back; its rewards moved and
+        adjustments written as `changes` say. False when the conversion had changed;
+        EffectsRejectedError when a reward had moved on."""
+        writes: list[Write] = [{"Update": self._refund_update(before, after)}]
+        if after.status == REFUNDED and before.status != REFUNDED:
+            writes += self._taken_back(after)
         labels: list[Label] = [("conversion", "")] + [("counter", "")] * (len(writes) - 1)
         for more, more_labels in (
             change_writes(self._table, changes),
@@ -96,7 +90,7 @@ class DynamoConversions:
         reasons = self._table.transact(writes)
         if failed(reasons[0]):
             return False
-        refused = rejection(labels, reasons, refunded.program, "")
+        refused = rejection(labels, reasons, after.program, "")
         if refused is not None:
             raise EffectsRejectedError(refused)
         return True
@@ -113,20 +107,49 @@ class DynamoConversions:
         )
         return Page([conversion_from_item(item) for item in items], following)
 
-    def _refund_update(self, refunded: Conversion) -> WriteUpdate:
-        key = keys.order_pk(refunded.program, refunded.event, refunded.order_id)
+    def _taken_back(self, refunded: Conversion) -> list[Write]:
+        """A refunded conversion leaves its codes' counters, and its referral its referrer's
+        count."""
+        writes: list[Write] = [
+            {"Update": counter_update(self._table, refunded, credit, -1)}
+            for credit in credits_of(refunded)
+        ]
+        if refunded.successful:
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": keys.key(keys.code_pk(refunded.code), keys.META),
+                        "UpdateExpression": f"ADD {keys.SUCCESS_COUNT} :minus",
+                        "ExpressionAttributeValues": {":minus": n(-1)},
+                    }
+                }
+            )
+        return writes
+
+    def _refund_update(self, before: Conversion, after: Conversion) -> WriteUpdate:
+        key = keys.order_pk(after.program, after.event, after.order_id)
+        values: Item = {
+            ":status": s(after.status),
+            ":before": s(before.status),
+            ":at": n(after.refunded_at),
+            ":rewards": s(rewards_to_text(after.rewards)),
+            ":losses": s(losses_to_text(after.losses)),
+        }
+        held = "attribute_not_exists(losses)"
+        if before.losses:
+            held = "losses = :held"
+            values[":held"] = s(losses_to_text(before.losses))
+        status = "#st = :before"
+        if before.status == RECORDED:
+            status = "(attribute_not_exists(#st) OR #st = :before)"
         return {
             "TableName": self._table.name,
             "Key": keys.key(key, keys.META),
-            "UpdateExpression": "SET #st = :refunded, refunded_at = :at, rewards = :rewards",
-            "ConditionExpression": (
-                "attribute_exists(PK) AND (attribute_not_exists(#st) OR #st = :recorded)"
+            "UpdateExpression": (
+                "SET #st = :status, refunded_at = :at, rewards = :rewards, losses = :losses"
             ),
+            "ConditionExpression": f"attribute_exists(PK) AND {status} AND {held}",
             "ExpressionAttributeNames": {"#st": "status"},
-            "ExpressionAttributeValues": {
-                ":refunded": s(refunded.status),
-                ":recorded": s(RECORDED),
-                ":at": n(refunded.refunded_at),
-                ":rewards": s(rewards_to_text(refunded.rewards)),
-            },
+            "ExpressionAttributeValues": values,
         }

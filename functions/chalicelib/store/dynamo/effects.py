@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ...model.errors import UnavailableError
 from ...model.ledger import (
+    NEW_REWARD,
     ConversionEffects,
     CouponClaim,
     CustomerBump,
@@ -57,11 +58,15 @@ def effect_writes(
 
 def change_writes(table: Table, changes: list[RewardChange]) -> tuple[list[Write], list[Label]]:
     """Transaction items that move rewards, each only from its `before` status (claiming its
-    coupon, if it draws one)."""
+    coupon, if it draws one), or write new ones that do not exist yet."""
     writes: list[Write] = []
     labels: list[Label] = []
     for change in changes:
-        before = Condition("#st = :before", {"#st": "status"}, {":before": s(change.before)})
+        before = (
+            NEW
+            if change.before == NEW_REWARD
+            else Condition("#st = :before", {"#st": "status"}, {":before": s(change.before)})
+        )
         writes.append(table.put(reward_item(change.reward), before))
         labels.append(("reward", change.reward.reward_id))
         if change.coupon is not None:

@@ -29,6 +29,7 @@ from ..attrs import (
     n,
     s,
 )
+from ..cursors import page_cursor, page_start
 
 TRANSACTION_ATTEMPTS = 6
 BATCH_GET = 100  # keys per BatchGetItem
@@ -166,10 +167,10 @@ class Table:
         request = self._query(condition, values, keys.GSI1)
         request["Limit"] = limit
         if after is not None:
-            request["ExclusiveStartKey"] = keys.page_start(after, partition)
+            request["ExclusiveStartKey"] = page_start(after, partition)
         page = self.client.query(**request)
         last = page.get("LastEvaluatedKey")
-        return page["Items"], keys.page_cursor(last) if last else None
+        return page["Items"], page_cursor(last) if last else None
 
     def update(
         self,

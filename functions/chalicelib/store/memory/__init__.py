@@ -14,6 +14,7 @@ from .conversions import MemoryConversions
 from .coupons import MemoryCoupons
 from .limits import MemoryLimits
 from .outbox import MemoryOutbox
+from .payments import MemoryPayments
 from .privacy import MemoryPrivacy
 from .referrers import MemoryReferrers
 from .reviews import MemoryReviews
@@ -37,6 +38,7 @@ class MemoryStore:
         self.limits = MemoryLimits(self._state)
         self.privacy = MemoryPrivacy(self._state)
         self.rollups = MemoryRollups(self._state)
+        self.payments = MemoryPayments(self._state)
         self.signins = MemorySignins(self._state)
 
     @property

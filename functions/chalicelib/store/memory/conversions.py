@@ -8,7 +8,8 @@ from dataclasses import replace
 from ...model.analytics import Page
 from ...model.errors import UnknownCodeError
 from ...model.ledger import ConversionEffects, EffectsRejectedError, OutboxMessage, RewardChange
-from ...model.records import RECORDED, Conversion, CustomerProfile
+from ...model.records import Conversion, CustomerProfile
+from ...model.statuses import REFUNDED
 from .. import keys, rules
 from .confirmation import confirm
 from .effects import apply_changes, check_changes
@@ -59,27 +60,30 @@ class MemoryConversions:
 
     def refund_conversion(
         self,
-        refunded: Conversion,
+        before: Conversion,
+        after: Conversion,
         changes: list[RewardChange],
         messages: tuple[OutboxMessage, ...] = (),
     ) -> bool:
-        order = order_of(refunded)
+        order = order_of(after)
         with self._state.lock:
             stored = self._state.orders.get(order)
-            if stored is None or stored.status != RECORDED:
+            if stored is None or (stored.status, stored.losses) != (before.status, before.losses):
                 return False
             rejection = check_changes(self._state, changes)
             if rejection is not None:
                 raise EffectsRejectedError(rejection)
             self._state.orders[order] = replace(
                 stored,
-                status=refunded.status,
-                refunded_at=refunded.refunded_at,
-                rewards=refunded.rewards,
+                status=after.status,
+                refunded_at=after.refunded_at,
+                rewards=after.rewards,
+                losses=after.losses,
             )
-            count(self._state, refunded, -1)
-            if refunded.successful:
-                move_referrals(self._state, refunded.code, -1)
+            if after.status == REFUNDED and before.status != REFUNDED:
+                count(self._state, after, -1)
+                if after.successful:
+                    move_referrals(self._state, after.code, -1)
             apply_changes(self._state, changes, messages)
         return True
 

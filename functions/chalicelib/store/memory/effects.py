@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...model.ledger import (
+    NEW_REWARD,
     ConversionEffects,
     CouponClaim,
     OutboxMessage,
@@ -82,7 +83,8 @@ def check_changes(state: State, changes: list[RewardChange]) -> Rejection | None
     rejection, refused = Rejection(), False
     for change in changes:
         stored = state.rewards.get((change.reward.code, change.reward.reward_id))
-        if stored is None or stored.status != change.before:
+        found = NEW_REWARD if stored is None else stored.status
+        if found != change.before:
             rejection.rewards_taken.add(change.reward.reward_id)
             refused = True
         claim = change.coupon

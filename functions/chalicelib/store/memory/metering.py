@@ -67,6 +67,11 @@ REQUESTS: Final[dict[str, int]] = {
     "erase_referrer": 2,  # the referrer's item, then their email index
     "erase_customer": 2,  # the conversion, then its person index line
     "forget_identity": 3,  # two identity tallies and a first-purchase marker
+    # payments: the webhooks' receipts and facts
+    "get_receipt": 1,
+    "keep_receipt": 1,
+    "meet": 1,
+    "facts": 1,
     "erase_tallies": 1,  # one transaction (none when there is nothing to erase)
     # rollups
     "rollup_marker": 1,

@@ -13,6 +13,7 @@ from typing import TypeVar
 from ...model.analytics import Page
 from ...model.errors import InvalidInputError
 from ...model.ledger import DeliveryAttempt, OutboxMessage, RewardRecord, Tally
+from ...model.payments import PaymentFacts, Receipt
 from ...model.records import AdminKey, Conversion, CustomerProfile, Referrer, SigninLink
 
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class State:
     rollup_totals: defaultdict[str, dict[str, Decimal]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    receipts: dict[tuple[str, str, str], Receipt] = field(default_factory=dict)
+    payments: dict[tuple[str, str], PaymentFacts] = field(default_factory=dict)
 
 
 def add(values: dict[str, Decimal], adds: Mapping[str, Decimal]) -> None:
