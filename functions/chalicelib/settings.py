@@ -24,6 +24,8 @@ class Settings:
     visitor_salt_days: int = 0  # rotate visitor hashes every N days (0: never; privacy.md)
     # The table's stream (deployed): its records feed the program rollups (api/rollups.py).
     stream_arn: str | None = None
+    # Deployed: where referral links point (the Function URL, or https://{link_domain}).
+    link_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,6 +42,7 @@ class Settings:
             outbox=Path(env["REFERBEE_OUTBOX"]) if env.get("REFERBEE_OUTBOX") else None,
             visitor_salt_days=_whole_number(env.get("REFERBEE_VISITOR_SALT_DAYS", "")),
             stream_arn=env.get("REFERBEE_STREAM_ARN") or None,
+            link_url=(env.get("REFERBEE_LINK_URL") or "").rstrip("/") or None,
         )
 
 

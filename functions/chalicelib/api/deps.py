@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.config.programs import DEMO_CONFIG, parse_programs
 from ..domain.context import Context
 from ..domain.referrals.clicks import KnownCodes
+from ..domain.trust.ratelimits import BurstLimiter
 from ..domain.trust.signing import Signer
 from ..model.clock import SystemClock
 from ..model.errors import UnavailableError
@@ -51,12 +52,19 @@ def reset() -> None:
     settings.cache_clear()
     _context.cache_clear()
     dynamodb_client.cache_clear()
+    known_codes.cache_clear()
+    stats_limiter.cache_clear()
     use_context(None)
 
 
 @functools.cache
 def known_codes() -> KnownCodes:
     return KnownCodes()
+
+
+@functools.cache
+def stats_limiter() -> BurstLimiter:
+    return BurstLimiter()
 
 
 @functools.cache

@@ -29,11 +29,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ...model.analytics import Change, ConversionChange, CounterChange, ReferrerJoined, RewardUpdate
+from ...model.analytics import (
+    Change,
+    ClickMade,
+    ConversionChange,
+    CounterChange,
+    ReferrerJoined,
+    RewardUpdate,
+)
 from ...model.clock import utc_day
 from ...model.ledger import RewardRecord
 from ...model.program import Catalogue
-from ...model.records import Conversion, credits_of, parse_counter_name
+from ...model.records import (
+    Conversion,
+    channel_name,
+    counter_name,
+    credits_of,
+    page_name,
+    parse_counter_name,
+)
 from ...model.statuses import RECORDED, REFUNDED
 
 CLICKS = "clicks"
@@ -103,6 +117,10 @@ class Contribution:
         default_factory=lambda: defaultdict(lambda: defaultdict(Decimal))
     )
     first_clicks: list[tuple[str, str, str]] = field(default_factory=list)  # program, code, day
+    # (program, code, YYYY-MM) -> what clicks add to the code's own counters of that month
+    clicks: dict[tuple[str, str, str], dict[str, Decimal]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Decimal))
+    )
 
     def add(self, program: str, day: str, name: str, value: Decimal | int) -> None:
         if value:
@@ -111,7 +129,9 @@ class Contribution:
 
 def contribution(change: Change, catalogue: Catalogue) -> Contribution:
     found = Contribution()
-    if isinstance(change, CounterChange):
+    if isinstance(change, ClickMade):
+        _click(found, change, catalogue)
+    elif isinstance(change, CounterChange):
         _clicks(found, change, catalogue)
     elif isinstance(change, ConversionChange):
         _conversion(found, change)
@@ -122,6 +142,23 @@ def contribution(change: Change, catalogue: Catalogue) -> Contribution:
         found.add(referrer.program, utc_day(referrer.created_at), PARTICIPANTS, 1)
         found.totals[referrer.program][PARTICIPANTS] += 1
     return found
+
+
+def _click(found: Contribution, click: ClickMade, catalogue: Catalogue) -> None:
+    """A click adds to its code's counters of the month (what the referrer's stats read) and
+    to its program's day: clicks, unique clicks, its channel and its named landing page."""
+    program, day = catalogue.programs.get(click.program), utc_day(click.at)
+    adds = {counter_name("c", day[8:]): CLICKS}  # counter -> metric
+    if click.unique:
+        adds[counter_name("u", day[8:])] = UNIQUE_CLICKS
+    adds[channel_name(click.channel)] = split("ch", click.channel, CLICKS)
+    if click.page and program and click.page in program.landing_pages:
+        adds[page_name(click.page)] = split("pg", click.page, CLICKS)
+    counters = found.clicks[(click.program, click.code, day[:7])]
+    for counter, metric in adds.items():
+        counters[counter] += 1
+        found.add(click.program, day, metric, 1)
+    found.first_clicks.append((click.program, click.code, day))
 
 
 def _clicks(found: Contribution, change: CounterChange, catalogue: Catalogue) -> None:
@@ -231,14 +268,10 @@ def _count_lifetime(found: Contribution, conversion: Conversion, amount: Decimal
     if not conversion.currency or not conversion.customer_seq:
         return
     first = conversion.customer_first_at or conversion.created_at
+    cohort = utc_day(first)
     for days in LIFETIME_DAYS:
         if conversion.created_at - first <= days * DAY_SECONDS:
-            found.add(
-                conversion.program,
-                utc_day(first),
-                lifetime_value(days, conversion.currency),
-                amount,
-            )
+            found.add(conversion.program, cohort, lifetime_value(days, conversion.currency), amount)
 
 
 def _reward(found: Contribution, change: RewardUpdate) -> None:

@@ -6,6 +6,11 @@ records are written in one transaction with the batch's marker (the last record 
 on condition that the marker is where it was read. A batch delivered again starts with the
 same record, finds its marker, and applies only what comes after it. Active referrers are
 counted from each code's last day with a click, which moves in the same transaction.
+
+Clicks are counted here too: the click path writes only the visitor's visit item, and each
+visit write reaches this batch as a ClickMade, which adds to its code's counters of the month
+(what the referrer's stats view reads) in the same transaction as the program's day. A code's
+counters take one write per batch, however many clicks the batch holds.
 """
 
 from __future__ import annotations
@@ -84,6 +89,9 @@ def _write(
 ) -> RollupWrite:
     days: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    clicks: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     last_day = dict(active)
     for step in chunk:
         for target, adds in step.adds.days.items():
@@ -92,6 +100,9 @@ def _write(
         for program, adds in step.adds.totals.items():
             for name, value in adds.items():
                 totals[program][name] += value
+        for counters, adds in step.adds.clicks.items():
+            for name, value in adds.items():
+                clicks[counters][name] += value
         for program, code, day in step.adds.first_clicks:
             before = last_day.get(code)
             if before is not None and before >= day:
@@ -112,6 +123,7 @@ def _write(
         days={key: dict(value) for key, value in days.items()},
         totals={key: dict(value) for key, value in totals.items()},
         active=moves,
+        clicks={key: dict(value) for key, value in clicks.items()},
     )
 
 
@@ -137,6 +149,7 @@ def _targets(step: _Step) -> set[object]:
     found: set[object] = {("day", key) for key in adds.days}
     found |= {("total", program) for program in adds.totals}
     found |= {("active", code) for _, code, _ in adds.first_clicks}
+    found |= {("clicks", counters) for counters in adds.clicks}
     return found
 
 

@@ -1,10 +1,16 @@
 """Rate limits: per visitor hash on issuance, browser conversions and stats; per admin key on
-the conversions API. Fixed one-minute windows counted in DynamoDB items that expire by TTL,
-so a limit holds across every Lambda container. Conversions count inside their own
-transaction (no extra request); issuance and stats pay one UpdateItem each.
+the conversions API. Issuance and conversions count fixed one-minute windows in DynamoDB items
+that expire by TTL, so their limits hold across every Lambda container; conversions count
+inside their own transaction (no extra request), issuance pays one UpdateItem.
+
+The stats view only reads, behind a token nobody can guess or forge, so it is limited in the
+process instead (BurstLimiter, no request at all); the stage's throttling in front of it
+bounds the total (docs/security.md says what each defends against).
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from ...model.clock import Clock
 from ...model.errors import RateLimitedError
@@ -47,3 +53,26 @@ def check_rate(store: Store, clock: Clock, program: Program, route: str, subject
     counted = Tally(tally.program, tally.rule, subject, tally.window, None, tally.expires_at)
     if store.limits.hit_rate(counted) > program.rate_limits.per_minute(route):
         raise too_many(now)
+
+
+class BurstLimiter:
+    """Fixed one-minute windows per subject, counted in this process: a burst from one
+    visitor at one container is refused past the program's limit. Bounded: the subjects
+    least recently seen are forgotten first (and may then start a window afresh)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._windows: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+
+    def check(self, clock: Clock, program: Program, route: str, subject: str) -> None:
+        """Count this request; RateLimitedError (429) past the program's limit."""
+        now = clock.now()
+        window = int(now) // WINDOW
+        key = (route, subject)
+        started, hits = self._windows.pop(key, (window, 0))
+        hits = hits + 1 if started == window else 1
+        self._windows[key] = (window, hits)
+        if len(self._windows) > self._size:
+            self._windows.popitem(last=False)
+        if hits > program.rate_limits.per_minute(route):
+            raise too_many(now)
