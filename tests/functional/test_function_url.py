@@ -41,9 +41,11 @@ def url_event(path: str, query: str = "", method: str = "GET", **extra: Any) -> 
 
 
 def call(event: dict[str, Any]) -> dict[str, Any]:
-    from app import app
+    """The click function's Lambda handler, as deployed behind the URL."""
+    from app import app  # noqa: F401  (the handler serves the app it is registered on)
+    from chalicelib.api.function_url import serve_links
 
-    answer: dict[str, Any] = app(event, _Context())
+    answer: dict[str, Any] = serve_links(event, _Context())
     return answer
 
 

@@ -75,6 +75,7 @@ def create_app() -> Chalice:
         review.bp,
         security.bp,
         analytics.bp,
+        function_url.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

@@ -1,5 +1,5 @@
 """The click path on a Lambda Function URL: `/r/{code}` and `/p.gif` served by the same
-function and the same routes as on the REST API, without API Gateway's price per request.
+code and the same routes as on the REST API, without API Gateway's price per request.
 
 A Function URL sends its requests in API Gateway's HTTP API format (payload 2.0); Chalice
 reads the REST API's (1.0). `as_rest_event` turns one into the other for these two routes
@@ -18,9 +18,23 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from chalice.app import Blueprint
+
+FUNCTION = "clicks"  # Chalice's name for the function; it deploys as "<app>-<stage>-clicks"
+
+bp = Blueprint(__name__)
+
 _CLICK = re.compile(r"/r/([^/]{1,200})")
 _PIXEL = "/p.gif"
 _NOT_SERVED = json.dumps({"error": "Not found on the link address; use the API's address."})
+
+
+@bp.lambda_function(name=FUNCTION)
+def serve_links(event: dict[str, Any], context: Any) -> Any:
+    """The click function: the app itself, which reads the URL's events
+    (ReferbeeChalice.__call__). Its own function, so that the API handler's address can point
+    referral links at this one's URL, and the click path scales and is billed apart."""
+    return bp.current_app(event, context)
 
 
 def is_url_event(event: Any) -> bool:

@@ -13,31 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+__all__ = ["DeployOptions", "DeployResult", "Reporter", "deploy"]
+
 from .. import legacy
-from ..config import load_config
 from . import bucket, cdn, upload
 from .app import api_url_of, deploy_app, reserve_rest_api
-from .aws import AWS_ERRORS, Aws, connect, error_code, failure
+from .aws import AWS_ERRORS, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
-from .names import SCHEDULED, Names, check_bucket_name, check_stage
+from .links import ensure_links, planned_link_url
+from .names import SCHEDULED
 from .policy import function_policies, log_groups
+from .preflight import DeployOptions, preflight
 from .project import StageSettings, stage_project
 from .state import Outcome, StateFile
 from .table import ensure_table, stream_arn
-
-
-@dataclass
-class DeployOptions:
-    stage: str = "prod"
-    region: str | None = None
-    profile: str | None = None
-    config_path: Path | None = None
-    cdn: bool = False
-    bucket: str | None = None
-    state_dir: Path = field(default_factory=lambda: legacy.state_dir() / "deployed")
-    build_dir: Path = Path("build")
 
 
 class Reporter(Protocol):
@@ -56,6 +47,7 @@ class DeployResult:
     program: str
     state_path: Path
     admin_key: str | None = None
+    link_url: str = ""  # where referral links point
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
 
     @property
@@ -78,26 +70,10 @@ def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
     run.step("Secrets (SSM SecureString)", run.secrets)
     run.step("Site bucket" + (" and CloudFront" if options.cdn else ""), run.site_bucket)
     run.step("API (Chalice: Lambda functions, IAM roles, API Gateway, schedule)", run.api)
+    run.step("Referral links (Function URL; CloudFront on link_domain)", run.links)
     run.step("Site and widget build", run.build)
     run.step("Upload to S3", run.upload)
     return run.result
-
-
-def preflight(options: DeployOptions) -> tuple[Aws, Names, dict[str, Any], StateFile]:
-    """Everything checked before anything is created: stage, config, credentials, region."""
-    check_stage(options.stage)
-    if options.bucket is not None:
-        check_bucket_name(options.bucket)
-    if options.config_path is None and not legacy.config_file().exists():
-        raise DeployError(
-            "no referbee.yaml here: write one (see docs/config.md) or pass --config FILE"
-        )
-    document, _ = load_config(options.config_path)
-    state = StateFile(options.state_dir, options.stage)
-    aws = connect(options.region or state.get("region"), options.profile)
-    _check_same_place(state, aws, options)
-    bucket_name = options.bucket or state.section("bucket").get("name")
-    return aws, Names(options.stage, aws.region, aws.account, bucket_name), document, state
 
 
 class _Run:
@@ -128,6 +104,7 @@ class _Run:
         self.recorded = self.state
         self.result.program = self.document["programs"][0]["id"]
         self.result.state_path = self.state.path
+        self.result.link_url = planned_link_url(self.document, self.state.section("links"))
         self.state.record("stage", self.names.stage)
         self.state.record("region", self.aws.region)
         self.state.record("account", self.aws.account)
@@ -196,6 +173,7 @@ class _Run:
             "REFERBEE_SECRETS_PARAMETER": f"{self.names.secrets_parameter}:{self.secrets_version}",
             # Read when Chalice loads the app: it subscribes the rollup function to the stream.
             "REFERBEE_STREAM_ARN": stream_arn(self.aws.client("dynamodb"), self.names.table),
+            "REFERBEE_LINK_URL": self.result.link_url,
         }
         settings = StageSettings(
             environment,
@@ -226,6 +204,18 @@ class _Run:
             },
         )
         return Outcome(result.outcome.changed, f"{result.api_url}: {result.outcome.detail}")
+
+    def links(self) -> Outcome:
+        def remember(fields: dict[str, str]) -> None:
+            self.state.record("links", {**self.state.section("links"), **fields})
+
+        outcome, url = ensure_links(self.aws, self.names, self.document, self.state, remember)
+        if url != self.result.link_url:
+            # The click URL is made with its function, after the API's first deploy: deploy
+            # again so that referral links point at it.
+            self.result.link_url = url
+            self.api()
+        return outcome
 
     def build(self) -> Outcome:
         out = self.options.build_dir / "site"
@@ -269,27 +259,3 @@ class _Run:
             "log_groups": log_groups(self.names),
             "schedule_rule": self.names.schedule_rule,
         }
-
-
-def _check_same_place(state: StateFile, aws: Aws, options: DeployOptions) -> None:
-    for key, now in (("account", aws.account), ("region", aws.region)):
-        before = state.get(key)
-        if before and before != now:
-            raise DeployError(
-                f"stage '{options.stage}' is deployed in {key} {before}, not {now}; pass the "
-                f"matching --region/--profile, or destroy it there first ({state.path})"
-            )
-    recorded_bucket = state.section("bucket").get("name")
-    if options.bucket and recorded_bucket and options.bucket != recorded_bucket:
-        raise DeployError(
-            f"stage '{options.stage}' uses the bucket {recorded_bucket}; destroy the stage "
-            "first to move its site to another bucket"
-        )
-    mode = state.section("bucket").get("mode")
-    wanted = "cdn" if options.cdn else "website"
-    if mode and mode != wanted:
-        flag = "with" if mode == "cdn" else "without"
-        raise DeployError(
-            f"stage '{options.stage}' serves its site {flag} --cdn; deploy it the same way, "
-            "or destroy the stage first to switch"
-        )

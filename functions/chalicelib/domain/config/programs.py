@@ -55,7 +55,9 @@ def parse_programs(document: Any) -> Catalogue:
     every problem found."""
     reader = FieldReader()
     top = reader.mapping(document, "referbee.yaml")
-    reader.only_known(top, ("programs", "site_url", "api_url"), "referbee.yaml")
+    reader.only_known(top, ("programs", "site_url", "api_url", "link_domain"), "referbee.yaml")
+    if len(reader.host_list(top, "link_domain", "referbee.yaml")) > 1:
+        reader.fail("referbee.yaml.link_domain", "must be one host name, e.g. go.shop.example")
     raw_programs = top.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         reader.fail("programs", "must be a list with at least one program")
