@@ -63,6 +63,14 @@ def test_a_click_on_the_url_redirects_and_is_counted_once(api: Any) -> None:
     assert (stats["clicks"], stats["channels"]) == (1, {"whatsapp": 1})
 
 
+def test_an_unknown_code_on_the_url_gets_the_readable_404_page(api: Any) -> None:
+    answer = call(url_event("/r/nope234"))
+    assert answer["statusCode"] == 404
+    assert answer["headers"]["Content-Type"].startswith("text/html")
+    assert "This referral link does not work" in answer["body"]
+    assert "nope234" in answer["body"]
+
+
 def test_the_pixel_answers_a_gif_on_the_url(api: Any) -> None:
     code = new_referrer(api)["code"]
     answer = call(url_event("/p.gif", f"program=shop&event=signup&order=u1&ref={code}"))

@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Response
+
+from ..observability import flush_metrics, logger
+from . import redirect
 
 FUNCTION = "clicks"  # Chalice's name for the function; it deploys as "<app>-<stage>-clicks"
 
@@ -26,15 +29,54 @@ bp = Blueprint(__name__)
 
 _CLICK = re.compile(r"/r/([^/]{1,200})")
 _PIXEL = "/p.gif"
+_FAILED = json.dumps({"error": "Something went wrong on our side; please try again."})
 _NOT_SERVED = json.dumps({"error": "Not found on the link address; use the API's address."})
 
 
 @bp.lambda_function(name=FUNCTION)
 def serve_links(event: dict[str, Any], context: Any) -> Any:
-    """The click function: the app itself, which reads the URL's events
-    (ReferbeeChalice.__call__). Its own function, so that the API handler's address can point
-    referral links at this one's URL, and the click path scales and is billed apart."""
-    return bp.current_app(event, context)
+    """The click function. A click is answered by the redirect route's own code
+    (redirect.answer_click) without Chalice's per-request routing, request and response
+    objects and middleware, the largest part of a warm click; the pixel goes through the app
+    (ReferbeeChalice.__call__ reads the URL's events). Its own function, so that the API
+    handler can point referral links at this one's URL, and the click path scales and is
+    billed apart."""
+    click = _click_of(event)
+    if click is None:
+        return bp.current_app(event, context)
+    try:
+        return _url_answer(redirect.answer_click(*click))
+    except Exception:
+        logger.exception("click failed")
+        return {**not_served(), "statusCode": 500, "body": _FAILED}
+    finally:
+        flush_metrics()
+
+
+def _click_of(event: Any) -> tuple[str, str, str, str, dict[str, str]] | None:
+    """(code, method, visitor address, user agent, query) of a click on the URL."""
+    if not is_url_event(event):
+        return None
+    http = event.get("requestContext", {}).get("http", {})
+    method = str(http.get("method", ""))
+    found = _CLICK.fullmatch(str(event.get("rawPath", "")))
+    if found is None or method not in ("GET", "HEAD"):
+        return None
+    headers = event.get("headers") or {}
+    raw_query = str(event.get("rawQueryString") or "")
+    params = {k: v[-1] for k, v in parse_qs(raw_query, keep_blank_values=True).items()}
+    agent = str(headers.get("user-agent", ""))[:1000]
+    return unquote(found.group(1)), method, _visitor_address(event, headers, http), agent, params
+
+
+def _url_answer(response: Response) -> dict[str, Any]:
+    body = response.body
+    return {
+        "statusCode": response.status_code,
+        "headers": response.headers,
+        "body": body.decode() if isinstance(body, bytes) else str(body or ""),
+        "isBase64Encoded": False,
+    }
 
 
 def is_url_event(event: Any) -> bool:

@@ -100,9 +100,9 @@ def _click(old: Item | None, new: Item, code: str) -> ClickMade | None:
     if "program" not in new:
         return None
     touches = visit_state(new)[1]
-    if not touches:
-        return None
     anchor, before = visit_state(old or {})
+    if not touches or touches == before:
+        return None  # the write added no touchpoint: not a click (moto repeats some images)
     at = touches[-1]
     window = int(new[VISIT_WINDOW]["N"])
     return ClickMade(

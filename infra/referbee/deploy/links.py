@@ -10,7 +10,7 @@ validates it, and creates the distribution once it is issued (docs/deploy.md).""
 
 from __future__ import annotations
 
-import contextlib
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -56,7 +56,7 @@ def ensure_links(
     outcome, function_url = ensure_click_url(
         lam, names.click_function, SIGNED if domain else PUBLIC
     )
-    remember({"function_url": function_url, "domain": domain or ""})
+    remember({"function_url": function_url, "link_domain": domain or ""})
     if domain is None:
         return Outcome(outcome.changed, f"{function_url}: {outcome.detail}"), function_url
     acm = aws.client("acm", region=CERTIFICATE_REGION)
@@ -199,20 +199,29 @@ def link_distribution_config(
 
 def _allow(lam: Any, function: str, sid: str, principal: str, condition: dict[str, Any]) -> None:
     """Both permissions a caller of a Function URL needs: to call the URL, and to invoke the
-    function through it (and only through it)."""
+    function through it (and only through it). Those an earlier deploy granted are kept."""
+    granted = _statement_ids(lam, function)
     grants: tuple[tuple[str, str, dict[str, Any]], ...] = (
         (f"referbee-{sid}-url", "lambda:InvokeFunctionUrl", condition),
         (f"referbee-{sid}", "lambda:InvokeFunction", {"InvokedViaFunctionUrl": True}),
     )
     for statement, action, extra in grants:
+        if statement in granted:
+            continue
         if "SourceArn" in condition:
             extra = {**extra, "SourceArn": condition["SourceArn"]}
-        # A conflict: granted by an earlier deploy.
-        with contextlib.suppress(lam.exceptions.ResourceConflictException):
-            lam.add_permission(
-                FunctionName=function,
-                StatementId=statement,
-                Action=action,
-                Principal=principal,
-                **extra,
-            )
+        lam.add_permission(
+            FunctionName=function,
+            StatementId=statement,
+            Action=action,
+            Principal=principal,
+            **extra,
+        )
+
+
+def _statement_ids(lam: Any, function: str) -> set[str]:
+    try:
+        policy = json.loads(lam.get_policy(FunctionName=function)["Policy"])
+    except lam.exceptions.ResourceNotFoundException:
+        return set()
+    return {str(statement.get("Sid")) for statement in policy.get("Statement", [])}
