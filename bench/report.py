@@ -174,33 +174,20 @@ def cost_rows(
         )
         for front in cost.FRONTS
     ]
-    rows.append(
-        cost.estimate(
-            "conversion (API purchase)",
-            of.requests_of(operations, purchase),
-            of.units_of(operations, purchase),
-            conversion_us,
-            "REST API",
+    for label, name, handler_us in (
+        ("conversion (API purchase)", purchase, conversion_us),
+        ("naive click (baseline)", naive, naive_us),
+        ("stats view", "stats view", rest_us),
+    ):
+        rows.append(
+            cost.estimate(
+                label,
+                of.requests_of(operations, name),
+                of.units_of(operations, name),
+                handler_us,
+                "REST API",
+            )
         )
-    )
-    rows.append(
-        cost.estimate(
-            "naive click (baseline)",
-            of.requests_of(operations, naive),
-            of.units_of(operations, naive),
-            naive_us,
-            "REST API",
-        )
-    )
-    rows.append(
-        cost.estimate(
-            "stats view",
-            of.requests_of(operations, "stats view"),
-            of.units_of(operations, "stats view"),
-            rest_us,
-            "REST API",
-        )
-    )
     return rows
 
 

@@ -31,7 +31,11 @@ pytestmark = pytest.mark.deploy
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = make_workdir(tmp_path_factory.mktemp("package"))
+    return package_in(make_workdir(tmp_path_factory.mktemp("package"))) / "out"
+
+
+def package_in(workdir: Path) -> Path:
+    """`referbee package --stage prod out` run in `workdir`; the workdir."""
     previous = Path.cwd()
     os.chdir(workdir)
     try:
@@ -39,7 +43,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(previous)
     assert result.exit_code == 0, result.output
-    return workdir / "out"
+    return workdir
 
 
 def cfn_lint(template: Path) -> subprocess.CompletedProcess[str]:
@@ -169,14 +173,7 @@ def test_the_click_function_is_served_on_its_public_url(packaged: Path) -> None:
 
 
 def test_a_link_domain_puts_cloudfront_before_a_signed_url(tmp_path: Path) -> None:
-    workdir = make_workdir(tmp_path, "link_domain: go.beans.example\n" + CONFIG)
-    previous = Path.cwd()
-    os.chdir(workdir)
-    try:
-        result = CliRunner().invoke(main, ["package", "--stage", "prod", "out"])
-    finally:
-        os.chdir(previous)
-    assert result.exit_code == 0, result.output
+    workdir = package_in(make_workdir(tmp_path, "link_domain: go.beans.example\n" + CONFIG))
     linted = cfn_lint(workdir / "out" / "sam.json")
     assert linted.returncode == 0, linted.stdout + linted.stderr
     template = template_of(workdir / "out")

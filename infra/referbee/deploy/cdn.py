@@ -19,6 +19,11 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # these; the pages also carry their own CSP and referrer policy as <meta>).
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 ORIGIN_ID = "site"
+GET_AND_HEAD = {  # a behavior's allowed (and cached) methods
+    "Quantity": 2,
+    "Items": ["GET", "HEAD"],
+    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+}
 
 
 @dataclass(frozen=True)
@@ -120,11 +125,7 @@ def distribution_config(names: Names, oac_id: str) -> dict[str, Any]:
             "CachePolicyId": CACHING_OPTIMIZED,
             "ResponseHeadersPolicyId": SECURITY_HEADERS,
             "Compress": True,
-            "AllowedMethods": {
-                "Quantity": 2,
-                "Items": ["GET", "HEAD"],
-                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
-            },
+            "AllowedMethods": GET_AND_HEAD,
         },
         "CustomErrorResponses": {
             "Quantity": 2,

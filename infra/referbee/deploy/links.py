@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .aws import Aws
-from .cdn import Access, Distribution, ensure_signed_distribution
+from .cdn import GET_AND_HEAD, Access, Distribution, ensure_signed_distribution
 from .names import Names
 from .state import Outcome, StateFile
 
@@ -188,11 +188,7 @@ def link_distribution_config(
             "CachePolicyId": CACHING_DISABLED,
             "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
             "Compress": False,
-            "AllowedMethods": {
-                "Quantity": 2,
-                "Items": ["GET", "HEAD"],
-                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
-            },
+            "AllowedMethods": GET_AND_HEAD,
         },
     }
 
