@@ -36,7 +36,10 @@ def measure(total: int = 2000, concurrency: int = 8) -> Throughput:
         stack = DevStack(Path(work), admin_key="rk_bench_admin_key_0123456789").start()
         try:
             issued = request(
-                "POST", f"{stack.api}/v1/programs/demo/referrers", {"email": "load@example.com"}
+                "POST",
+                f"{stack.api}/v1/programs/demo/referrers",
+                {"email": "load@example.com"},
+                {"Authorization": f"Bearer {stack.admin_key}"},  # answered with the stats token
             ).json()
             endpoint = next(
                 line.split()[1]

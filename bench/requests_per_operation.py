@@ -74,7 +74,8 @@ def run() -> list[Measured]:
         store = DynamoStore(client, "bench")
         clock = FixedClock(1_795_000_000.0)
         catalogue = parse_programs(DEMO_CONFIG)
-        deps.use_context(Context(store, catalogue, Signer(b"bench-secret-0123456789"), clock))
+        signer = Signer(b"bench-secret-0123456789")
+        deps.use_context(Context(store, catalogue, signer, clock))
         store.admin_keys.put_admin_key(
             AdminKey(hash_key(ADMIN_KEY), "bench", ("*",), "write", clock.now())
         )
@@ -96,9 +97,14 @@ def run() -> list[Measured]:
                 headers = {"content-type": "application/json", "user-agent": BROWSER + " r"}
                 return post("/v1/programs/demo/referrers", {"email": "jane@example.com"}, headers)
 
+            # Anonymous (the demo program has no identity_secret): the stats link is emailed.
             issued = json.loads(record("code issuance, new referrer", issue).body)
             record("code issuance, returning referrer", issue)
-            code, token = issued["code"], issued["stats_token"]
+            trusted = record(
+                "code issuance, returning referrer, admin key",
+                lambda: post("/v1/programs/demo/referrers", {"email": "jane@example.com"}, auth),
+            )
+            code, token = issued["code"], json.loads(trusted.body)["stats_token"]
 
             def click(agent: str) -> Callable[[], Any]:
                 return lambda: api.http.get(f"/r/{code}", headers={"user-agent": agent})
@@ -143,6 +149,25 @@ def run() -> list[Measured]:
                 lambda: post("/v1/programs/demo/conversions", purchase, auth),
             )
             record("stats view", lambda: api.http.get(f"/v1/stats/{token}"))
+
+            def ask_signin(email: str) -> Callable[[], Any]:
+                return lambda: post("/v1/programs/demo/signin", {"email": email})
+
+            record("sign-in link, known email", ask_signin("jane@example.com"))
+            record("sign-in link, unknown email", ask_signin("nobody@example.com"))
+            queued = store.outbox.due_messages(clock.now())
+            [sent] = [m for m in queued if m.event_type == "sign_in"]
+            nonce = json.loads(sent.body)["merge"]["nonce"]
+            confirm = {"token": signer.signin_token(nonce)}
+            record(
+                "sign-in link followed (confirmed)",
+                lambda: post("/v1/programs/demo/signin/confirm", confirm),
+            )
+            rotate = {"email": "jane@example.com"}
+            record(
+                "stats token rotation (admin key)",
+                lambda: post("/v1/programs/demo/referrers/rotate-token", rotate, auth),
+            )
         deps.use_context(None)
         record(
             "naive click (baseline: read code, put event, update counter)",

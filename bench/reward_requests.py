@@ -42,6 +42,7 @@ PROGRAMS: list[dict[str, Any]] = [
         "name": "Tea Time",
         "landing_url": "https://teas.example/",
         "attribution_model": "time_decay",
+        "identity_secret": "teas-identity-secret-0123",  # sends no emails: its server vouches
         "rewards": {
             "referrer": {"text": "$5", "kind": "credit", "amount": 5},
             "friend": {"text": "100 points", "kind": "points", "points": 100},

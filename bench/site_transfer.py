@@ -43,6 +43,7 @@ def measure() -> Transfer:
                 "POST",
                 f"{stack.api}/v1/programs/demo/referrers",
                 {"email": "size@example.com", "name": "Sam Size"},
+                {"Authorization": f"Bearer {stack.admin_key}"},  # answered with the stats URL
             ).json()
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

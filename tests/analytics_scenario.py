@@ -47,6 +47,7 @@ PROGRAM: dict[str, Any] = {
     "allowed_hosts": ["beans.example"],
     "landing_pages": {"sale": "https://beans.example/sale"},
     "currency": "EUR",
+    "identity_secret": "beans-identity-secret-0123",  # codes are issued as the shop's server
     "rewards": {
         "hold_days": 7,
         "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},
@@ -154,7 +155,7 @@ def expected_kpis() -> dict[str, Any]:
     # approved: p1's friend 15, p3's 10 + 12, p4's 10 + 7.5 (their 7 days are over);
     # pending: p5's 10 + 3, p6's 10 + 6, p7's 10 + 4.5; void: p2's 10 + 9.
     cost = paid + approved + pending  # 108
-    customers = 5  # cust-1 .. cust-5 (a refund does not undo a customer)
+    customers = 4  # cust-1, cust-3, cust-4, cust-5: cust-2's only purchase was refunded
     return {
         "participants": 5,
         "new_participants": 4,  # Eve joined before the period
@@ -166,8 +167,15 @@ def expected_kpis() -> dict[str, Any]:
         "organic_signups": 0,  # every conversion here is reported by the shop's server
         "organic_purchases": 0,
         "successful_referrals": 6,
+        # Rates count only conversions made through the period's clicks: both signups came
+        # from a click; of the purchases, p1 (click D-20), p4 (D-9) and p7 (D-5) did, while
+        # p3 and p5 named only a ref and p6 only its customer (p2 was refunded).
+        "signups_from_clicks": 2,
+        "purchases_from_clicks": 3,
+        "other_signups": 0,
+        "other_purchases": 3,
         "click_to_signup_rate": 0.1667,  # 2 / 12
-        "click_to_purchase_rate": 0.5,  # 6 / 12
+        "click_to_purchase_rate": 0.25,  # 3 / 12
         "revenue": {"EUR": int(revenue)},
         "referred_revenue": int(revenue),
         "average_order_value": 53.33,  # 320 / 6
@@ -182,16 +190,18 @@ def expected_kpis() -> dict[str, Any]:
         },
         "rewards_cost": int(cost),
         "new_customers": customers,
-        "cost_per_acquired_customer": 21.6,  # 108 / 5
+        "repeat_purchases": 2,  # p5 (cust-4) and p6 (cust-1): 4 first + 2 repeat = 6 purchases
+        "cost_per_acquired_customer": 27,  # 108 / 4
         "roi": 1.963,  # (320 - 108) / 108 = 1.96296...
         "invites": 12,
         "invites_per_participant": 2.4,  # 12 / 5
-        "invite_conversion_rate": 0.5,  # 6 successful referrals / 12
+        "successful_referrals_from_clicks": 3,  # p1, p4 and p7
+        "invite_conversion_rate": 0.25,  # 3 / 12
         "viral_coefficient": 1.2,  # 2.4 x 0.5 = 6 / 5
         # cust-1 bought again 15 days after their first purchase, cust-4 2 days after;
-        # revenue within the window: 140 + 0 (refunded) + 80 + 70 + 30 = 320, over 5.
+        # revenue within the window: 140 + 80 + 70 + 30 = 320, over 4.
         "lifetime": {
-            window: {"repeat_purchase_rate": 0.4, "revenue_per_customer": 64}
+            window: {"repeat_purchase_rate": 0.5, "revenue_per_customer": 80}
             for window in ("30", "90", "365")
         },
     }
@@ -200,28 +210,105 @@ def expected_kpis() -> dict[str, Any]:
 def expected_channels() -> list[dict[str, Any]]:
     """Ordered by clicks, then purchases, then signups, then name."""
     return [
-        {"name": "whatsapp", "clicks": 4, "signups": 0, "purchases": 0, "revenue": 0},
-        {"name": "email", "clicks": 3, "signups": 1, "purchases": 1, "revenue": 100},
-        {"name": "qr", "clicks": 2, "signups": 1, "purchases": 1, "revenue": 50},
-        {"name": "x", "clicks": 2, "signups": 0, "purchases": 0, "revenue": 0},
-        {"name": "facebook", "clicks": 1, "signups": 0, "purchases": 1, "revenue": 30},
-        {"name": "direct", "clicks": 1, "signups": 0, "purchases": 0, "revenue": 0},
+        {
+            "name": "whatsapp",
+            "label": "WhatsApp",
+            "clicks": 4,
+            "signups": 0,
+            "purchases": 0,
+            "revenue": 0,
+        },
+        {
+            "name": "email",
+            "label": "Email",
+            "clicks": 3,
+            "signups": 1,
+            "purchases": 1,
+            "revenue": 100,
+        },
+        {
+            "name": "qr",
+            "label": "QR code",
+            "clicks": 2,
+            "signups": 1,
+            "purchases": 1,
+            "revenue": 50,
+        },
+        {
+            "name": "x",
+            "label": "X (Twitter)",
+            "clicks": 2,
+            "signups": 0,
+            "purchases": 0,
+            "revenue": 0,
+        },
+        {
+            "name": "facebook",
+            "label": "Facebook",
+            "clicks": 1,
+            "signups": 0,
+            "purchases": 1,
+            "revenue": 30,
+        },
+        {
+            "name": "direct",
+            "label": "Link copied or typed",
+            "clicks": 1,
+            "signups": 0,
+            "purchases": 0,
+            "revenue": 0,
+        },
         # p3 and p5 named only a ref, p6 only its customer: no click said where from.
-        {"name": "unknown", "clicks": 0, "signups": 0, "purchases": 3, "revenue": 140},
+        {
+            "name": "unknown",
+            "label": "Not known",
+            "clicks": 0,
+            "signups": 0,
+            "purchases": 3,
+            "revenue": 140,
+        },
     ]
 
 
 def expected_pages() -> list[dict[str, Any]]:
     return [
-        {"name": "main", "clicks": 11, "signups": 2, "purchases": 6, "revenue": 320},
-        {"name": "sale", "clicks": 2, "signups": 0, "purchases": 0, "revenue": 0},
+        {
+            "name": "main",
+            "label": "Main landing page",
+            "clicks": 11,
+            "signups": 2,
+            "purchases": 6,
+            "revenue": 320,
+        },
+        {
+            "name": "sale",
+            "label": "Landing page 'sale'",
+            "clicks": 2,
+            "signups": 0,
+            "purchases": 0,
+            "revenue": 0,
+        },
     ]
 
 
 def expected_models() -> list[dict[str, Any]]:
     return [
-        {"name": "last_click", "signups": 2, "purchases": 5, "revenue": 280, "shared": 0},
-        {"name": "customer", "signups": 0, "purchases": 1, "revenue": 40, "shared": 0},
+        {
+            "name": "last_click",
+            "label": "Last click",
+            "signups": 2,
+            "purchases": 5,
+            "revenue": 280,
+            "shared": 0,
+        },
+        {
+            "name": "customer",
+            "label": "Returning customer",
+            "signups": 0,
+            "purchases": 1,
+            "revenue": 40,
+            "shared": 0,
+        },
     ]
 
 

@@ -37,6 +37,7 @@ CONFIG: dict[str, Any] = {
                 "referrer": {"text": "EUR 10 credit", "kind": "credit", "amount": 10},
                 "friend": {"text": "15% off", "kind": "percent", "percent": 15},
             },
+            "emails": {"from": "Test Shop <rewards@shop.example.com>"},
         },
         {
             "id": "acme",

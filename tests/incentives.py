@@ -54,6 +54,7 @@ TEAS: dict[str, Any] = {
         "referrer": {"text": "EUR 5", "kind": "credit", "amount": 5},
         "friend": {"text": "10% back", "kind": "percent", "percent": 10, "event": "purchase"},
     },
+    "emails": {"from": "Tea Time <rewards@teas.example>"},
 }
 
 

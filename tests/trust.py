@@ -51,6 +51,7 @@ def trust_document(fraud: dict[str, Any] | None = None, **extra: Any) -> dict[st
             "referrer": {"text": "500 points", "kind": "points", "points": 500},
             "friend": {"text": "100 points", "kind": "points", "points": 100},
         },
+        "emails": {"from": "Acme <rewards@acme.example>"},
     }
     return {"programs": [shop, acme]}
 

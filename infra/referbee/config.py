@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
+from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs, program_label
 from chalicelib.model.errors import ConfigError
 from chalicelib.model.program import Catalogue
 
@@ -37,11 +37,9 @@ def load_config(path: Path | None) -> tuple[dict[str, Any], Catalogue]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError([f"{path}: not valid YAML{where}"]) from exc
+        raise ConfigError([f"{path}: {yaml_problem(exc)}"]) from exc
     problems: list[str] = []
-    document = _fill_env(document, "referbee.yaml", problems)
+    document = _fill_programs_env(document, problems)
     if problems:
         raise ConfigError([f"{path}: {p}" for p in problems])
     try:
@@ -58,13 +56,40 @@ def write_programs(document: dict[str, Any], dest: Path) -> None:
     dest.chmod(0o600)
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where the YAML cannot be read, what the parser saw, and the usual cause."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None)
+    seen = f" ({problem})" if problem else ""
+    return (
+        f"not valid YAML{where}{seen}: check the indentation of that line and the one "
+        "before it, and quote text that holds ': ' or starts with a special character"
+    )
+
+
+def _fill_programs_env(document: Any, problems: list[str]) -> Any:
+    """Fill `${NAME}` references; a problem names the program the way the validation does."""
+    if not isinstance(document, dict) or not isinstance(document.get("programs"), list):
+        return _fill_env(document, "", problems)
+    programs = [
+        _fill_env(program, program_label(program, index), problems)
+        for index, program in enumerate(document["programs"])
+    ]
+    rest = {key: value for key, value in document.items() if key != "programs"}
+    return {**_fill_env(rest, "", problems), "programs": programs}
+
+
 def _fill_env(value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, str):
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                problems.append(f"{path}: environment variable {name} is not set")
+                problems.append(
+                    f"{path or 'the file'}: environment variable {name} is not set: set it "
+                    f"(export {name}=...) or write the value in its place"
+                )
                 return ""
             return os.environ[name]
 
@@ -72,5 +97,8 @@ def _fill_env(value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, list):
         return [_fill_env(item, f"{path}[{i}]", problems) for i, item in enumerate(value)]
     if isinstance(value, dict):
-        return {key: _fill_env(item, f"{path}.{key}", problems) for key, item in value.items()}
+        return {
+            key: _fill_env(item, f"{path}.{key}" if path else str(key), problems)
+            for key, item in value.items()
+        }
     return value

@@ -38,6 +38,7 @@ def start_site_stack(workdir: Path) -> DevStack:
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+    emails: {{from: "Bean There <rewards@beans.example>"}}
   - id: {OTHER}
     name: Tea Time
     landing_url: {stack.site}/shop/
@@ -46,14 +47,19 @@ def start_site_stack(workdir: Path) -> DevStack:
     rewards:
       referrer: {{text: "A free tin of tea", kind: coupon}}
       friend: {{text: "10% off", kind: percent, percent: 10}}
+    emails: {{from: "Tea Time <rewards@teas.example>"}}
 """
     )
     return stack.start()
 
 
 def new_referrer(stack: DevStack, email: str, name: str, program: str = PROGRAM) -> dict[str, Any]:
+    # As the shop's server asks (an admin key): answered with the stats link.
     reply = request(
-        "POST", f"{stack.api}/v1/programs/{program}/referrers", {"email": email, "name": name}
+        "POST",
+        f"{stack.api}/v1/programs/{program}/referrers",
+        {"email": email, "name": name},
+        {"Authorization": f"Bearer {KEY}"},
     )
     assert reply.status in (200, 201), reply.body
     result: dict[str, Any] = reply.json()

@@ -99,6 +99,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DevStack, 
                 # The pages' beacons name a bare ref: accepted here, so what decides whether
                 # a beacon counts is its origin alone (by default it would be organic).
                 "trust": {"browser_referrals": "ref"},
+                "emails": {"from": "Bean There <rewards@beans.example>"},
             }
         ]
     }
@@ -125,7 +126,10 @@ def test_a_stranger_origin_is_refused_and_records_nothing(
 ) -> None:
     stack, pages = world
     referrer = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "jane@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "jane@example.com"},
+        {"Authorization": f"Bearer {KEY}"},  # the shop's server: answered with the token
     ).json()
     results = run_calls(page, pages.url(1), stack, referrer["code"])
     assert "error" in results["issue"]  # the preflight gave no permission
@@ -133,9 +137,12 @@ def test_a_stranger_origin_is_refused_and_records_nothing(
     assert results["beacon"] == {"status": 0, "body": ""}  # opaque: sent, answer unreadable
     assert signups(stack, referrer["stats_token"]) == 0
     issued = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "page@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "page@example.com"},
+        {"Authorization": f"Bearer {KEY}"},
     )
-    assert issued.status == 201  # the page's POST never reached the server
+    assert issued.status == 201  # new: the page's POST never reached the server
 
 
 def test_the_programs_origin_passes_a_real_preflight(
@@ -143,7 +150,10 @@ def test_the_programs_origin_passes_a_real_preflight(
 ) -> None:
     stack, pages = world
     referrer = request(
-        "POST", f"{stack.api}/v1/programs/beans/referrers", {"email": "kim@example.com"}
+        "POST",
+        f"{stack.api}/v1/programs/beans/referrers",
+        {"email": "kim@example.com"},
+        {"Authorization": f"Bearer {KEY}"},  # the shop's server: answered with the token
     ).json()
     results = run_calls(page, pages.url(0), stack, referrer["code"])
     assert results["issue"]["status"] in (200, 201), results

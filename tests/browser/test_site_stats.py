@@ -132,11 +132,16 @@ def test_tier_bar_and_rewards_follow_the_api_fields_when_present(
         "next": {"name": "Gold", "at": 5},
         "progress": 0.25,
     }
+    # The shape of domain/rewards/standing.rewards_summary: counts, and their value as money.
     rewards = {
-        "earned": {"USD": 10},
-        "pending": {"USD": 20},
-        "approved": {"USD": 10},
-        "items": [{"text": "$10 store credit", "status": "approved"}],
+        "earned": 3,
+        "pending": 2,
+        "approved": 1,
+        "value": {"USD": 30},
+        "items": [
+            {"text": "$10 store credit", "status": "approved"},
+            {"text": "$10 store credit", "status": "pending"},
+        ],
     }
 
     def add_fields(route: Any) -> None:
@@ -153,16 +158,27 @@ def test_tier_bar_and_rewards_follow_the_api_fields_when_present(
         " document.querySelector('.referbee-bar').getBoundingClientRect().width"
     )
     assert width == pytest.approx(0.25, abs=0.01)
-    assert "Silver" in page.locator('[data-slot="tier-text"]').inner_text()
+    assert page.locator('[data-slot="tier-text"]').inner_text() == "🥈 You are in the Silver tier."
     assert (
         "4 more successful referrals to reach Gold"
         in page.locator('[data-slot="tier-legend"]').inner_text()
     )
-    assert page.locator('[data-counter="rewards-earned"]').inner_text() == "$10.00"
-    assert page.locator('[data-counter="rewards-pending"]').inner_text() == "$20.00"
-    assert "approved" in page.locator('[data-slot="reward-items"]').inner_text()
+    # Counts are counts, money is money.
+    assert page.locator('[data-counter="rewards-earned"]').inner_text() == "3"
+    assert page.locator('[data-counter="rewards-pending"]').inner_text() == "2"
+    assert page.locator('[data-counter="rewards-value"]').inner_text() == "$30.00"
+    lines = page.locator('[data-slot="reward-items"] li').all_inner_texts()
+    assert [" ".join(line.split()) for line in lines] == [
+        "$10 store credit approved",
+        "$10 store credit on its way",
+    ]
     assert recorded.errors == []
     screenshot(page, "stats-tiers", 1280)
+
+    # A badge that is only the tier's name (the default) is not said twice.
+    tier["current"] = {"name": "Silver", "at": 1, "badge": "Silver"}
+    ready(page, ann["stats_url"])
+    assert page.locator('[data-slot="tier-text"]').inner_text() == "You are in the Silver tier."
 
 
 def test_missing_unknown_and_unreachable_states(

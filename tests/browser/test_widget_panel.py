@@ -192,3 +192,30 @@ def test_panel_fits_the_screen(widget_world: WidgetWorld, open_page: OpenPage, w
             assert box is not None and box["x"] + box["width"] <= width
     save_screenshot(page, f"widget-panel-{width}")
     assert_clean_console(recorded)
+
+
+def test_without_a_signature_the_panel_shows_the_link_and_where_the_stats_link_went(
+    widget_world: WidgetWorld, open_page: OpenPage
+) -> None:
+    """Nobody vouches for the page's customer: the API answers the code and the link only;
+    the panel shares the link, says the private stats link went to the address, and shows
+    no counters and no stats link. The browser keeps the answer: a second page view asks the
+    API nothing (asking again would mail the stats link again)."""
+    recorded = open_page()
+    page = recorded.page
+    query = "email=una%40example.com&name=Una&unsigned=1"
+    page.goto(widget_world.page("panel.html", query))
+    status = page.get_by_text("We sent your private stats link to u…@example.com.")
+    status.wait_for()
+    link = page.locator("#rk-link").input_value()
+    assert link.startswith(f"{widget_world.api}/r/")
+    assert page.get_by_role("link", name="WhatsApp").is_visible()
+    assert page.locator("dl dd").count() == 0
+    assert page.get_by_role("link", name="See all your stats").count() == 0
+    page.goto(widget_world.page("panel.html", query))
+    status.wait_for()
+    assert page.locator("#rk-link").input_value() == link
+    posts = [url for url in recorded.urls("POST") if url.endswith("/referrers")]
+    assert len(posts) == 1
+    save_screenshot(page, "widget-panel-unsigned")
+    assert_clean_console(recorded)

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from chalicelib.domain.referrals.identity import identity_signature
 from tests.e2e.stack import DevStack, Reply, free_port_pair, request
 
 PAGES = Path(__file__).with_name("pages")
 ADMIN_KEY = "rk_browser_admin_key_0123456789"
+# The fixture shop's server signs its signed-in customer's email, as a real shop's would.
+IDENTITY_SECRET = "beans-fixture-identity-secret"
 PROGRAM = "beans"
 CONFIG = """\
 programs:
@@ -32,9 +36,11 @@ programs:
     share_message: "I buy my beans at {{program}}. Get {{friend_reward}}: {{link}}"
     brand: {{primary_color: "#0b6e4f"}}
     widget: {{title: "Give 15%, get $10", launcher_text: "Get $10", copy_text: "Copy link"}}
+    identity_secret: {identity_secret}
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+    emails: {{from: "Bean Club <rewards@beans.example>"}}
 """
 # What a careful shop sends: nothing inline, scripts and styles from known origins only.
 STRICT_CSP = (
@@ -64,8 +70,11 @@ class WidgetWorld:
         return f"{self.shop}/{name}" + (f"?{query}" if query else "")
 
     def issue(self, email: str, name: str = "Jane Doe") -> dict[str, Any]:
-        reply = request(
-            "POST", f"{self.api}/v1/programs/{PROGRAM}/referrers", {"email": email, "name": name}
+        reply = request(  # as the shop's server asks: answered with the stats token
+            "POST",
+            f"{self.api}/v1/programs/{PROGRAM}/referrers",
+            {"email": email, "name": name},
+            {"Authorization": f"Bearer {ADMIN_KEY}"},
         )
         assert reply.status in (200, 201), reply.body
         body: dict[str, Any] = reply.json()
@@ -86,7 +95,9 @@ def start_world(workdir: Path) -> tuple[WidgetWorld, ThreadingHTTPServer]:
     shop = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FixtureHandler))
     shop.daemon_threads = True
     shop_port = shop.server_port
-    (workdir / "referbee.yaml").write_text(CONFIG.format(site_port=port + 1, shop_port=shop_port))
+    (workdir / "referbee.yaml").write_text(
+        CONFIG.format(site_port=port + 1, shop_port=shop_port, identity_secret=IDENTITY_SECRET)
+    )
     stack = DevStack(workdir, ADMIN_KEY, port=port)
     dead_port = free_port_pair()
     world = WidgetWorld(stack, f"http://localhost:{shop_port}", f"http://127.0.0.1:{dead_port}")
@@ -123,9 +134,24 @@ class FixtureHandler(BaseHTTPRequestHandler):
             self._send(404 if path != "/favicon.ico" else 204, b"", "text")
             return
         text = file.read_text()
-        for name, value in self.values.items():
+        values = {**self.values, "signature": self._signature()}
+        for name, value in values.items():
             text = text.replace("{{" + name + "}}", value)
+        text = re.sub(  # a page that names its customer: {{signature_of:ann@example.com}}
+            r"\{\{signature_of:([^}]+)\}\}",
+            lambda found: identity_signature(IDENTITY_SECRET, found.group(1)),
+            text,
+        )
         self._send(200, text.encode(), file.suffix.lstrip("."), csp=file.name.startswith("csp-"))
+
+    def _signature(self) -> str:
+        """The signature of the customer the page identifies (`?email=`), unless the page is
+        asked to leave it out (`&unsigned=1`): then it speaks for nobody."""
+        query = parse_qs(urlsplit(self.path).query)
+        email = (query.get("email") or [""])[0]
+        if not email or query.get("unsigned"):
+            return ""
+        return identity_signature(IDENTITY_SECRET, email)
 
     def _send(self, status: int, body: bytes, kind: str, *, csp: bool = False) -> None:
         types = {"html": "text/html", "js": "text/javascript", "json": "application/json"}

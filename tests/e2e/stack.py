@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,12 @@ class DevStack:
     def output(self) -> str:
         """What this run printed (the log is shared by runs in one folder)."""
         return self.log.read_text()[getattr(self, "_offset", 0) :]
+
+
+def serve(stack: DevStack, config: dict[str, Any]) -> Iterator[DevStack]:
+    """Run `stack` with `config` as its referbee.yaml (JSON is YAML too) until the test ends."""
+    (stack.workdir / "referbee.yaml").write_text(json.dumps(config))
+    stack.start()
+    yield stack
+    if stack.process and stack.process.poll() is None:
+        stack.stop()

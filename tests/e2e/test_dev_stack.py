@@ -37,14 +37,23 @@ def worker_pids(parent: int) -> list[int]:
 
 
 def test_core_loop_end_to_end_and_restart(stack: DevStack, tmp_path: Path) -> None:
-    issued = request(
+    joined = request(
         "POST",
         f"{stack.api}/v1/programs/demo/referrers",
         {"email": "jane@example.com", "name": "Jane"},
     )
-    assert issued.status == 201, issued.body
+    assert joined.status == 200, joined.body
+    assert "stats_token" not in joined.json()  # the demo has no identity_secret: it is mailed
+    issued = request(
+        "POST",
+        f"{stack.api}/v1/programs/demo/referrers",
+        {"email": "jane@example.com"},
+        {"Authorization": f"Bearer {KEY}"},
+    )
+    assert issued.status == 200, issued.body
     referrer = issued.json()
     code, token = referrer["code"], referrer["stats_token"]
+    assert code == joined.json()["code"]
     assert referrer["link"] == f"{stack.api}/r/{code}"
     assert referrer["stats_url"] == f"{stack.site}/stats/?t={token}"
 
@@ -166,3 +175,44 @@ def test_generated_admin_key_is_printed_and_works(
         assert "does not exist" in reply.json()["error"]
     finally:
         running.stop()
+
+
+def test_the_generated_key_is_kept_across_restarts_and_a_401_says_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REFERBEE_ADMIN_KEY", raising=False)
+    keys = []
+    for _ in range(2):
+        running = DevStack(tmp_path, admin_key=None).start()
+        try:
+            line = next(line for line in running.output().splitlines() if "Admin key" in line)
+            keys.append(line.split()[2])
+            listed = request(
+                "GET",
+                f"{running.api}/v1/programs/demo/rewards",
+                headers={"Authorization": f"Bearer {keys[0]}"},
+            )
+            assert listed.status == 200, listed.body
+            refused = request(
+                "GET",
+                f"{running.api}/v1/programs/demo/rewards",
+                headers={"Authorization": "Bearer rk_yesterdays_key_0123456789abcdef"},
+            )
+        finally:
+            running.stop()
+        assert refused.status == 401
+        kept = tmp_path / ".referbee" / "dev" / "admin_key"
+        message = refused.json()["error"]
+        assert "not valid" in message and str(kept) in message and "REFERBEE_ADMIN_KEY" in message
+    assert keys[0] == keys[1]
+    assert kept.read_text().strip() == keys[0]
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert f"kept in {kept}" in running.output()
+
+
+def test_a_method_no_route_has_is_a_405_with_the_allowed_ones(stack: DevStack) -> None:
+    for method in ("TRACE", "QUERY", "PUT"):
+        reply = request(method, f"{stack.api}/v1/programs/demo")
+        assert reply.status == 405, (method, reply.status)
+        assert reply.headers["allow"] == "GET, OPTIONS"
+        assert method in reply.json()["error"]

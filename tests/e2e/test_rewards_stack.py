@@ -88,13 +88,14 @@ def test_a_reward_produces_an_eml_and_signed_webhooks(
     added = cli(tmp_path, "coupons", "add", "--pool", "welcome", "codes.txt")
     assert "2 added, 0 already known, 2 available" in added
 
-    issued = request(
+    auth = {"Authorization": f"Bearer {KEY}"}
+    issued = request(  # as the shop's server asks: answered with the stats link
         "POST",
         f"{stack.api}/v1/programs/beans/referrers",
         {"email": "jane@example.com", "name": "Jane"},
+        auth,
     ).json()
     purchase = {"event": "purchase", "order_id": "A-1", "amount": 30, "ref": issued["code"]}
-    auth = {"Authorization": f"Bearer {KEY}"}
     created = request("POST", f"{stack.api}/v1/programs/beans/conversions", purchase, auth)
     assert created.status == 201, created.body
     rewards = {r["side"]: r for r in created.json()["rewards"]}
@@ -127,10 +128,20 @@ def test_a_reward_produces_an_eml_and_signed_webhooks(
     log = cli(tmp_path, "webhooks", "log")
     assert log.count("delivered") == 6  # five webhooks and the email
     listed = cli(tmp_path, "rewards", "list")
-    assert "approved  referrer" in listed and "approved  friend" in listed
+    assert "Pay to" in listed.splitlines()[1]  # a header row, under the table's top border
+    assert "Jane <jane@example.com>" in listed and "$10.00" in listed
+    assert "nobody: the coupon code" in listed  # the friend's coupon is not a payout
+    rows = json.loads(cli(tmp_path, "rewards", "list", "--json"))
+    assert sorted((r["status"], r["side"], r["payable"]) for r in rows) == [
+        ("approved", "friend", False),
+        ("approved", "referrer", True),
+    ]
+    as_csv = cli(tmp_path, "rewards", "list", "--csv").splitlines()
+    assert as_csv[0].startswith("reward_id,status,side,pay_to,") and len(as_csv) == 3
     refunded = cli(tmp_path, "conversions", "refund", "A-1")
     assert refunded.startswith("A-1: refunded") and refunded.count("void") == 2
-    status = cli(tmp_path, "coupons", "status")
-    assert status.strip() == "welcome: 1 available, 1 handed out"
+    status = json.loads(cli(tmp_path, "coupons", "status", "--json"))
+    assert status == [{"pool": "welcome", "available": 1, "used": 1, "waiting": 0}]
+    assert "Handed out" in cli(tmp_path, "coupons", "status")
     stats = request("GET", f"{stack.api}/v1/stats/{issued['stats_token']}").json()
     assert (stats["purchases"], stats["rewards"]["earned"]) == (0, 0)

@@ -3,6 +3,7 @@ rolled up from the table's stream, reads back exactly as worked out by hand."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -188,11 +189,10 @@ def test_the_rewards_csv_is_the_payout_list(beans: dict[str, Any]) -> None:
         "ben@example.com",
         "cleo@example.com",
     }
-    assert {row[3] for row in rows if row[2] == "friend"} == {
-        "the customer of order p1",
-        "the customer of order p3",
-        "the customer of order p4",
-    }
+    # The friend's 15% off is a discount at checkout: listed, but nobody is to be paid.
+    assert {(row[3], row[-1]) for row in rows if row[2] == "friend"} == {("", "False")}
+    assert {row[-1] for row in rows if row[2] == "referrer"} == {"True"}
+    assert lines[0].endswith(",payable")
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(beans: dict[str, Any]) -> None:
@@ -230,3 +230,39 @@ def test_a_cursor_is_only_good_for_its_own_listing(beans: dict[str, Any]) -> Non
     assert elsewhere.status_code == 400
     forged = cursor[:-1] + ("0" if cursor[-1] != "0" else "1")
     assert get(api, f"/v1/programs/beans/analytics/referrers?cursor={forged}").status_code == 400
+
+
+def test_the_report_table_shows_each_unit_one_way_and_how_numbers_add_up(
+    beans: dict[str, Any],
+) -> None:
+    import re
+
+    from rich.console import Console
+
+    from referbee.report.table import print_report
+
+    scenario.seed(beans["ctx"], TODAY)
+    roll_up_stream(beans["ctx"], beans["reader"])
+    report = body_of(get(beans["api"], "/v1/programs/beans/analytics?since=30d"))
+    console = Console(width=200, record=True, file=io.StringIO())
+    print_report(report, console)
+    text = console.export_text()
+    rows = {
+        cells[0]: cells[1:]
+        for line in text.splitlines()
+        if line.startswith("│")
+        and len(cells := [c.strip() for c in line.strip("│").split("│")]) >= 2
+    }
+    assert rows["Click to purchase"] == ["25.0%", "3 of 12 unique clicks bought; 3 other purchases"]
+    assert rows["Click to sign-up"] == ["16.7%", "2 of 12 unique clicks"]
+    assert rows["Purchases"] == ["6", "4 by new customers, 2 repeat"]
+    assert rows["New customers"][0] == "4"
+    assert rows["Cost per new customer"] == ["€27.00", "€108.00 ÷ 4 new customers"]
+    assert rows["ROI"][0] == "196.3%"
+    assert rows["Referred revenue"][0] == "€320.00"
+    assert rows["Link copied or typed"] == ["1", "0", "0", "€0.00"]
+    assert rows["Not known"] == ["0", "0", "3", "€140.00"]
+    # One format per unit: no raw ratios (0.1963), no "320 EUR", no two-decimal percentages.
+    assert not re.search(r"\b0\.\d{3,}\b|\d EUR\b|\d+\.\d\d%", text), text
+    assert "Oct 20, 2026 to Nov 18, 2026 (30 days, UTC)" in text
+    assert "Clicks per day" in text and "Conversions per day" in text  # the terminal funnel

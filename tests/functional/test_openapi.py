@@ -3,6 +3,7 @@ its schemas."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ import jsonschema
 import yaml
 
 from app import app
-from tests.helpers import body_of, click, convert, new_referrer
+from tests.common import ADMIN_KEY
+from tests.helpers import body_of, click, convert, new_referrer, post_json
 
 SPEC = yaml.safe_load((Path(__file__).parents[2] / "docs" / "openapi.yaml").read_text())
 
@@ -61,3 +63,46 @@ def test_responses_match_the_documented_schemas(api: Any) -> None:
     check(body_of(conversion), "Conversion")
     check(body_of(api.http.get(f"/v1/stats/{referrer['stats_token']}")), "Stats")
     check(body_of(api.http.get("/v1/stats/nope")), "Error")
+
+
+def test_the_spec_is_valid_openapi() -> None:
+    from openapi_spec_validator import validate
+
+    validate(SPEC)
+
+
+def test_no_description_became_a_key_of_its_own() -> None:
+    """An unquoted text with ", " in a flow mapping splits into keys with no value: valid
+    YAML, and in a schema's `properties` even valid OpenAPI, but not what was meant."""
+
+    def nulls(node: Any, path: str) -> list[str]:
+        if isinstance(node, dict):
+            found = [f"{path}/{key}" for key, value in node.items() if value is None]
+            return found + [p for k, v in node.items() for p in nulls(v, f"{path}/{k}")]
+        if isinstance(node, list):
+            return [p for i, v in enumerate(node) for p in nulls(v, f"{path}/{i}")]
+        return []
+
+    assert nulls(SPEC, "") == []
+
+
+def test_joining_signin_and_rotation_match_the_documented_schemas(
+    api: Any, dynamo_ctx: Any
+) -> None:
+    joined = post_json(api, "/v1/programs/shop/referrers", {"email": "kim@example.com"})
+    check(body_of(joined), "JoinedReferrer")
+    check(
+        body_of(post_json(api, "/v1/programs/shop/signin", {"email": "kim@example.com"})),
+        "SigninSent",
+    )
+    [sent] = [m for m in dynamo_ctx.store.outbox.due_messages(9e9) if m.event_type == "sign_in"]
+    token = dynamo_ctx.signer.signin_token(json.loads(sent.body)["merge"]["nonce"])
+    confirmed = post_json(api, "/v1/programs/shop/signin/confirm", {"token": token})
+    check(body_of(confirmed), "StatsLink")
+    rotated = post_json(
+        api,
+        "/v1/programs/shop/referrers/rotate-token",
+        {"email": "kim@example.com"},
+        {"authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    check(body_of(rotated), "RotatedToken")

@@ -95,6 +95,12 @@ def test_unknown_or_odd_codes_get_a_readable_404_page(api: Any, code: str) -> No
     assert "This referral link does not work" in page
     assert "<script>" not in page
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    # A way on to each program's shop, without a referral.
+    assert (
+        '<a href="https://shop.example.com/welcome?utm_source=referbee#top">Go to Test Shop</a>'
+        in page
+    )
+    assert '<a href="https://acme.example/">Go to Acme</a>' in page
 
 
 @pytest.mark.parametrize(

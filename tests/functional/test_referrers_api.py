@@ -11,6 +11,8 @@ from chalicelib.domain.referrals.identity import identity_signature
 from tests.common import ADMIN_KEY, IDENTITY_SECRET, OTHER_PROGRAM_KEY, READ_KEY
 from tests.helpers import body_of, new_referrer, post_json
 
+ADMIN = {"authorization": f"Bearer {ADMIN_KEY}"}
+
 
 def test_program_info_is_public_and_complete(api: Any) -> None:
     response = api.http.get("/v1/programs/shop")
@@ -35,27 +37,29 @@ def test_unknown_program_is_404_json(api: Any) -> None:
 
 
 def test_issue_code_once_then_the_same_code(api: Any) -> None:
-    first = post_json(
-        api, "/v1/programs/shop/referrers", {"email": "Jane@Example.com", "name": "Jane Doe"}
-    )
-    assert first.status_code == 201
+    path = "/v1/programs/shop/referrers"
+    first = post_json(api, path, {"email": "Jane@Example.com", "name": "Jane Doe"})
+    assert first.status_code == 200
     body = body_of(first)
-    code, token = body["code"], body["stats_token"]
-    assert body["link"] == f"https://api.example.net/r/{code}"
-    assert body["stats_url"] == f"https://refer.example.net/stats/?t={token}"
-    again = post_json(
-        api, "/v1/programs/shop/referrers", {"email": " jane@example.COM ", "name": "J"}
-    )
+    code = body["code"]
+    assert body == {
+        "code": code,
+        "program": "shop",
+        "link": f"https://api.example.net/r/{code}",
+        "stats_link_sent_to": "j\u2026@example.com",
+    }
+    again = post_json(api, path, {"email": " jane@example.COM ", "name": "J"})
     assert again.status_code == 200
     assert body_of(again) == body
+    trusted = post_json(api, path, {"email": "jane@example.com"}, ADMIN)
+    assert trusted.status_code == 200
+    view = body_of(trusted)
+    token = view["stats_token"]
+    assert view["code"] == code and view["name"] == "Jane Doe"  # the first name stays
+    assert view["stats_url"] == f"https://refer.example.net/stats/?t={token}"
     other = new_referrer(api, "john@example.com")
     assert other["code"] != code and other["stats_token"] != token
-    elsewhere = post_json(
-        api,
-        "/v1/programs/acme/referrers",
-        {"email": "jane@example.com"},
-        {"authorization": f"Bearer {ADMIN_KEY}"},
-    )
+    elsewhere = post_json(api, "/v1/programs/acme/referrers", {"email": "jane@example.com"}, ADMIN)
     assert elsewhere.status_code == 201 and body_of(elsewhere)["code"] != code
 
 
@@ -127,7 +131,7 @@ def test_json_sent_as_text_plain_is_accepted_and_other_types_are_explained(api: 
     plain = api.http.post(
         "/v1/programs/shop/referrers", body=raw, headers={"content-type": "text/plain"}
     )
-    assert plain.status_code == 201
+    assert plain.status_code == 200
     form = api.http.post(
         "/v1/programs/shop/referrers",
         body=raw,

@@ -37,11 +37,13 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert result.pages == [
         "index.html",
         "stats/index.html",
+        "signin/index.html",
         "admin/index.html",
         "404.html",
         "leaderboard/index.html",
         "programs/acme/index.html",
         "programs/acme/stats/index.html",
+        "programs/acme/signin/index.html",
         "programs/acme/admin/index.html",
         "programs/acme/404.html",
     ]
@@ -61,6 +63,7 @@ def test_every_page_is_built_with_only_the_api_as_another_host(tmp_path: Path) -
     assert "&lt;i&gt;Bring&lt;/i&gt; a friend" in pages["index.html"]
     assert 'name="robots" content="noindex, nofollow"' in pages["stats/index.html"]
     assert 'name="robots" content="noindex, nofollow"' in pages["admin/index.html"]
+    assert 'name="robots" content="noindex, nofollow"' in pages["signin/index.html"]
     assert "--md-primary-bg-color: #000000" in (out / "assets/referbee/brand.css").read_text()
     stats = foreign_references(out, set())
     assert stats and all(API in line for line in stats)  # the API is really referenced
@@ -103,10 +106,10 @@ def test_cli_builds_and_names_every_text_left_to_defaults(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert (
         "program 'shop': no text written for site.faq, site.get_link, site.how_it_works, "
-        "site.pitch, site.terms; using defaults" in result.output
+        "site.pitch, site.privacy, site.terms; using defaults" in result.output
     )
     assert "program 'acme': no text written for site.faq, site.get_link" in result.output
-    assert f"Built 9 pages and the widget into {out} (API: {API})" in result.output
+    assert f"Built 11 pages and the widget into {out} (API: {API})" in result.output
     assert (out / "widget" / "referbee.js").stat().st_size > 1000
     from referbee.site.audit import foreign_references, missing_files
 

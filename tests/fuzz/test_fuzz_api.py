@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.config.fraud import RATE_ROUTES
 from tests.common import ADMIN_KEY, OTHER_PROGRAM_KEY, READ_KEY, config_document
 
 DEFAULT_EXAMPLES = 700  # per property; 8 properties with many examples: over 5,000 requests
@@ -53,6 +54,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
     from chalicelib.model.clock import SystemClock
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table
+    from referbee.devstack.db import copy_tables_once_per_transaction
     from tests.common import SECRET, install_keys
 
     lock, call_action = threading.Lock(), BaseResponse.call_action
@@ -62,6 +64,9 @@ def fuzz() -> Iterator[dict[str, Any]]:
             return call_action(self)
 
     BaseResponse.call_action = atomic  # type: ignore[method-assign]
+    # The table grows with every example (referrers, their emails and tallies); moto copies it
+    # once per item of each transaction to roll back with, `referbee dev` once per transaction.
+    copy_tables_once_per_transaction()
     os.environ.update(
         REFERBEE_API_URL="https://api.example.net", REFERBEE_SITE_URL="https://refer.example.net"
     )
@@ -75,7 +80,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
             # Thousands of requests from one test client in a few minutes: lift the rate limits
             # so the examples reach the code behind them (tests/functional covers the limits).
             for program in document["programs"]:
-                program["rate_limits"] = dict.fromkeys(("issue", "convert", "api", "stats"), 100000)
+                program["rate_limits"] = dict.fromkeys(RATE_ROUTES, 100000)
             ctx = Context(store, parse_programs(document), Signer(SECRET), SystemClock())
             deps.reset()
             deps.use_context(ctx)
@@ -85,7 +90,11 @@ def fuzz() -> Iterator[dict[str, Any]]:
                     api.http.post(
                         "/v1/programs/shop/referrers",
                         body=b'{"email": "fuzz@example.com"}',
-                        headers={"content-type": "application/json"},
+                        # As the shop's server asks: answered with the stats token.
+                        headers={
+                            "content-type": "application/json",
+                            "authorization": f"Bearer {ADMIN_KEY}",
+                        },
                     ).body
                 )
                 yield {"api": api, "code": made["code"], "token": made["stats_token"]}
@@ -201,6 +210,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "amount": st.decimals(allow_nan=True).map(str) | st.floats() | st.integers(),
     "currency": st.sampled_from(["USD", "EUR", "JPY", "BHD", "eur"]) | texts,
     "ref": st.just("CODE") | texts,
+    "token": st.text("0123456789abcdef", min_size=47, max_size=49) | texts,
 }
 
 
@@ -301,6 +311,40 @@ def test_referrer_issuance_with_a_valid_envelope(
         {"content-type": "application/json"},
     )
     assert_json_error_if_4xx(response)
+
+
+@FUZZ
+@given(
+    program=programs,
+    action=st.sampled_from(["signin", "signin/confirm"]),
+    body=bodies(["email", "token"]),
+    ctype=content_types,
+    agent=agents,
+)
+def test_signin_links(
+    fuzz: dict[str, Any], program: str, action: str, body: bytes, ctype: str, agent: str
+) -> None:
+    path = f"/v1/programs/{q(program)}/{action}"
+    response = send(fuzz, "POST", path, body, headers(ctype, None, agent))
+    assert_json_error_if_4xx(response)
+    assert response.status_code in (202, 400, 403, 404, 410, 413, 415, 429), response.status_code
+    if response.status_code == 202:
+        assert set(json.loads(response.body)) == {"sent_to"}
+
+
+@FUZZ
+@given(program=programs, body=bodies(["email", "ref"]), auth=auths)
+def test_stats_token_rotation(
+    fuzz: dict[str, Any], program: str, body: bytes, auth: str | None
+) -> None:
+    path = f"/v1/programs/{q(program)}/referrers/rotate-token"
+    response = send(fuzz, "POST", path, body, headers("application/json", auth, "admin"))
+    assert_json_error_if_4xx(response)
+    if response.status_code == 200:
+        rotated = json.loads(response.body)
+        if rotated["code"] == fuzz["code"]:
+            fuzz["token"] = rotated["stats_token"]  # the previous one stopped working
+        assert urlsplit(rotated["stats_url"]).hostname == "refer.example.net"
 
 
 @FUZZ
@@ -628,6 +672,8 @@ def test_people(
             "/v1/programs/{p}",
             "/v1/programs/{p}/referrers",
             "/v1/programs/{p}/beacon",
+            "/v1/programs/{p}/signin",
+            "/v1/programs/{p}/signin/confirm",
             "/v1/programs/{p}/leaderboard",
             "/v1/programs/{p}/codes/abc2345",
             "/v1/stats/x.1.y",

@@ -53,6 +53,7 @@ DOCUMENT = {
             "name": "Shop",
             "landing_url": "https://shop.example/",
             "rewards": {"referrer": REWARD, "friend": REWARD},
+            "emails": {"from": "Shop <rewards@shop.example>"},
         }
     ]
 }
@@ -262,4 +263,6 @@ def _program(program_id: str, emails: dict[str, str] | None) -> dict[str, Any]:
     }
     if emails is not None:
         program["emails"] = emails
+    else:  # a program without emails needs a server that vouches for its customers
+        program["identity_secret"] = f"{program_id}-identity-secret-0123"
     return program

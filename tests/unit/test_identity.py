@@ -84,3 +84,11 @@ def test_identity_signature_is_required_when_the_program_has_a_secret() -> None:
         check_identity(acme, "john@example.com", good, is_admin=False)
     with pytest.raises(UnauthorizedError):
         check_identity(acme, "jane@example.com", "é" * 64, is_admin=False)
+
+
+def test_an_address_is_masked_for_display() -> None:
+    from chalicelib.domain.referrals.identity import masked_email, normalize_email
+
+    assert masked_email(normalize_email("Jane.Doe@Example.com")) == "j\u2026@example.com"
+    assert masked_email(normalize_email("a@b.co")) == "a\u2026@b.co"
+    assert masked_email(normalize_email("jane@bücher.de")) == "j\u2026@bücher.de"

@@ -4,9 +4,7 @@ a refkit.yaml are read, each with a one-line deprecation warning."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,30 +12,14 @@ from click.testing import CliRunner
 
 from referbee import legacy
 from referbee.cli import main
+from tests.stand_in_api import stand_in_api
 
 
 @pytest.fixture
 def api() -> Iterator[tuple[str, list[str]]]:
     """A stand-in admin API that records the Authorization header of each call."""
-    seen: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.headers.get("Authorization", ""))
-            body = json.dumps({"rewards": [], "next": None}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", seen
-    server.shutdown()
+    with stand_in_api({"": {"rewards": [], "rows": [], "next": None}}) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +72,9 @@ def test_an_old_config_file_is_read_with_a_warning(tmp_path: Path) -> None:
         "    rewards:\n"
         "      referrer: {text: '$10 credit', kind: credit, amount: 10}\n"
         "      friend: {text: '$10 credit', kind: credit, amount: 10}\n"
+        "    emails: {from: rewards@beans.example}\n"
     )
     result = CliRunner().invoke(main, ["config", "check"])
     assert result.exit_code == 0, result.output
-    assert "refkit.yaml: OK (1 program(s): beans)" in result.stdout
+    assert "refkit.yaml: OK, 1 program (beans)" in result.stdout
     assert "reading refkit.yaml, which is deprecated" in result.stderr

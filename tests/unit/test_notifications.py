@@ -78,6 +78,8 @@ def test_emails_fill_merge_fields_and_never_evaluate_them() -> None:
             "Yay {reward}", "{name}|{reward}|{link}|{program}|{tier}|{nope}"
         ),
         tier_reached=EmailTemplate("{tier} {badge}\nBcc: evil@example.com", "{badge}"),
+        stats_link=EmailTemplate("Your link", "{link} {stats_link}"),
+        sign_in=EmailTemplate("Sign in", "{signin_link}"),
     )
     nameless = Referrer("abc2345", "beans", "k", "jane@example.com", "", NOW)
     links = Links("https://api.example", "https://site.example")

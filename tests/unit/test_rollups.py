@@ -1,4 +1,4 @@
-"""Rollups without IO: what each change adds (domain/analytics/metrics.py), how a
+"""Rollups without IO: what each change adds (domain/analytics/contributions.py), how a
 batch is applied once (domain/analytics/rollups.py, on the in-memory store), periods and KPI
 arithmetic (domain/analytics/kpis.py)."""
 
@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.analytics import metrics as m
-from chalicelib.domain.analytics import rollups
+from chalicelib.domain.analytics import contributions, rollups
 from chalicelib.domain.analytics.kpis import active_referrers, kpis, splits
 from chalicelib.domain.analytics.periods import Period, parse_period
 from chalicelib.domain.analytics.rollups import roll_up
@@ -56,7 +55,7 @@ def purchase(**kw: Any) -> Conversion:
 
 
 def contribution(change: Any, ctx: Context) -> dict[tuple[str, str], dict[str, Decimal]]:
-    return {k: dict(v) for k, v in m.contribution(change, ctx.catalogue).days.items()}
+    return {k: dict(v) for k, v in contributions.contribution(change, ctx.catalogue).days.items()}
 
 
 def test_a_click_adds_its_day_channel_and_named_page(memory_ctx: Context) -> None:
@@ -69,8 +68,8 @@ def test_a_click_adds_its_day_channel_and_named_page(memory_ctx: Context) -> Non
             "pg.sale.clicks": Decimal(1),
         }
     }
-    assert m.contribution(change, memory_ctx.catalogue).first_clicks == []
-    first = m.contribution(clicks({}, {"c18": 1, "ch_qr": 1}), memory_ctx.catalogue)
+    assert contributions.contribution(change, memory_ctx.catalogue).first_clicks == []
+    first = contributions.contribution(clicks({}, {"c18": 1, "ch_qr": 1}), memory_ctx.catalogue)
     assert first.first_clicks == [("shop", "abc2345", DAY)]
     # A page another program names, or none at all, is the main landing page here.
     assert (
@@ -103,8 +102,9 @@ def test_a_conversion_adds_its_splits_and_its_refund_takes_them_back(memory_ctx:
     }
     refunded = ConversionChange(recorded, purchase(status="refunded", refunded_at=NOW + 60))
     taken = contribution(refunded, memory_ctx)[("shop", DAY)]
+    # Everything is taken back, the customer too: a refunded first purchase acquired nobody.
     assert taken == {
-        **{k: -v for k, v in added.items() if k != "customers"},
+        **{k: -v for k, v in added.items()},
         "refunds": 1,
         "refunded.EUR": 40,
     }
@@ -250,7 +250,7 @@ def test_unreadable_periods(since: str) -> None:
 
 def test_kpis_of_nothing_are_zeros_and_nones_with_notes() -> None:
     notes: list[str] = []
-    figures = kpis("EUR", {}, participants=0, active=0, notes=notes)
+    figures = kpis("EUR", {}, participants=0, active=0, notes=notes, clicked=(0, 0, 0))
     assert figures["clicks"] == 0 and figures["referred_revenue"] == 0
     assert figures["roi"] is None and figures["viral_coefficient"] is None
     assert figures["average_order_value"] is None
@@ -268,7 +268,7 @@ def test_ratios_round_half_up_to_four_decimals_and_amounts_to_the_currency() -> 
         "rewards.approved.JPY": Decimal(100),
         "customers": Decimal(3),
     }
-    figures = kpis("JPY", sums, participants=7, active=1, notes=[])
+    figures = kpis("JPY", sums, participants=7, active=1, notes=[], clicked=(1, 2, 2))
     assert figures["click_to_signup_rate"] == 0.3333
     assert figures["click_to_purchase_rate"] == 0.6667
     assert figures["average_order_value"] == 333  # yen have no minor unit
@@ -280,8 +280,10 @@ def test_ratios_round_half_up_to_four_decimals_and_amounts_to_the_currency() -> 
 def test_landing_pages_put_the_rest_of_the_clicks_on_the_main_page() -> None:
     sums = {"clicks": Decimal(10), "pg.sale.clicks": Decimal(4), "pg.main.purchases": Decimal(2)}
     assert splits(sums, "pg", "EUR") == [
-        {"name": "main", "clicks": 6, "signups": 0, "purchases": 2, "revenue": 0},
-        {"name": "sale", "clicks": 4, "signups": 0, "purchases": 0, "revenue": 0},
+        {"name": "main", "label": "Main landing page", "clicks": 6}
+        | {"signups": 0, "purchases": 2, "revenue": 0},
+        {"name": "sale", "label": "Landing page 'sale'", "clicks": 4}
+        | {"signups": 0, "purchases": 0, "revenue": 0},
     ]
 
 
@@ -331,6 +333,7 @@ def test_organic_conversions_are_kpis_of_their_own_and_in_no_rate() -> None:
         "organic.purchases": Decimal(7),
         "organic.signups": Decimal(3),
     }
-    figures = kpis("EUR", sums, participants=1, active=1, notes=[])
+    # Both purchases came through the period's clicks; the organic ones came through none.
+    figures = kpis("EUR", sums, participants=1, active=1, notes=[], clicked=(0, 2, 0))
     assert (figures["organic_purchases"], figures["organic_signups"]) == (7, 3)
     assert figures["purchases"] == 2 and figures["click_to_purchase_rate"] == 0.2

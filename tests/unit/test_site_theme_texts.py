@@ -31,11 +31,17 @@ def test_unwritten_texts_get_defaults_from_the_program_and_are_named() -> None:
         "site.get_link",
         "site.how_it_works",
         "site.pitch",
+        "site.privacy",
         "site.terms",
         "site.title",
     ]
     assert "15% off" in texts.pitch and "EUR 10 credit" in texts.pitch
-    assert "Test Shop" in texts.get_link and "30 days" in texts.terms
+    assert "30 days" in texts.terms and "Test Shop keeps your email address" in texts.privacy
+    # Without identity_secret customers join with their email address on the program page;
+    # with it, they find their link where the shop signs them in.
+    assert texts.get_link.startswith("Enter your email address")
+    acme = site_texts(parse_programs(config_document()).get("acme"))
+    assert acme.get_link.startswith("Sign in to your account at Acme")
 
 
 def test_written_texts_are_used_with_placeholders_filled() -> None:
@@ -47,9 +53,11 @@ def test_written_texts_are_used_with_placeholders_filled() -> None:
         "terms": "Terms.",
         "faq": [],
         "get_link": "Ask us.",
+        "privacy": "{program} keeps your email address.",
     }
     texts = site_texts(parse_programs(document).get("shop"))
     assert texts.defaults == ()
+    assert texts.privacy == "Test Shop keeps your email address."
     assert texts.pitch == "Test Shop: give 15% off"
     assert texts.how_it_works == ("One", "Two") and texts.faq == ()
 

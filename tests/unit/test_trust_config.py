@@ -74,7 +74,7 @@ def test_config_check_prints_the_warnings(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(shop(trust={"browser_conversions": "trusted"})))
     result = CliRunner().invoke(main, ["config", "check", "--config", str(path)])
     assert result.exit_code == 0, result.output
-    assert f"{path}: OK (" in result.output
+    assert f"{path}: OK, " in result.output
     assert "referbee: warning: program 'shop': trust.browser_conversions is 'trusted'" in (
         result.output
     )

@@ -172,7 +172,7 @@ def test_the_burst_limiter_counts_each_visitor_per_minute_in_the_process(
     from chalicelib.model.errors import RateLimitedError
 
     program = catalogue.default
-    limit = program.rate_limits.per_minute("stats")
+    limit = program.rate_limits.limit("stats")
     clock = FixedClock(1_800_000_000.0)  # the start of a minute
     limiter = BurstLimiter(size=2)
     for _ in range(limit):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from referbee.site.widget import (
     WIDGET_SOURCES,
     build_widget,
     minify_widget,
+    widget_locales,
     widget_size,
 )
 
@@ -39,7 +41,36 @@ def test_build_writes_one_script_with_its_styles_inlined(tmp_path: Path) -> None
     assert script.isascii()  # decodes the same whatever charset the server announces
     assert "'use strict'" in script
     assert "/*" not in script  # comments are gone
-    assert list(path.parent.iterdir()) == [path]
+    packs = {f"referbee.{lang}.js" for lang in widget_locales()}
+    assert {p.name for p in path.parent.iterdir()} == {"referbee.js", *packs}
+    french = (path.parent / "referbee.fr.js").read_text()
+    assert french.startswith("window.referbee&&window.referbee('strings',{")
+    assert french.isascii()
+
+
+def english_strings() -> dict[str, str]:
+    source = (WIDGET_SOURCES / "referbee.js").read_text()
+    block = re.search(r"var EN = \{(.*?)\n  \};", source, re.S)
+    assert block is not None
+    pairs = re.findall(r"(\w+): '((?:[^'\\]|\\.)*)'", block.group(1))
+    return {key: value.encode().decode("unicode_escape") for key, value in pairs}
+
+
+def test_every_language_has_every_string_and_none_left_in_english() -> None:
+    english = english_strings()
+    assert len(english) > 20
+    source = (WIDGET_SOURCES / "referbee.js").read_text()
+    listed = re.search(r"var LOCALES = /\^\(([a-z|]+)\)\$/;", source)
+    assert listed is not None
+    packs = widget_locales()
+    assert set(listed.group(1).split("|")) == set(packs) >= {"fr", "de", "es", "pt", "it", "nl"}
+    for lang, strings in packs.items():
+        assert set(strings) == set(english), lang
+        same = [k for k in english if strings[k].strip().lower() == english[k].lower()]
+        assert same == [], f"{lang}: still in English: {same}"
+        for key, text in strings.items():
+            placeholders = sorted(re.findall(r"{\w+}", english[key]))
+            assert sorted(re.findall(r"{\w+}", text)) == placeholders, (lang, key)
 
 
 def test_a_widget_source_outside_es5_fails_the_build_clearly(tmp_path: Path) -> None:

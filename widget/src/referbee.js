@@ -9,6 +9,10 @@
  *   referbee('identify', {email, name, signature}); referbee('convert', {event, orderId, amount,
  *   currency, signature}); referbee('open');
  *
+ * The panel's element receives `referbee:ready` ({code}) once the customer's link is shown and
+ * `referbee:error` ({status, message}) when it could not be; without a signed identity the
+ * panel shows the link and says where the private stats link was sent, never the link itself.
+ *
  * Rules this file keeps: it never throws into the host page (failures are a console.warn), it
  * sets every piece of data as text (never HTML), and it draws only inside its shadow roots.
  * `referbee widget build` minifies it and fills in "@CSS@" with widget/src/referbee.css.
@@ -23,31 +27,20 @@
   stub.rk = 1;
 
   var CSS = "@CSS@";
-  var STRINGS = {
-    en: {
-      title: 'Invite friends', hi: 'Hi {name}, here is your link.', you: 'You get', friend: 'Your friend gets',
-      link: 'Your referral link', copy: 'Copy', copied: 'Copied', share: 'Share',
-      more: 'More\u2026', email: 'Email', qr: 'QR code of your referral link',
-      clicks: 'Clicks', signups: 'Sign-ups', purchases: 'Purchases', rewards: 'Rewards',
-      stats: 'See all your stats', signin: 'Sign in to get your referral link.',
-      wait: 'Loading\u2026', down: 'Your referral link could not be loaded.', retry: 'Try again',
-      off: 'Referrals are not available right now.', close: 'Close',
-      launcher: 'Refer a friend', sent: '{name} sent you {reward}',
-      gift: 'A friend sent you {reward}'
-    },
-    fr: {
-      title: 'Parrainez vos amis', hi: 'Bonjour {name}, voici votre lien.', you: 'Vous recevez', friend: 'Votre ami re\u00e7oit',
-      link: 'Votre lien de parrainage', copy: 'Copier', copied: 'Copi\u00e9',
-      share: 'Partager', more: 'Plus\u2026', email: 'E-mail',
-      qr: 'QR code de votre lien de parrainage', clicks: 'Clics', signups: 'Inscriptions',
-      purchases: 'Achats', rewards: 'R\u00e9compenses', stats: 'Voir toutes vos statistiques',
-      signin: 'Connectez-vous pour obtenir votre lien de parrainage.',
-      wait: 'Chargement\u2026', down: "Votre lien de parrainage n'a pas pu \u00eatre charg\u00e9.",
-      retry: 'R\u00e9essayer', off: 'Le parrainage est indisponible pour le moment.',
-      close: 'Fermer', launcher: 'Parrainer un ami', sent: '{name} vous offre {reward}',
-      gift: 'Un ami vous offre {reward}'
-    }
+  // English is built in; the other languages are one small file each (referbee.fr.js...),
+  // loaded only by pages in that language.
+  var EN = {
+    title: 'Invite friends', hi: 'Hi {name}, here is your link.', you: 'You get', friend: 'Your friend gets',
+    link: 'Your referral link', copy: 'Copy', copied: 'Copied', share: 'Share',
+    more: 'More\u2026', email: 'Email', qr: 'QR code of your referral link',
+    clicks: 'Clicks', signups: 'Sign-ups', purchases: 'Purchases', rewards: 'Rewards',
+    stats: 'See all your stats', signin: 'Sign in to get your referral link.',
+    wait: 'Loading\u2026', down: 'Your referral link could not be loaded.', retry: 'Try again',
+    off: 'Referrals are not available right now.', close: 'Close',
+    launcher: 'Refer a friend', sent: '{name} sent you {reward}',
+    gift: 'A friend sent you {reward}', mailed: 'We sent your private stats link to {email}.'
   };
+  var LOCALES = /^(fr|de|es|pt|it|nl)$/;
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
   // Click ids are opaque to the widget (the API checks their signature): a code, then
   // three to six dot-separated parts, code.time.nonce[.visitor[.channel.page]].mac
@@ -58,8 +51,8 @@
   var api = (cfg.api || '').replace(/\/+$/, '');
   var program = cfg.program || '';
   var asked = (cfg.locale || d.documentElement.lang || '').slice(0, 2).toLowerCase();
-  var locale = STRINGS[asked] ? asked : 'en';
-  var t = STRINGS[locale];
+  var locale = LOCALES.test(asked) ? asked : 'en';
+  var t = EN;
   var enc = encodeURIComponent;
   var base = api + '/v1/programs/' + enc(program);
   var COOKIE = 'referbee_' + program;
@@ -72,6 +65,9 @@
     if (command === 'identify') identify(options);
     else if (command === 'convert') convert(options);
     else if (command === 'open') open();
+    else if (command === 'strings') {
+      Object.keys(EN).forEach(function (k) { if (typeof options[k] === 'string') EN[k] = options[k]; });
+    }
     else warn('unknown command "' + command + '"');
   });
   referbee.rk = 1;
@@ -83,8 +79,21 @@
     if (!/^https?:\/\/[^/]/.test(api) || !/^[a-z0-9-]{1,32}$/.test(program)) {
       return warn('the script tag needs data-api (the API address) and data-program (the program id)');
     }
-    var queue = stub.q || [];
     w.referbee = referbee;
+    if (locale === 'en' || !me || !me.src) return begin();
+    var begun = false, go = guard(function () {
+      if (begun) return;
+      begun = true;
+      begin();
+    });
+    var pack = h('script', { src: me.src.replace(/\.js(\?.*)?$/, '.' + locale + '.js$1') });
+    pack.onload = pack.onerror = go;
+    setTimeout(go, 3000);
+    d.head.appendChild(pack);
+  }
+
+  function begin() {
+    var queue = stub.q || [];
     attribute();
     var el = d.querySelector('[data-referbee-panel]');
     if (el && !el.shadowRoot) {
@@ -183,11 +192,17 @@
     busy = true;
     failure = null;
     draw();
-    Promise.all([programInfo(), call(base + '/referrers', who)]).then(function (r) {
+    // Without a signature the answer is public (the code and link), and asking again would
+    // mail the stats link again: a browser asks once per address and keeps the answer.
+    var kept = who.signature ? null : mine();
+    Promise.all([programInfo(), kept || call(base + '/referrers', who)]).then(function (r) {
       referrer = r[1];
+      if (!kept && !referrer.stats_token) mine(referrer);
+      emit('ready', { code: referrer.code });
       return refresh();
     }).catch(function (e) {
       failure = e.status >= 400 && e.status < 500 ? 'off' : 'down';
+      emit('error', { status: e.status || 0, message: e.message });
       warn(e.message);
     }).then(function () {
       busy = false;
@@ -195,8 +210,21 @@
     });
   }
 
+  // The anonymous answer for the identified address, kept in this browser (read, or write).
+  function mine(answer) {
+    var key = 'referbee:' + program + ':' + who.email.toLowerCase();
+    try {
+      if (answer) return localStorage.setItem(key, JSON.stringify(answer));
+      var found = JSON.parse(localStorage.getItem(key));
+      return found && REF.test(found.code) && /^https?:\/\//.test(found.link) ? found : null;
+    } catch (e) {
+      return null; // storage refused: ask the API
+    }
+  }
+
   // The counters are live: read again whenever the panel is opened.
   function refresh() {
+    if (!referrer.stats_token) return;
     return call(api + '/v1/stats/' + enc(referrer.stats_token)).then(function (s) {
       stats = s;
       views.forEach(function (v) {
@@ -242,7 +270,7 @@
       view.append(panel());
     }
     if (!dialog.open) dialog.showModal();
-    if (referrer) refresh();
+    if (referrer && !busy) refresh();
     else show();
   }
 
@@ -283,9 +311,13 @@
       kids.push(h('p', { class: 'mu', text: t.off }));
     } else if (referrer && info) {
       if (referrer.name) kids.push(h('p', { text: fill(t.hi, { name: referrer.name }) }));
-      kids = kids.concat(sharing(texts), [counters()]);
+      kids = kids.concat(sharing(texts));
+      if (referrer.stats_token) kids.push(counters());
       if (/^https?:\/\//.test(referrer.stats_url)) {
         kids.push(h('a', { href: referrer.stats_url, target: '_blank', rel: 'noopener', text: t.stats }));
+      } else if (referrer.stats_link_sent_to) {
+        // Nobody vouched for who asked: the private stats link went to the address instead.
+        kids.push(h('p', { role: 'status', text: fill(t.mailed, { email: referrer.stats_link_sent_to }) }));
       }
     } else {
       kids.push(h('p', { class: 'mu', 'aria-busy': who ? 'true' : null, text: who ? t.wait : t.signin }));
@@ -345,16 +377,11 @@
   function counters() {
     if (!stats) return h('dl', { hidden: '' });
     var cells = [[t.clicks, stats.clicks], [t.signups, stats.signups], [t.purchases, stats.purchases]];
-    if (stats.rewards) cells.push([t.rewards, money(stats.rewards.earned)]);
+    if (stats.rewards) cells.push([t.rewards, stats.rewards.earned]);
     return h('dl', {}, cells.map(function (c) {
       var value = typeof c[1] === 'number' ? c[1].toLocaleString(locale) : String(c[1] == null ? 0 : c[1]);
       return h('div', {}, [h('dt', { text: c[0] }), h('dd', { text: value })]);
     }));
-  }
-
-  function money(earned) {
-    if (!earned || typeof earned !== 'object') return earned;
-    return Object.keys(earned).map(function (k) { return earned[k] + ' ' + k; }).join(', ') || 0;
   }
 
   // The link with the channel it is shared through, so each click records where it came from.
@@ -369,6 +396,13 @@
       friend_reward: info.rewards.friend.text, referrer_reward: info.rewards.referrer.text
     });
     return template.indexOf('{link}') < 0 && link ? text + ' ' + link : text;
+  }
+
+  // Events on the panel's element, for the page that asked (the program page's join form).
+  function emit(name, detail) {
+    views.forEach(function (v) {
+      v.getRootNode().host.dispatchEvent(new CustomEvent('referbee:' + name, { bubbles: true, detail: detail }));
+    });
   }
 
   function fill(template, values) {

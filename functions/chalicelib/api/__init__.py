@@ -13,6 +13,7 @@ from ..model.errors import ReferbeeError
 from ..observability import flush_metrics, logger
 from ..settings import Settings
 from . import (
+    access,
     analytics,
     conversions,
     cors,
@@ -76,6 +77,7 @@ def create_app() -> Chalice:
         security.bp,
         analytics.bp,
         function_url.bp,
+        access.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_middleware(_finish_response, "http")

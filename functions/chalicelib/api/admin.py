@@ -12,10 +12,11 @@ from chalice.app import Blueprint, Request, Response
 from ..domain.context import Context
 from ..domain.trust.admin_keys import authorize
 from ..domain.trust.ratelimits import rate_tally
+from ..model.errors import UnauthorizedError
 from ..model.ledger import Tally
 from ..model.program import Program
 from ..model.records import AdminKey
-from .deps import context
+from .deps import context, settings
 from .http import maps_errors
 
 AdminView = Callable[..., Response]
@@ -55,7 +56,7 @@ def admin_route(
             ctx = context()
             request = bp.current_request
             found = ctx.catalogue.get(program)
-            key = authorize(ctx.store, request.headers.get("authorization"), program, write=write)
+            key = _authorized(ctx, request, program, write)
             rate = rate_tally(found, "api", key.key_id, ctx.clock.now()) if rate_limited else None
             return view(AdminCall(ctx, request, found, key, rate), **params)
 
@@ -63,3 +64,13 @@ def admin_route(
         return view
 
     return register
+
+
+def _authorized(ctx: Context, request: Request, program: str, write: bool) -> AdminKey:
+    try:
+        return authorize(ctx.store, request.headers.get("authorization"), program, write=write)
+    except UnauthorizedError as exc:
+        hint = settings().admin_key_hint
+        if hint:
+            raise UnauthorizedError(f"{exc.message} {hint}") from exc
+        raise

@@ -73,6 +73,16 @@ def referrers_preflight(program: str) -> Response:
     return preflight(program, "POST")
 
 
+@bp.route("/v1/programs/{program}/signin", methods=["OPTIONS"])
+def signin_preflight(program: str) -> Response:
+    return preflight(program, "POST")
+
+
+@bp.route("/v1/programs/{program}/signin/confirm", methods=["OPTIONS"])
+def signin_confirm_preflight(program: str) -> Response:
+    return preflight(program, "POST")
+
+
 @bp.route("/v1/programs/{program}/beacon", methods=["OPTIONS"])
 def beacon_preflight(program: str) -> Response:
     return preflight(program, "POST")

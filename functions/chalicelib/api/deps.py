@@ -13,7 +13,7 @@ from ..domain.context import Context
 from ..domain.referrals.clicks import KnownCodes
 from ..domain.trust.ratelimits import BurstLimiter
 from ..domain.trust.signing import Signer
-from ..model.clock import SystemClock
+from ..model.clock import Clock, OffsetClock, SystemClock
 from ..model.errors import UnavailableError
 from ..model.program import Catalogue
 from ..settings import Settings
@@ -79,8 +79,16 @@ def _context() -> Context:
         store=DynamoStore(dynamodb_client(), config.table, dynamodb_client(retries=False)),
         catalogue=load_catalogue(config, secrets.identity_secrets),
         signer=Signer(secrets.secret.encode(), visitor_salt_days=config.visitor_salt_days),
-        clock=SystemClock(),
+        clock=clock_of(config),
     )
+
+
+def clock_of(config: Settings) -> Clock:
+    """The system clock, except under `referbee dev` (a local database), whose tests may move
+    it with a clock offset file: a deployed function's time is never anyone's to move."""
+    if config.clock_offset_file is not None and config.dynamodb_endpoint is not None:
+        return OffsetClock(config.clock_offset_file)
+    return SystemClock()
 
 
 def load_secrets(config: Settings) -> RuntimeSecrets:

@@ -14,6 +14,7 @@ from ..domain.context import Links
 from ..model.errors import (
     ConflictError,
     ForbiddenError,
+    GoneError,
     InvalidInputError,
     NotFoundError,
     PayloadTooLargeError,
@@ -34,6 +35,7 @@ _STATUS = {
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    GoneError: 410,
     PayloadTooLargeError: 413,
     RateLimitedError: 429,
     UnavailableError: 503,

@@ -33,3 +33,8 @@ class Links:
 
     def stats_url(self, token: str) -> str:
         return f"{self.site_base}/stats/?t={token}"
+
+    def signin_url(self, program: str, token: str) -> str:
+        """The sign-in page of the site, which confirms with a POST: following the link (a
+        mail scanner's prefetch too) spends nothing."""
+        return f"{self.site_base}/signin/?p={program}&t={token}"

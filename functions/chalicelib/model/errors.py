@@ -27,6 +27,10 @@ class NotFoundError(ReferbeeError):
     """The program, code, token or order does not exist (HTTP 404)."""
 
 
+class GoneError(ReferbeeError):
+    """What the request names is gone for good: a spent or expired sign-in link (HTTP 410)."""
+
+
 class PayloadTooLargeError(ReferbeeError):
     """The request body is over the limit (HTTP 413)."""
 
@@ -61,6 +65,17 @@ class ConfigError(ReferbeeError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class ProblemsError(ReferbeeError):
+    """Several problems found at once (a command's checks before it starts), so a person can
+    fix them all in one go: `message` is the headline, `problems` one line each."""
+
+    def __init__(self, message: str, problems: list[str], exit_code: int = 1) -> None:
+        super().__init__(f"{message}: " + "; ".join(problems))
+        self.message = message
+        self.problems = problems
+        self.exit_code = exit_code
 
 
 class ReferrerExistsError(ConflictError):

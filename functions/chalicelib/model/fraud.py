@@ -74,12 +74,26 @@ class TrustRules:
 @dataclass(frozen=True)
 class RateLimits:
     """Requests per minute: per visitor for issuance (`issue`), browser conversions
-    (`convert`: pixel and beacon) and stats; per admin key for the conversions API (`api`)."""
+    (`convert`: pixel and beacon) and stats; per admin key for the conversions API (`api`).
+    Per hour: sign-in links asked for one email address (`signin_email`) and by one client
+    address (`signin_client`), and stats-link emails sent to one address when someone joins
+    with it (`join_email`)."""
 
     issue: int = 60
     convert: int = 30
     api: int = 1200
     stats: int = 120
+    signin_email: int = 5
+    signin_client: int = 20
+    join_email: int = 3
 
-    def per_minute(self, route: str) -> int:
+    def limit(self, route: str) -> int:
+        """How many requests of `route` one subject may make in one window."""
         return int(getattr(self, route))
+
+    def window(self, route: str) -> int:
+        """The length of `route`'s window, in seconds."""
+        return 3600 if route in HOURLY else 60
+
+
+HOURLY = frozenset({"signin_email", "signin_client", "join_email"})

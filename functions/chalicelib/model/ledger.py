@@ -129,6 +129,15 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
+class LimitedMessage:
+    """An outbox message queued only while `tally` is under its limit, counting it (at most
+    so many emails to one address in a window)."""
+
+    message: OutboxMessage
+    tally: Tally
+
+
+@dataclass(frozen=True)
 class DeliveryAttempt:
     """One line of the delivery log a marketer reads with `referbee webhooks log`."""
 

@@ -45,6 +45,7 @@ class Program:
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits())
     trust: TrustRules = field(default_factory=lambda: TrustRules())
     origins: tuple[str, ...] = ()  # browser origins beyond the allowed hosts (docs/security.md)
+    locale: str = "en"  # the language of the program's emails (their default texts)
 
     def landing_for(self, page: str | None) -> str:
         """The configured URL for a named landing page; the main landing URL otherwise."""
@@ -69,6 +70,7 @@ class Program:
             "success_event": self.success_event,
             "brand": self.brand.public(),
             "identity_required": self.identity_secret is not None,
+            "locale": self.locale,
             "widget": self.widget.public(),
             "rules": self.rules_in_force(),
         }

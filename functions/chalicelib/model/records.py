@@ -32,6 +32,18 @@ class Referrer:
 
 
 @dataclass(frozen=True)
+class SigninLink:
+    """A sign-in link waiting to be followed: only the keyed hash of its token is kept, with
+    the program and the referrer's code it signs in to, until it is spent or expires."""
+
+    token_hash: str
+    program: str
+    code: str
+    created_at: float
+    expires_at: int  # whole seconds, as DynamoDB's TTL reads them
+
+
+@dataclass(frozen=True)
 class BoardEntry:
     """A referrer as the ranking index (GSI2) projects them: no email, no token version."""
 

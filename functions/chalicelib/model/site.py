@@ -34,6 +34,7 @@ class SiteSettings:
     terms: str | None = None
     faq: tuple[Question, ...] | None = None
     get_link: str | None = None
+    privacy: str | None = None
     leaderboard: bool = False
     leaderboard_size: int = 10
     widget: bool = False

@@ -9,6 +9,7 @@ from typing import Protocol
 from .analytics import Page
 from .ledger import (
     ConversionEffects,
+    LimitedMessage,
     OutboxMessage,
     PoolCounts,
     RewardChange,
@@ -28,6 +29,7 @@ from .store_operations import (
     OutboxStore,
     PrivacyStore,
     RollupsStore,
+    SigninsStore,
 )
 
 
@@ -40,9 +42,16 @@ class ReferrersStore(Protocol):
         """The referrer with this email in this program, if any."""
         ...
 
-    def create_referrer(self, referrer: Referrer) -> None:
-        """Store a new referrer atomically with its email index.
+    def create_referrer(self, referrer: Referrer, mail: LimitedMessage | None = None) -> bool:
+        """Store a new referrer atomically with its email index, and `mail` with them when its
+        tally is under its limit; whether `mail` was queued.
         Raises ReferrerExistsError (email taken) or CodeTakenError (code taken)."""
+        ...
+
+    def rotate_token(self, referrer: Referrer) -> bool:
+        """Move the referrer's stats token version one up from `referrer.token_version`, on
+        the referrer and its email index at once; False when it was no longer that version
+        (rotated meanwhile) or the referrer is gone."""
         ...
 
     def get_referrer(self, code: str) -> Referrer | None: ...
@@ -257,3 +266,6 @@ class Store(Protocol):
 
     @property
     def rollups(self) -> RollupsStore: ...
+
+    @property
+    def signins(self) -> SigninsStore: ...

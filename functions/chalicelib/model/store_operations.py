@@ -1,14 +1,14 @@
 """The storage contract, continued: what runs the program around the referrals (the outbox,
-admin keys, rate limits, a person's data and the program rollups). `Store` in store.py holds
-these next to the referral capabilities."""
+admin keys, rate limits, a person's data, the program rollups and sign-in links). `Store` in
+store.py holds these next to the referral capabilities."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from .analytics import ProgramRollups, RollupWrite
-from .ledger import DeliveryAttempt, OutboxMessage, Tally
-from .records import AdminKey, Conversion
+from .ledger import DeliveryAttempt, LimitedMessage, OutboxMessage, Tally
+from .records import AdminKey, Conversion, SigninLink
 
 
 class OutboxStore(Protocol):
@@ -28,6 +28,11 @@ class OutboxStore(Protocol):
 
     def delivery_log(self, program: str, limit: int = 50) -> list[DeliveryAttempt]:
         """A program's latest delivery attempts, newest first."""
+        ...
+
+    def queue_message(self, mail: LimitedMessage) -> bool:
+        """Queue the message if its tally is under its limit, counting it, at once; whether
+        it was queued."""
         ...
 
 
@@ -77,6 +82,11 @@ class PrivacyStore(Protocol):
         """Delete the tallies and first-purchase marker keyed by a person's hashes."""
         ...
 
+    def erase_tallies(self, tallies: list[Tally]) -> None:
+        """Delete these tallies' windows (the rate limits keyed by a person's address), at
+        once; windows that are not there are no matter."""
+        ...
+
 
 class RollupsStore(Protocol):
     """Program rollups summed from the table's stream."""
@@ -96,4 +106,19 @@ class RollupsStore(Protocol):
 
     def read_rollups(self, program: str, since_day: str) -> ProgramRollups:
         """A program's daily rollups from `since_day` on, and its totals (one query)."""
+        ...
+
+
+class SigninsStore(Protocol):
+    """Sign-in links: the keyed hash of each token, spent once, expiring after a while."""
+
+    def create_signin(self, link: SigninLink, message: OutboxMessage) -> None:
+        """Store a new sign-in link (expiring by TTL at its expires_at) with the message that
+        carries it, at once."""
+        ...
+
+    def spend_signin(self, token_hash: str, program: str, now: float) -> str | None:
+        """Spend a sign-in link of `program` that has not expired by `now`, in one conditional
+        write: the code it signs in to, or None (unknown, spent, expired or another
+        program's, which stays as it was). Concurrent calls: one gets the code."""
         ...

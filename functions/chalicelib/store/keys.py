@@ -43,8 +43,7 @@ def gsi1(pk: str, sk: str) -> Item:
 
 
 def code_pk(code: str) -> str:
-    """Everything about one referral code: its referrer (META), its counters by month, its
-    rewards, its limits and its last active day."""
+    """Everything of a referral code: referrer (META), counters, rewards, limits, active day."""
     return f"CODE#{code}"
 
 
@@ -172,8 +171,7 @@ def person_sk(event: str, order_id: str) -> str:
 
 
 def tally_pk(program: str, rule: str, subject: str) -> str:
-    """Counts of one fraud rule or rate limit for one subject, one item per window (the sort
-    key is the window's name; items expire by TTL)."""
+    """Counts of a fraud rule or rate limit for a subject: an item per window (SK), by TTL."""
     return f"TALLY#{program}#{rule}#{subject}"
 
 
@@ -244,7 +242,7 @@ def due_by(at: float) -> str:
     return f"{iso(at)}#{_LAST}"
 
 
-# Admin keys
+# Admin keys, sign-in links and program rollups
 
 
 def key_pk(key_hash: str) -> str:
@@ -252,7 +250,9 @@ def key_pk(key_hash: str) -> str:
     return f"KEY#{key_hash}"
 
 
-# Program rollups
+def signin_pk(token_hash: str) -> str:
+    """A sign-in link, addressed by the keyed hash of its token (expires by TTL)."""
+    return f"SIGNIN#{token_hash}"
 
 
 def rollup_pk(program: str) -> str:

@@ -16,6 +16,7 @@ from ..model.records import (
     REVIEW,
     Conversion,
     Referrer,
+    SigninLink,
     counter_name,
     credits_of,
 )
@@ -113,6 +114,16 @@ def identity_tallies(program: str, identity: str) -> list[tuple[str, str, str, s
     return [
         (program, f"duplicate_email_{event}", identity, "all") for event in ("signup", "purchase")
     ]
+
+
+# Sign-in links
+
+
+def signin_spendable(link: SigninLink, program: str, now: float) -> bool:
+    """Whether a sign-in link may be spent: it is the program's and has not expired. TTL
+    deletion is lazy (DynamoDB removes expired items within days), so expiry is checked here
+    too; the DynamoDB twin writes the same test as the condition of its delete."""
+    return link.program == program and link.expires_at > now
 
 
 # Lifetimes

@@ -1,60 +1,139 @@
-"""The lines the commands print for the admin API's lists: rewards, webhook deliveries and
-the review queue, one item a line."""
+"""The columns the listing commands show for the admin API's lists (rewards to pay, webhook
+deliveries, the review queue, admin keys, coupon pools): a title, where the value comes from
+and its unit, so every command shows a unit one way (formats.py) and scripts get the raw
+values (--json, --csv)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from .. import formats
 
-def reward_lines(rewards: list[dict[str, Any]]) -> list[str]:
-    return [_reward_line(reward) for reward in rewards]
-
-
-def log_lines(deliveries: list[dict[str, Any]]) -> list[str]:
-    return [_delivery_line(delivery) for delivery in deliveries]
+Row = dict[str, Any]
 
 
-def review_lines(reviews: list[dict[str, Any]]) -> list[str]:
-    return [_review_line(item) for item in reviews]
+@dataclass(frozen=True)
+class Column:
+    title: str
+    show: Callable[[Row], str]
+    numeric: bool = False  # right-aligned
 
 
-def _reward_line(reward: dict[str, Any]) -> str:
-    value = reward.get("coupon") or _value(reward)
-    why = f"  ({reward['reason']})" if reward.get("reason") else ""
-    when = f"  until {reward['approve_at']}" if reward.get("approve_at") else ""
-    ref = reward.get("ref", "")
-    return (
-        f"{reward['id']}  {reward['status']:<8}  {reward['side']:<8}  {ref:<10}"
-        f"  {reward['text']}  {value}{when}{why}".rstrip()
-    )
+def text(key: str, title: str) -> Column:
+    return Column(title, lambda row: str(row.get(key) or ""))
 
 
-def _delivery_line(line: dict[str, Any]) -> str:
-    status = f"HTTP {line['http_status']}" if line.get("http_status") else ""
-    detail = status or (line.get("error") or "")
-    later = f"  next {line['next_attempt_at']}" if line.get("next_attempt_at") else ""
-    return (
-        f"{line['at']}  {line['event']:<21}  {line['target']:<21}  #{line['attempt']:<2}  "
-        f"{line['outcome']:<9}  {detail}{later}".rstrip()
-    )
+def count(key: str, title: str) -> Column:
+    return Column(title, lambda row: formats.count(row.get(key)), numeric=True)
 
 
-def _review_line(item: dict[str, Any]) -> str:
-    amount = f"{item['amount']} {item['currency']}" if item.get("currency") else ""
-    decided = ""
-    if item.get("decided_by"):
-        decided = f"  {item['decided_by']}: {item.get('decision_note', '')}".rstrip()
-    return (
-        f"{item['id']}  {item['status']:<8}  {item['ref']:<10}  {item['created_at']}  "
-        f"{amount:<12}  {', '.join(item.get('flags', []))}{decided}"
-    )
+def moment(key: str, title: str) -> Column:
+    return Column(title, lambda row: formats.moment(row.get(key)) if row.get(key) else "")
 
 
-def _value(reward: dict[str, Any]) -> str:
-    if "amount" in reward:
-        return f"{reward['amount']} {reward['currency']}"
-    if "points" in reward:
-        return f"{reward['points']} points"
-    if "percent" in reward:
-        return f"{reward['percent']}%"
+REWARDS = (
+    text("reward_id", "Reward"),
+    text("status", "Status"),
+    text("side", "Side"),
+    Column("Pay to", lambda row: pay_to(row)),
+    text("text", "Reward text"),
+    Column("Value", lambda row: reward_value(row), numeric=True),
+    text("ref", "Code"),
+    moment("created_at", "Issued"),
+    moment("approve_at", "Approved from"),
+    text("reason", "Why"),
+)
+# A reward as a conversion's answer gives it (refunds, review decisions).
+ISSUED = (
+    text("id", "Reward"),
+    text("status", "Status"),
+    text("side", "Side"),
+    text("text", "Reward text"),
+    Column("Value", lambda row: reward_value(row), numeric=True),
+    text("reason", "Why"),
+)
+DELIVERIES = (
+    moment("at", "When"),
+    text("event", "Event"),
+    text("target", "Target"),
+    count("attempt", "Attempt"),
+    text("outcome", "Outcome"),
+    Column("Detail", lambda row: delivery_detail(row)),
+    moment("next_attempt_at", "Next attempt"),
+)
+REVIEWS = (
+    text("id", "Conversion"),
+    text("status", "Status"),
+    text("ref", "Code"),
+    moment("created_at", "When"),
+    Column(
+        "Amount",
+        lambda row: formats.money(row["amount"], row["currency"]) if row.get("currency") else "",
+        numeric=True,
+    ),
+    Column("Flags", lambda row: ", ".join(row.get("flags", []))),
+    Column("Decision", lambda row: decision(row)),
+)
+KEYS = (
+    text("id", "Key"),
+    text("scope", "Scope"),
+    Column("State", lambda row: "revoked" if row.get("revoked") else "active"),
+    moment("created_at", "Created"),
+    moment("revoked_at", "Revoked"),
+    Column("Programs", lambda row: ", ".join(row.get("programs", []))),
+    text("name", "Name"),
+)
+POOLS = (
+    text("pool", "Pool"),
+    count("available", "Available"),
+    count("used", "Handed out"),
+    count("waiting", "Rewards waiting"),
+)
+
+
+def pay_to(row: Row) -> str:
+    """Who is to be paid: the referrer by name and email, the customer of an order, or why
+    nobody is (a discount, a coupon, points)."""
+    if not row.get("payable"):
+        return {
+            "percent": "nobody: a discount at checkout",
+            "coupon": "nobody: the coupon code",
+            "points": "nobody: points",
+        }.get(str(row.get("kind")), "nobody")
+    if row.get("side") == "friend":
+        return str(row.get("pay_to") or "the customer")
+    name, email = row.get("referrer_name") or "", row.get("referrer_email") or row.get("pay_to")
+    return f"{name} <{email}>" if name and email else str(email or name or "")
+
+
+def reward_value(row: Row) -> str:
+    """The amount to pay first (a referrer's percent is paid as its amount); a friend's
+    percent off first as a percentage."""
+    if row.get("coupon"):
+        return str(row["coupon"])
+    has_amount = row.get("amount") not in (None, "") and bool(row.get("currency"))
+    has_percent = row.get("percent") not in (None, "")
+    if has_amount and has_percent:
+        amount = formats.money(row["amount"], row["currency"])
+        share = formats.percent(float(row["percent"]) / 100)
+        return f"{share} ({amount})" if row.get("side") == "friend" else f"{amount} ({share})"
+    if has_amount:
+        return formats.money(row["amount"], row["currency"])
+    if row.get("points") not in (None, ""):
+        return formats.things(int(row["points"]), "point", "points")
+    if row.get("percent") not in (None, ""):
+        return formats.percent(float(row["percent"]) / 100)
     return ""
+
+
+def delivery_detail(row: Row) -> str:
+    return f"HTTP {row['http_status']}" if row.get("http_status") else str(row.get("error") or "")
+
+
+def decision(row: Row) -> str:
+    if not row.get("decided_by"):
+        return ""
+    note = row.get("decision_note") or ""
+    return f"{row['decided_by']}: {note}" if note else str(row["decided_by"])

@@ -11,8 +11,10 @@ from .conversions import conversions
 from .coupons import coupons
 from .deploy import deploy, destroy, package
 from .dev import dev
+from .init import init
 from .keys import keys
 from .people import export, forget
+from .referrers import referrers
 from .report import report
 from .review import review
 from .rewards import rewards
@@ -21,6 +23,7 @@ from .webhooks import webhooks
 from .widget import widget
 
 COMMANDS: tuple[click.Command, ...] = (
+    init,
     dev,
     config,
     site_group,
@@ -34,6 +37,7 @@ COMMANDS: tuple[click.Command, ...] = (
     webhooks,
     report,
     keys,
+    referrers,
     review,
     forget,
     export,

@@ -23,8 +23,10 @@ def config_check(config_path: Path) -> None:
     from chalicelib.domain.config.trust import config_warnings
 
     from ..config import load_config
+    from ..formats import things
 
     _, catalogue = load_config(config_path)
     names = ", ".join(catalogue.programs)
-    click.echo(f"{config_path}: OK ({len(catalogue.programs)} program(s): {names})")
+    programs = things(len(catalogue.programs), "program", "programs")
+    click.echo(f"{config_path}: OK, {programs} ({names})")
     show_warnings(config_warnings(catalogue))

@@ -28,13 +28,11 @@ def conversions_refund(
 ) -> None:
     """Refund ORDER_ID: it stops counting, its rewards are voided (or marked for clawback
     when already paid)."""
-    from urllib.parse import quote
+    from ..admin.client import AdminClient, quoted
+    from ..admin.listings import ISSUED
+    from .output import show
 
-    from ..admin.client import AdminClient
-    from ..admin.listings import reward_lines
-
-    path = f"/v1/programs/{program}/conversions/{quote(order_id, safe='')}/refund"
+    path = f"/v1/programs/{quoted(program)}/conversions/{quoted(order_id)}/refund"
     answer = AdminClient(api, admin_key).call("POST", path, {"event": event})
     click.echo(f"{answer['order_id']}: {answer['status']}")
-    for line in reward_lines(answer["rewards"]):
-        click.echo(f"  {line}")
+    show(answer["rewards"], ISSUED, None, empty="no rewards to take back")

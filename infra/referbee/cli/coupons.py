@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..formats import count, things
 from .options import admin_api, fails_cleanly
+from .output import listing_options, show
 
 
 @click.group()
@@ -28,23 +30,23 @@ def coupons_add(program: str, api: str | None, admin_key: str, pool: str, file: 
     codes = read_coupon_file(file)
     totals = upload_coupons(AdminClient(api, admin_key), program, pool, codes)
     click.echo(
-        f"pool '{pool}' of {program}: {totals['added']} added, {totals['skipped']} already "
-        f"known, {totals['available']} available"
+        f"pool '{pool}' of {program}: {count(totals['added'])} added, "
+        f"{count(totals['skipped'])} already known, {count(totals['available'])} available"
     )
 
 
 @coupons.command("status")
 @admin_api
+@listing_options
 @fails_cleanly
-def coupons_status(program: str, api: str | None, admin_key: str) -> None:
+def coupons_status(program: str, api: str | None, admin_key: str, shape: str | None) -> None:
     """Free and used codes of each pool, and the rewards waiting for an empty pool."""
-    from ..admin.client import AdminClient
+    from ..admin.client import AdminClient, quoted
+    from ..admin.listings import POOLS
 
-    answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/coupons")
-    if not answer["pools"]:
-        click.echo(f"{program} has no coupon rewards.")
-    for pool in answer["pools"]:
-        warning = f"  <- {pool['waiting']} reward(s) waiting: add codes" if pool["waiting"] else ""
-        click.echo(
-            f"{pool['pool']}: {pool['available']} available, {pool['used']} handed out{warning}"
-        )
+    answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{quoted(program)}/coupons")
+    show(answer["pools"], POOLS, shape, empty=f"{program} has no coupon rewards.")
+    waiting = sum(pool["waiting"] for pool in answer["pools"])
+    if waiting and shape is None:
+        rewards = things(waiting, "reward is", "rewards are")
+        click.echo(f"{rewards} waiting for codes: add some with `referbee coupons add`.")

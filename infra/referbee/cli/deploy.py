@@ -129,13 +129,17 @@ def _warn_of_opt_outs(config_path: Path | None) -> None:
     """Before anything is created: what the config's opt-outs of safe defaults allow (a
     missing or broken config is left to the deploy's preflight to explain)."""
     from chalicelib.domain.config.trust import config_warnings
+    from chalicelib.model.errors import ConfigError
 
     from .. import legacy
     from ..config import load_config
 
     if config_path is None and not legacy.config_file().exists():
         return
-    _, catalogue = load_config(config_path)
+    try:
+        _, catalogue = load_config(config_path)
+    except ConfigError:
+        return
     show_warnings(config_warnings(catalogue))
 
 

@@ -25,7 +25,8 @@ from .options import config_option, fails_cleanly, show_warnings, state_dir_opti
 @click.option(
     "--admin-key",
     envvar="REFERBEE_ADMIN_KEY",
-    help="Admin key to accept (env: REFERBEE_ADMIN_KEY); generated and printed if unset.",
+    help="Also accept this admin key (env: REFERBEE_ADMIN_KEY). Either way the stack has its "
+    "own key, generated on the first run, kept in the state folder (admin_key) and printed.",
 )
 @click.option(
     "--workers",

@@ -12,6 +12,7 @@ import click
 
 from ..admin.client import AdminClient, quoted
 from .options import admin_api, fails_cleanly
+from .output import listing_options, show
 
 
 @click.group()
@@ -45,17 +46,14 @@ def keys_create(program: str, api: str | None, admin_key: str, name: str, scope:
 
 @keys.command("list")
 @admin_api
+@listing_options
 @fails_cleanly
-def keys_list(program: str, api: str | None, admin_key: str) -> None:
+def keys_list(program: str, api: str | None, admin_key: str, shape: str | None) -> None:
     """The keys that can act on PROGRAM: id, scope, name, created, revoked."""
+    from ..admin.listings import KEYS
+
     answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{quoted(program)}/keys")
-    for key in answer["keys"]:
-        state = f"revoked {key['revoked_at']}" if key["revoked"] else "active"
-        programs = ",".join(key["programs"])
-        click.echo(
-            f"{key['id']}  {key['scope']:<5}  {state:<28}  {key['created_at']}  "
-            f"{programs:<12}  {key['name']}"
-        )
+    show(answer["keys"], KEYS, shape, empty=f"no keys for {program}")
 
 
 @keys.command("revoke")

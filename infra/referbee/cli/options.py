@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from chalicelib.model.errors import ConfigError, ReferbeeError
+from chalicelib.model.errors import ConfigError, ProblemsError, ReferbeeError
 
 from .. import legacy
 
@@ -30,6 +30,14 @@ def fails_cleanly(command: F) -> F:
             for problem in exc.problems:
                 click.echo(f"  - {problem}", err=True)
             sys.exit(2)
+        except ProblemsError as exc:
+            if len(exc.problems) == 1:
+                click.echo(f"referbee: {exc.problems[0]}", err=True)
+            else:
+                click.echo(f"referbee: {exc.message}:", err=True)
+                for problem in exc.problems:
+                    click.echo(f"  - {problem}", err=True)
+            sys.exit(exc.exit_code)
         except ReferbeeError as exc:
             click.echo(f"referbee: {exc.message}", err=True)
             sys.exit(1)
@@ -43,12 +51,26 @@ def show_warnings(warnings: list[str]) -> None:
         click.echo(f"referbee: warning: {line}", err=True)
 
 
+MISSING_ADMIN_KEY = (
+    "no admin key: pass --admin-key KEY or set REFERBEE_ADMIN_KEY. `referbee dev` prints its "
+    "key when it starts and keeps it in .referbee/dev/admin_key; `referbee deploy` prints the "
+    "first key of a stage; `referbee keys create` makes more."
+)
+
+
+def needs_admin_key(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """An admin key is required; say where one comes from when it is missing."""
+    if not value:
+        raise click.UsageError(MISSING_ADMIN_KEY, ctx=ctx)
+    return value
+
+
 def admin_api(command: F) -> F:
     """The options every command that calls the admin API takes."""
     command = click.option(
         "--admin-key",
         envvar="REFERBEE_ADMIN_KEY",
-        required=True,
+        callback=needs_admin_key,
         help="An admin key (env: REFERBEE_ADMIN_KEY); `referbee dev` prints one.",
     )(command)
     command = click.option(

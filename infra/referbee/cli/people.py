@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..admin.client import AdminClient, quoted
+from ..formats import things
 from .options import admin_api, fails_cleanly
 
 
@@ -22,10 +23,9 @@ def forget(program: str, api: str | None, admin_key: str, email: str) -> None:
     """Erase EMAIL's personal data from PROGRAM; anonymous counts keep their values."""
     answer = _ask_about_person(api, admin_key, program, "forget", email)
     referrer = f"referrer {answer['referrer']} erased" if answer["referrer"] else "no referrer"
-    click.echo(
-        f"{program}: {referrer}, {answer['conversions']} conversion(s) as a customer cleared, "
-        f"{answer['emails_deleted']} stored email(s) deleted"
-    )
+    conversions = things(answer["conversions"], "conversion", "conversions")
+    emails = things(answer["emails_deleted"], "stored email", "stored emails")
+    click.echo(f"{program}: {referrer}, {conversions} as a customer cleared, {emails} deleted")
 
 
 @_person_command

@@ -26,10 +26,13 @@ from .options import admin_api, fails_cleanly
     show_default=True,
     help="A table for people, JSON or CSV (one number per row) for programs and spreadsheets.",
 )
+@click.option("--json", "as_json_flag", is_flag=True, help="The same as --format json.")
+@click.option("--csv", "as_csv_flag", is_flag=True, help="The same as --format csv.")
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw the funnel over time into FILE.png or FILE.svg.",
+    help="Also draw the funnel over time into FILE.png or FILE.svg (needs the charts extra: "
+    "pip install 'referbee[charts]'). The table draws it in the terminal without it.",
 )
 @click.option(
     "--top",
@@ -47,17 +50,23 @@ def report(
     start: str | None,
     end: str | None,
     shape: str,
+    as_json_flag: bool,
+    as_csv_flag: bool,
     chart: Path | None,
     top: int,
 ) -> None:
     """A program's KPIs for a period: participants, clicks, conversions, revenue, rewards cost,
     ROI, viral coefficient, repeat purchases, top referrers and the split by channel, landing
     page and attribution model (a read key is enough)."""
-    from rich.console import Console
-
     from ..admin.client import AdminClient
     from ..report.chart import write_funnel_chart
-    from ..report.kpis import as_csv, as_json, fetch_report, print_table
+    from ..report.kpis import as_csv, as_json, fetch_report
+    from ..report.table import print_report
+    from .output import console
+
+    if as_json_flag and as_csv_flag:
+        raise click.UsageError("give --json or --csv, not both")
+    shape = "json" if as_json_flag else "csv" if as_csv_flag else shape
 
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter("name the chart file .png or .svg", param_hint="--chart")
@@ -69,7 +78,7 @@ def report(
     elif shape == "csv":
         click.echo(as_csv(found), nl=False)
     else:
-        print_table(found, Console(width=max(100, Console().width)))
+        print_report(found, console())
     if chart is not None:
         written = write_funnel_chart(found, chart)
         click.echo(f"chart written to {written}", err=shape != "table")

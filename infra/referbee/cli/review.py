@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from ..admin.client import AdminClient, quoted
-from ..admin.listings import review_lines
-from .options import admin_api, fails_cleanly, limit_option
+from ..admin.listings import ISSUED, REVIEWS
+from .options import admin_api, fails_cleanly, limit_option, needs_admin_key
+from .output import listing_options, show
 
 
 @click.group(invoke_without_command=True)
@@ -25,6 +26,7 @@ from .options import admin_api, fails_cleanly, limit_option
     help="Which part of the queue to list.",
 )
 @limit_option(1000, 100, "At most this many, newest first.")
+@listing_options
 @click.pass_context
 @fails_cleanly
 def review(
@@ -34,17 +36,18 @@ def review(
     admin_key: str | None,
     status: str,
     limit: int,
+    shape: str | None,
 ) -> None:
     """List conversions flagged by fraud rules, with their reasons (then approve or reject)."""
     if ctx.invoked_subcommand is not None:
         return
-    if not program or not admin_key:
-        raise click.UsageError("give --program and --admin-key (or REFERBEE_ADMIN_KEY)")
+    if not program:
+        raise click.UsageError("give --program: the id of the program whose queue to list")
+    admin_key = needs_admin_key(ctx, ctx.command.params[0], admin_key)
     answer = AdminClient(api, admin_key).call(
         "GET", f"/v1/programs/{quoted(program)}/reviews?status={status}&limit={limit}"
     )
-    for line in review_lines(answer["reviews"]) or [f"no conversions in {status}"]:
-        click.echo(line)
+    show(answer["reviews"], REVIEWS, shape, empty=f"no conversions in {status}")
 
 
 @review.command("approve")
@@ -58,8 +61,7 @@ def review_approve(
     """Approve REVIEW_ID (event:order_id): it counts and its rewards are issued, once."""
     answer = _decide(api, admin_key, program, review_id, "approve", {"note": note} if note else {})
     click.echo(f"{answer['id']}: {answer['status']} by {answer.get('decided_by', '?')}")
-    for reward in answer["rewards"]:
-        click.echo(f"  {reward['id']}  {reward['status']}  {reward['side']}  {reward['text']}")
+    show(answer["rewards"], ISSUED, None, empty="no rewards issued")
 
 
 @review.command("reject")

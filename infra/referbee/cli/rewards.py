@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ..admin.client import quoted
 from .options import admin_api, fails_cleanly, limit_option
+from .output import listing_options, show
 
 
 @click.group()
@@ -17,21 +19,31 @@ def rewards() -> None:
 @click.option(
     "--status",
     type=click.Choice(["pending", "approved", "paid", "void", "clawback"]),
-    help="Only rewards in this status (default: all).",
+    help="Only rewards in this status (approved: the ones to pay now; default: all).",
 )
-@limit_option(1000, 100, "At most this many rewards, newest first.")
+@limit_option(1000, 100, "At most this many rewards.")
+@listing_options
 @fails_cleanly
 def rewards_list(
-    program: str, api: str | None, admin_key: str, status: str | None, limit: int
+    program: str,
+    api: str | None,
+    admin_key: str,
+    status: str | None,
+    limit: int,
+    shape: str | None,
 ) -> None:
-    """List a program's rewards: id, status, side, referral code, what it is."""
+    """List a program's rewards, status by status: who is to be paid (the referrer's name
+    and email, or the customer of an order), what and how much, and the reward id to mark
+    paid. A friend's percent off, a coupon and points are listed as nothing to pay."""
     from ..admin.client import AdminClient
-    from ..admin.listings import reward_lines
+    from ..admin.listings import REWARDS
+    from ..admin.pages import all_rows
 
-    query = f"?limit={limit}" + (f"&status={status}" if status else "")
-    answer = AdminClient(api, admin_key).call("GET", f"/v1/programs/{program}/rewards{query}")
-    for line in reward_lines(answer["rewards"]) or ["no rewards"]:
-        click.echo(line)
+    params = {"status": status} if status else {}
+    path = f"/v1/programs/{quoted(program)}/analytics/rewards"
+    rows = all_rows(AdminClient(api, admin_key), path, params, limit)
+    empty = f"no {status} rewards" if status else "no rewards yet"
+    show(rows, REWARDS, shape, empty=empty)
 
 
 @rewards.command("pay")
@@ -44,5 +56,6 @@ def rewards_pay(program: str, api: str | None, admin_key: str, reward_ids: tuple
 
     client = AdminClient(api, admin_key)
     for reward_id in reward_ids:
-        answer = client.call("POST", f"/v1/programs/{program}/rewards/{reward_id}/paid", {})
+        path = f"/v1/programs/{quoted(program)}/rewards/{quoted(reward_id)}/paid"
+        answer = client.call("POST", path, {})
         click.echo(f"{answer['id']}: {answer['status']}")

@@ -66,7 +66,9 @@ def site_build(program_id: str | None, api_url: str | None, config_path: Path, o
                 f"program '{program}': no text written for {', '.join(sorted(defaults))}; "
                 "using defaults (write them under site: in the config)"
             )
+    from ..formats import things
     from ..site.widget import build_widget
 
     build_widget(out / "widget")
-    click.echo(f"Built {len(result.pages)} pages and the widget into {out} (API: {api})")
+    pages = things(len(result.pages), "page", "pages")
+    click.echo(f"Built {pages} and the widget into {out} (API: {api})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import admin_api, fails_cleanly, limit_option
+from .output import listing_options, show
 
 
 @click.group()
@@ -15,14 +16,16 @@ def webhooks() -> None:
 @webhooks.command("log")
 @admin_api
 @limit_option(500, 50, "At most this many delivery attempts, newest first.")
+@listing_options
 @fails_cleanly
-def webhooks_log(program: str, api: str | None, admin_key: str, limit: int) -> None:
+def webhooks_log(
+    program: str, api: str | None, admin_key: str, limit: int, shape: str | None
+) -> None:
     """The latest delivery attempts, newest first: event, target, attempt, outcome."""
-    from ..admin.client import AdminClient
-    from ..admin.listings import log_lines
+    from ..admin.client import AdminClient, quoted
+    from ..admin.listings import DELIVERIES
 
     answer = AdminClient(api, admin_key).call(
-        "GET", f"/v1/programs/{program}/webhooks/log?limit={limit}"
+        "GET", f"/v1/programs/{quoted(program)}/webhooks/log?limit={limit}"
     )
-    for line in log_lines(answer["deliveries"]) or ["no deliveries yet"]:
-        click.echo(line)
+    show(answer["deliveries"], DELIVERIES, shape, empty="no deliveries yet")

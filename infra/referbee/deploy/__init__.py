@@ -5,9 +5,10 @@ in `.referbee/deployed/<stage>.json`."""
 
 from __future__ import annotations
 
-from .deployment import DeployOptions, DeployResult, Reporter, deploy
+from .deployment import DeployResult, Reporter, deploy
 from .errors import BucketTakenError, DeployError
 from .packaging import PackageOptions, package
+from .preflight import DeployOptions
 from .state import Outcome
 from .teardown import DestroyOptions, destroy
 

@@ -10,7 +10,8 @@ Three changes from `chalice local`'s handler:
   by about 40 ms;
 - the event's sourceIp is the real client address, not a constant 127.0.0.1, so visitors
   are told apart locally as API Gateway tells them apart in production;
-- HEAD responses carry no body.
+- HEAD responses carry no body;
+- a method the app has no route for (TRACE, QUERY, ...) gets the app's 405, not a 501.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ class ReferbeeRequestHandler(ChaliceRequestHandler):
 
     # The base class binds these names to its own method object; rebind them to ours.
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, QUERY, ...) goes to the app too, which answers 405 with
+        the route's Allow header, as for PUT, instead of http.server's 501."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self._generic_handle
+        raise AttributeError(name)
 
     def _send_http_response_with_body(self, code: int, headers: Any, body: str | bytes) -> None:
         if self.command != "HEAD":

@@ -17,7 +17,7 @@ from chalicelib.domain.config.programs import parse_programs
 from chalicelib.domain.context import Context, Links
 from chalicelib.domain.outbox.schedule import run_due_work
 from chalicelib.domain.trust.signing import Signer
-from chalicelib.model.clock import SystemClock
+from chalicelib.model.clock import Clock, SystemClock
 from chalicelib.outbound import Outbound
 from chalicelib.store.dynamo import DynamoStore
 
@@ -39,12 +39,13 @@ class DueWorkLoop:
         outbox: Path,
         interval: float = 2.0,
         stream: StreamReader | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._ctx = Context(
             store=DynamoStore(client, table),
             catalogue=parse_programs(config_document),
             signer=Signer(secret.encode()),
-            clock=SystemClock(),
+            clock=clock or SystemClock(),
         )
         self._outbound = Outbound(outbox_dir=outbox, region="us-east-1")
         self._links = links

@@ -24,6 +24,7 @@ from typing import Any
 
 from chalicelib.domain.context import Links
 from chalicelib.domain.trust.admin_keys import hash_key, new_key
+from chalicelib.model.clock import OffsetClock
 from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 
@@ -36,7 +37,9 @@ from .static import StaticServer
 from .streams import StreamReader
 
 TABLE = "referbee-dev"
+KEY_FILE = "admin_key"  # the stack's admin key, in its state folder
 HOST = "127.0.0.1"
+CLOCK_OFFSET_FILE = "clock-offset"  # seconds to add to the stack's clock (tests move time)
 
 
 @dataclass
@@ -55,7 +58,7 @@ class RunningStack:
     api_url: str
     site_url: str
     admin_key: str
-    generated_key: bool
+    key_origin: str
     db: EmbeddedDynamo
     static: StaticServer
     workers: list[subprocess.Popen[bytes]]
@@ -73,7 +76,7 @@ def start(options: DevOptions) -> RunningStack:
     db.start()
     # Rollups of the restored data were saved with it: read only what is written from now.
     stream = StreamReader(TABLE, start="LATEST", lock=db.lock)
-    admin_key, generated = _install_admin_key(db, state, options.admin_key)
+    admin_key, key_origin = _install_admin_key(db, state, options.admin_key)
 
     programs_file = state / "programs.json"
     from ..config import write_programs
@@ -100,6 +103,8 @@ def start(options: DevOptions) -> RunningStack:
         "REFERBEE_API_URL": api_url,
         "REFERBEE_SITE_URL": site_url,
         "REFERBEE_OUTBOX": str(state / "outbox"),
+        "REFERBEE_ADMIN_KEY_HINT": admin_key_hint(state),
+        "REFERBEE_CLOCK_OFFSET_FILE": str(state / CLOCK_OFFSET_FILE),
         "AWS_ACCESS_KEY_ID": "referbee-dev",
         "AWS_SECRET_ACCESS_KEY": "referbee-dev",
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -108,7 +113,7 @@ def start(options: DevOptions) -> RunningStack:
         "PYTHONPATH": os.pathsep.join([str(FUNCTIONS_DIR), str(KIT_ROOT / "infra")]),
     }
     workers = [_spawn_worker(env, options.port) for _ in range(max(1, options.workers))]
-    stack = RunningStack(api_url, site_url, admin_key, generated, db, static, workers)
+    stack = RunningStack(api_url, site_url, admin_key, key_origin, db, static, workers)
     try:
         _wait_until_up(f"{api_url}/v1/programs/{next(iter(_program_ids(options)))}", workers)
     except Exception:
@@ -123,6 +128,7 @@ def start(options: DevOptions) -> RunningStack:
         state / "outbox",
         options.due_work_interval,
         stream,
+        clock=OffsetClock(state / CLOCK_OFFSET_FILE),
     )
     stack.due_work.start()
     (state / "api.json").write_text(json.dumps({"api": api_url}))
@@ -211,19 +217,43 @@ def _wait_until_up(url: str, workers: list[subprocess.Popen[bytes]], timeout: fl
     raise RuntimeError(f"the API did not answer on {url} within {timeout:.0f} s")
 
 
-def _install_admin_key(db: EmbeddedDynamo, state: Path, given: str | None) -> tuple[str, bool]:
-    """Store the admin key (hashed) for this run; the previous run's generated key is revoked."""
+def _install_admin_key(db: EmbeddedDynamo, state: Path, given: str | None) -> tuple[str, str]:
+    """The stack's admin key and how it came (for the banner). Without --admin-key it is the
+    key kept in the state folder (generated on the first run), so yesterday's key still works;
+    a key passed with --admin-key is accepted too, for this run."""
     store = DynamoStore(db.client(), TABLE)
-    previous = state / "admin_key.sha256"
-    if previous.exists():
-        store.admin_keys.delete_admin_key(previous.read_text().strip())
-        previous.unlink()
-    key = given or new_key()
-    digest = hash_key(key)
-    store.admin_keys.put_admin_key(AdminKey(digest, "referbee dev", ("*",), "write", time.time()))
-    if not given:
-        previous.write_text(digest)
-    return key, not given
+    _forget_older_run_key(store, state)
+    path = state / KEY_FILE
+    origin = f"kept in {path}"
+    if given:
+        key, origin = given, "from --admin-key or REFERBEE_ADMIN_KEY"
+    elif path.exists():
+        key = path.read_text().strip()
+    else:
+        key = new_key()
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+        origin = f"generated for this run, kept in {path} for the next ones"
+    store.admin_keys.put_admin_key(
+        AdminKey(hash_key(key), "referbee dev", ("*",), "write", time.time())
+    )
+    return key, origin
+
+
+def _forget_older_run_key(store: DynamoStore, state: Path) -> None:
+    """Earlier versions made a new key at every start and kept only its hash: revoke it."""
+    older = state / "admin_key.sha256"
+    if older.exists():
+        store.admin_keys.delete_admin_key(older.read_text().strip())
+        older.unlink()
+
+
+def admin_key_hint(state: Path) -> str:
+    """What a 401 from the local API adds: where the stack's admin key is."""
+    return (
+        f"`referbee dev` prints its admin key when it starts and keeps it in "
+        f"{state / KEY_FILE}; use it with --admin-key or REFERBEE_ADMIN_KEY."
+    )
 
 
 def _dev_secret(state: Path) -> str:
@@ -246,10 +276,7 @@ def _print_banner(stack: RunningStack, options: DevOptions, say: Any) -> None:
     say(f"  Site         {stack.site_url}/")
     say(f"  Demo shop    {stack.site_url}/shop/")
     say(f"  Analytics    {stack.site_url}/admin/  (sign in with the admin key)")
-    say(
-        f"  Admin key    {stack.admin_key}"
-        + ("  (generated for this run)" if stack.generated_key else "")
-    )
+    say(f"  Admin key    {stack.admin_key}  ({stack.key_origin})")
     say(f"  DynamoDB     {stack.db.endpoint}  (table {TABLE})")
     say(f"  Data         {stack.db.snapshot}")
     say(f"  Emails       {options.state_dir.resolve() / 'outbox'}  (.eml files)")

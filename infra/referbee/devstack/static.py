@@ -1,12 +1,15 @@
 """The local stack's static server: the built site (with the widget) and the demo shop.
 
 Paths are resolved by the standard library's `translate_path` (which drops `..` and
-absolute components) under one root per mount, so nothing outside the mounts is served.
+absolute components) under one root per mount, so nothing outside the mounts is served. A
+path that names no file gets the site's own 404 page, as a static host serves it, and a
+folder without an index page is not listed.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -52,6 +55,21 @@ class MountedHandler(SimpleHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self.mounts.get("/", Path("/nonexistent")) / "404.html"
+        if code != 404 or self.command != "GET" or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(404)
 
     def log_message(self, format: str, *args: Any) -> None:
         return

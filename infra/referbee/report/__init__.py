@@ -1,2 +1,3 @@
-"""`referbee report`: a program's KPIs from the admin API (kpis.py), and the funnel chart
-(chart.py) drawn as SVG or as PNG by a small canvas of its own (png.py)."""
+"""`referbee report`: the KPIs from the admin API (kpis.py: JSON and CSV), as tables for
+people (table.py), with the funnel drawn in the terminal (terminal.py, plotext) or into a
+chart file (chart.py, matplotlib, an optional extra)."""

@@ -1,5 +1,6 @@
 """`referbee report`: a program's KPIs for a period, from the admin API (the numbers the admin
-dashboard shows), as a terminal table, JSON, or CSV for spreadsheets.
+dashboard shows), as JSON or CSV for programs and spreadsheets (report/table.py prints them
+for people).
 
 The CSV is long ("tidy") so that any spreadsheet can pivot it: one number per row, as
 `section,key,metric,value` (`kpi,,clicks,120`, `channel,email,purchases,3`,
@@ -15,21 +16,11 @@ import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from chalicelib.domain.analytics.periods import parse_period
 
 from ..admin.client import AdminClient
 
 SPLITS = (("channels", "channel"), ("landing_pages", "landing page"), ("models", "model"))
-MONEY = {"referred_revenue", "average_order_value", "rewards_cost", "cost_per_acquired_customer"}
-RATES = {
-    "click_to_signup_rate",
-    "click_to_purchase_rate",
-    "invite_conversion_rate",
-    "repeat_purchase_rate",
-}
 
 
 def fetch_report(
@@ -77,33 +68,6 @@ def as_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def print_table(report: dict[str, Any], console: Console) -> None:
-    period = report["period"]
-    console.print(
-        f"[bold]{report['name']}[/bold] ({report['program']}), {period['from']} to "
-        f"{period['to']} ({period['days']} days, UTC)",
-        markup=True,
-        highlight=False,
-    )
-    console.print(report["summary"], markup=False, highlight=False)
-    kpis = Table(title="KPIs", title_justify="left", show_header=False)
-    kpis.add_column("metric")
-    kpis.add_column("value", justify="right")
-    for metric, value in _kpi_rows(report):
-        kpis.add_row(metric.replace("_", " "), _shown(metric, value, report["currency"]))
-    console.print(kpis)
-    for section, name in SPLITS:
-        _print_rows(console, f"By {name}", report[section], "name")
-    _print_rows(
-        console,
-        "Top referrers (by successful referrals, all time)",
-        report["top_referrers"],
-        "code",
-    )
-    for note in report["notes"]:
-        console.print(f"Note: {note}", markup=False, highlight=False)
-
-
 def _kpi_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
     """Every KPI as one (metric, value) row; nested ones get a dotted name."""
     rows: list[tuple[str, Any]] = []
@@ -127,36 +91,6 @@ def _kpi_rows(report: dict[str, Any]) -> list[tuple[str, Any]]:
         else:
             rows.append((metric, value))
     return rows
-
-
-def _print_rows(console: Console, title: str, rows: list[dict[str, Any]], key: str) -> None:
-    table = Table(title=title, title_justify="left")
-    if not rows:
-        console.print(f"{title}: nothing in this period.", markup=False, highlight=False)
-        return
-    columns = list(rows[0])
-    for column in columns:
-        table.add_column(
-            column.replace("_", " "), justify="left" if column in (key, "name") else "right"
-        )
-    for row in rows:
-        table.add_row(*(str(row[column]) for column in columns))
-    console.print(table)
-
-
-def _shown(metric: str, value: Any, currency: str) -> str:
-    if value is None:
-        return "—"
-    if metric in RATES or metric.startswith("repeat_purchase_rate"):
-        return f"{value * 100:.2f}%"
-    if metric in (
-        "referred_revenue",
-        "average_order_value",
-        "rewards_cost",
-        "cost_per_acquired_customer",
-    ) or metric.startswith("revenue_per_customer"):
-        return f"{value:,.2f} {currency}"
-    return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
 def _plain(value: Any) -> Any:

@@ -32,15 +32,9 @@ from .theme import brand_css, copy_brand_files, derive_palette, theme_palette
 
 SITE_SOURCE = KIT_ROOT / "site"
 MKDOCS_FILE = KIT_ROOT / "mkdocs.yml"
-SCRIPTS = (
-    "theme.js",
-    "common.js",
-    "chart.js",
-    "stats.js",
-    "leaderboard.js",
-    "program.js",
-    "admin.js",
-)
+# Loaded by every page; each page template names the few more it needs (site/pages/*.md),
+# so a page downloads no other page's code.
+SCRIPTS = ("theme.js",)
 # mkdocs-material's own scripts are left out of the build: the site's pages need none of
 # their features, and they carry loaders for other hosts (GitHub, unpkg) that a private site
 # must not ship. theme.js and the overridden partials do the little the pages need.

@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib.model.program import Program
 
 from .. import KIT_ROOT
-from .texts import site_texts
+from .texts import can_join_by_email, site_texts
 
 TEMPLATES = KIT_ROOT / "site" / "pages"
 
@@ -39,6 +39,7 @@ def render_pages(
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["count_of"] = count_of
     env.filters["front_matter"] = _front_matter
     texts = site_texts(program)
     public = program.public()
@@ -50,8 +51,11 @@ def render_pages(
         "depth": places[program.id].count("/"),
         "page_data": json.dumps(_page_data(program, public, places)),
         "success_phrase": "signs up" if program.success_event == "signup" else "buys",
+        # Nobody vouches for who asks: customers join with their email address, and their
+        # private stats link goes to that address (docs/security.md).
+        "join_by_email": can_join_by_email(program),
     }
-    sources = ["index.md", "stats/index.md", "admin/index.md"]
+    sources = ["index.md", "stats/index.md", "signin/index.md", "admin/index.md"]
     if program.site.leaderboard:
         sources.append("leaderboard/index.md")
     for source in sources:
@@ -61,7 +65,7 @@ def render_pages(
     nav = [{html.escape(texts.title): "index.md"}]
     if program.site.leaderboard:
         nav.append({"Leaderboard": "leaderboard/index.md"})
-    pages = ["index.html", "stats/index.html", "admin/index.html", "404.html"]
+    pages = ["index.html", "stats/index.html", "signin/index.html", "admin/index.html", "404.html"]
     if program.site.leaderboard:
         pages.append("leaderboard/index.html")
     return RenderedPages(pages=pages, nav=nav, defaults=texts.defaults)
@@ -79,6 +83,16 @@ def _page_data(program: Program, public: dict[str, Any], places: dict[str, str])
         "leaderboard": program.site.leaderboard,
         "sites": places,
     }
+
+
+def count_of(value: int, one: str, other: str, locale: str = "en") -> str:
+    """'1 successful referral', '2 successful referrals': the number in the locale's format
+    and the word its plural rules ask for (English has one and other)."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    word = one if Locale.parse(locale).plural_form(value) == "one" else other
+    return f"{format_decimal(value, locale=locale)} {word}"
 
 
 def _front_matter(text: str) -> Any:

@@ -21,6 +21,7 @@ class SiteTexts:
     terms: str
     faq: tuple[Question, ...]
     get_link: str
+    privacy: str
     defaults: tuple[str, ...]  # the `site.*` fields filled with a default
     rules: tuple[str, ...] = ()  # the rules in force, in words (always from the config)
 
@@ -42,20 +43,17 @@ def site_texts(program: Program) -> SiteTexts:
 
     event = _success_phrase(program)
     rules = rules_in_words(program)
-    get_link = chosen(
-        "get_link",
-        site.get_link,
-        f"Sign in to your account at {program.name} and open the “Refer a friend” panel: "
-        "your personal link and the link to your stats page are there.",
-    )
+    get_link = chosen("get_link", site.get_link, _get_link_default(program))
     steps = site.how_it_works
     if steps is None:
         defaults.append("site.how_it_works")
         steps = (
             "Get your personal referral link.",
             "Share it with friends by email, message or on social media.",
-            f"When a friend {event} through your link, they get {values['friend_reward']} "
-            f"and you get {values['referrer_reward']}.",
+            # The rewards' texts are the owner's words for each side ("15% off your first
+            # order" speaks to the friend): quoted, so they read as names, not as sentences.
+            f"When a friend {event} through your link, they get “{values['friend_reward']}” "
+            f"and you get “{values['referrer_reward']}”.",
         )
     else:
         steps = tuple(fill_placeholders(step, values) for step in steps)
@@ -73,8 +71,8 @@ def site_texts(program: Program) -> SiteTexts:
         pitch=chosen(
             "pitch",
             site.pitch,
-            f"Share {program.name} with your friends. They get {values['friend_reward']}, "
-            f"and you get {values['referrer_reward']} for every friend who {event}.",
+            f"Share {program.name} with your friends: they get “{values['friend_reward']}”, "
+            f"and you get “{values['referrer_reward']}” for every friend who {event}.",
         ),
         how_it_works=steps,
         terms=_terms(
@@ -88,8 +86,36 @@ def site_texts(program: Program) -> SiteTexts:
         ),
         faq=faq,
         get_link=get_link,
+        privacy=chosen(
+            "privacy",
+            site.privacy,
+            f"When you join, {program.name} keeps your email address and the name you give, to "
+            "send you your referral link, your private stats link and your rewards. Your stats "
+            "page is private: only the link sent to your email address opens it. Clicks on "
+            "your link are counted without keeping your friends' IP addresses.\n\n"
+            f"You can ask {program.name} for a copy of what it keeps about you, or to erase it, "
+            "at any time.",
+        ),
         defaults=tuple(defaults),
         rules=rules,
+    )
+
+
+def can_join_by_email(program: Program) -> bool:
+    """A program that can email the stats link lets anyone join from its page: without
+    identity_secret it must send emails; with one, only if it does."""
+    return program.identity_secret is None or program.incentives.emails is not None
+
+
+def _get_link_default(program: Program) -> str:
+    if can_join_by_email(program):
+        return (
+            "Enter your email address: your personal link appears at once, ready to share, and "
+            "the link to your private stats page comes by email."
+        )
+    return (
+        f"Sign in to your account at {program.name} and open the “Refer a friend” panel: "
+        "your personal link and the link to your stats page are there."
     )
 
 

@@ -10,6 +10,10 @@ stylesheet travels inside the script (a constructable stylesheet adopted by the 
 shadow roots) because that is what a strict Content-Security-Policy allows: a `<style>`
 element inside a shadow root counts as inline style and is blocked; the script's own origin
 is allowed by any page that loads it. One file also means one request.
+
+English is built into the script; every other language is a small file of its own next to it
+(`referbee.fr.js`, built from `widget/src/locales/fr.json`), which the script loads only on a
+page in that language: a page downloads its own language's strings and no others.
 """
 
 from __future__ import annotations
@@ -40,12 +44,31 @@ class WidgetSize:
 
 
 def build_widget(dest_dir: Path) -> Path:
-    """Write the minified widget to `dest_dir/referbee.js` and return its path."""
+    """Write the minified widget to `dest_dir/referbee.js`, and each language's strings to
+    `dest_dir/referbee.{lang}.js`; return the script's path."""
     script = minify_widget()
     dest_dir.mkdir(parents=True, exist_ok=True)
     path = dest_dir / "referbee.js"
     path.write_text(script, encoding="utf-8")
+    for lang, strings in widget_locales().items():
+        # The script asks for its pack after it has started: the pack hands the strings over
+        # through the script's own command function.
+        pack = f"window.referbee&&window.referbee('strings',{json.dumps(strings)});"
+        (dest_dir / f"referbee.{lang}.js").write_text(pack, encoding="utf-8")
     return path
+
+
+def widget_locales(sources: Path = WIDGET_SOURCES) -> dict[str, dict[str, str]]:
+    """The widget's strings in every language but English, by language code."""
+    packs = {}
+    for path in sorted((sources / "locales").glob("*.json")):
+        strings = json.loads(_read(path))
+        if not isinstance(strings, dict) or not all(
+            isinstance(value, str) for value in strings.values()
+        ):
+            raise ReferbeeError(f"{path} must be one JSON object of strings.")
+        packs[path.stem] = strings
+    return packs
 
 
 def minify_widget(sources: Path = WIDGET_SOURCES) -> str:

@@ -20,8 +20,8 @@
     ['unique_clicks', 'Unique clicks', 'count'],
     ['signups', 'Sign-ups', 'count'],
     ['purchases', 'Purchases', 'count'],
-    ['click_to_signup_rate', 'Click to sign-up', 'rate'],
-    ['click_to_purchase_rate', 'Click to purchase', 'rate'],
+    ['click_to_signup_rate', 'Click to sign-up', 'rate', 'other_signups', { one: 'other sign-up', other: 'other sign-ups' }],
+    ['click_to_purchase_rate', 'Click to purchase', 'rate', 'other_purchases', { one: 'other purchase', other: 'other purchases' }],
     ['referred_revenue', 'Referred revenue', 'money'],
     ['average_order_value', 'Average order', 'money'],
     ['rewards_cost', 'Rewards cost', 'money'],
@@ -85,8 +85,9 @@
       var url = page.api + '/v1/programs/' + encodeURIComponent(page.data.id) +
         '/analytics?since=' + encodeURIComponent(since);
       return site.getJson(url, authorization()).then(function (report) {
-        render(report);
+        // Shown first, so that the funnel is drawn at the width it is given.
         page.show('ready');
+        render(report);
       });
     }, function (error) {
       if (error.status === 401 || error.status === 403) {
@@ -111,8 +112,6 @@
     page.slot('summary').textContent = report.summary;
     renderKpis(report.kpis, report.currency);
     drawFunnel(page.slot('funnel'), report.daily);
-    page.slot('funnel-legend').textContent =
-      'Top: clicks and unique clicks per day. Bottom: sign-ups and purchases per day.';
     table(page.slot('channels'), 'Clicks and conversions by share channel', report.channels,
       [['name', 'Channel'], ['clicks', 'Clicks'], ['signups', 'Sign-ups'], ['purchases', 'Purchases'], ['revenue', 'Revenue']],
       'channel', report.currency);
@@ -148,19 +147,26 @@
       cell.setAttribute('data-kpi', spec[0]);
       cell.setAttribute('data-value', JSON.stringify(value === undefined ? null : value));
       box.appendChild(cell);
+      // A rate counts only conversions its clicks could have brought: the rest, beside it.
+      var others = spec[3] ? Number(pick(kpis, spec[3])) : 0;
+      if (others > 0) box.appendChild(el('dd', 'referbee-kpi__note', '+ ' + site.countOf(others, spec[4]) + ' without a click'));
       list.appendChild(box);
     });
   }
 
   function shown(value, kind, currency) {
     if (value === null || value === undefined) return '—';
-    if (kind === 'rate') return (Number(value) * 100).toFixed(2) + '%';
+    if (kind === 'rate') return site.formatPercent(value);
     if (kind === 'money') return site.formatMoney(Number(value), currency);
     if (kind === 'rewards') {
       var amount = value.value && value.value[currency] !== undefined ? value.value[currency] : 0;
-      return value.count + ' · ' + site.formatMoney(Number(amount), currency);
+      return site.countOf(value.count, { one: 'reward', other: 'rewards' }) + ', ' +
+        site.formatMoney(Number(amount), currency);
     }
-    if (kind === 'number') return String(value);
+    if (kind === 'number') {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 })
+        .format(Number(value) || 0);
+    }
     return site.formatNumber(value);
   }
 
@@ -186,7 +192,9 @@
       tr.setAttribute('data-row', String(row.code || row.name));
       columns.forEach(function (column) {
         var value = row[column[0]];
+        // Split rows carry their key in words (`label`): "Link copied or typed", not "direct".
         var text = column[0] === 'revenue' ? site.formatMoney(Number(value) || 0, currency) :
+          column[0] === 'name' && row.label ? row.label :
           typeof value === 'number' ? site.formatNumber(value) : String(value);
         var td = el('td', '', text);
         td.setAttribute('data-field', column[0]);
@@ -199,13 +207,19 @@
   }
 
   /* Two panels on their own scales: clicks and unique clicks above, sign-ups and purchases
-     below (conversions are a small fraction of clicks and would vanish on a shared scale). */
+     below (conversions are a small fraction of clicks and would vanish on a shared scale).
+     Unique clicks are drawn last, dashed over the clicks line, so they stay visible where the
+     two are equal; the drawing is as wide as its box, so labels keep their size on a phone. */
   function drawFunnel(container, daily) {
-    var width = 720, height = 300, left = 40, right = 12;
+    var width = Math.max(280, Math.round(container.clientWidth || 720)), height = 300;
+    var left = 40, right = 12;
     var panels = [
-      { top: 18, bottom: 140, series: [['unique_clicks', 'referbee-funnel__unique'], ['clicks', 'referbee-funnel__clicks']] },
+      { top: 18, bottom: 140, series: [['clicks', 'referbee-funnel__clicks'], ['unique_clicks', 'referbee-funnel__unique']] },
       { top: 172, bottom: 272, series: [['signups', 'referbee-funnel__signups'], ['purchases', 'referbee-funnel__purchases']] }
     ];
+    var day = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      month: 'short', day: 'numeric', timeZone: 'UTC'
+    });
     var count = daily.length;
     var x = function (i) { return left + (width - left - right) * (count > 1 ? i / (count - 1) : 0.5); };
     var svg = svgNode('svg', {
@@ -220,7 +234,7 @@
       var y = function (v) { return panel.bottom - (panel.bottom - panel.top) * v / peak; };
       [0, peak].forEach(function (value) {
         svg.appendChild(svgNode('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), class: 'referbee-chart__grid' }));
-        svg.appendChild(svgNode('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'referbee-chart__label' }, String(value)));
+        svg.appendChild(svgNode('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'referbee-chart__label' }, site.formatNumber(value)));
       });
       panel.series.forEach(function (s) {
         var points = daily.map(function (day, i) { return x(i) + ',' + y(Number(day[s[0]]) || 0); });
@@ -232,7 +246,7 @@
       [0, count - 1].forEach(function (i, n) {
         svg.appendChild(svgNode('text', {
           x: x(i), y: height - 6, class: 'referbee-chart__label', 'text-anchor': n === 0 ? 'start' : 'end'
-        }, daily[i].date));
+        }, day.format(new Date(daily[i].date + 'T00:00:00Z'))));
       });
     }
     container.textContent = '';

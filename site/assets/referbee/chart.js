@@ -1,10 +1,11 @@
 /* The stats chart, drawn as SVG by this script (no chart library, nothing from another
-   host): one point per day for clicks and one bar per day for conversions, over the last
-   30 or 90 days. `daily` from the API lists only days with activity; the rest are zeros. */
+   host): a line with a point per day for clicks and a bar per day for conversions, over the
+   last 30 or 90 days, with a legend. `daily` from the API lists only days with activity; the
+   rest are zeros. The drawing is as wide as its box in CSS pixels, so its labels keep their
+   size on a phone (a scaled-down drawing would shrink them to a few pixels). */
 (function () {
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg'; /* the SVG namespace's name, never fetched */
-  var WIDTH = 720;
   var HEIGHT = 220;
   var PAD = { left: 36, right: 12, top: 12, bottom: 28 };
 
@@ -42,6 +43,8 @@
   }
 
   function draw(container, points) {
+    var site = window.referbeeSite;
+    var WIDTH = Math.max(280, Math.round(container.clientWidth || 720));
     var max = Math.max(1, Math.max.apply(null, points.map(function (p) {
       return Math.max(p.clicks, p.conversions);
     })));
@@ -52,7 +55,13 @@
     var y = function (v) { return PAD.top + innerH - (v / max) * innerH; };
     var total = points.reduce(function (sum, p) { return sum + p.clicks; }, 0);
     var conversions = points.reduce(function (sum, p) { return sum + p.conversions; }, 0);
-    var label = points.length + ' days: ' + total + ' clicks and ' + conversions + ' conversions';
+    var label = site.countOf(points.length, { one: 'day', other: 'days' }) + ': ' +
+      site.countOf(total, { one: 'click', other: 'clicks' }) + ' and ' +
+      site.countOf(conversions, { one: 'conversion', other: 'conversions' });
+    var day = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      month: 'short', day: 'numeric', timeZone: 'UTC'
+    });
+    var shortDate = function (iso) { return day.format(new Date(iso + 'T00:00:00Z')); };
 
     var svg = node('svg', {
       viewBox: '0 0 ' + WIDTH + ' ' + HEIGHT, role: 'img', 'aria-label': label,
@@ -64,13 +73,13 @@
       }));
       svg.appendChild(node('text', {
         x: PAD.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'referbee-chart__label'
-      }, String(value)));
+      }, site.formatNumber(value)));
     });
     [0, Math.floor((points.length - 1) / 2), points.length - 1].forEach(function (i, n) {
       svg.appendChild(node('text', {
         x: x(i), y: HEIGHT - 8, class: 'referbee-chart__label',
         'text-anchor': n === 0 ? 'start' : n === 2 ? 'end' : 'middle'
-      }, points[i].date.slice(5)));
+      }, shortDate(points[i].date)));
     });
     var bars = node('g', { class: 'referbee-chart__bars', 'data-series': 'conversions' });
     var barWidth = Math.max(1, step * 0.6);
@@ -80,7 +89,8 @@
         height: Math.max(0, PAD.top + innerH - y(p.conversions)),
         class: 'referbee-chart__bar', 'data-date': p.date, 'data-value': p.conversions
       });
-      bar.appendChild(node('title', {}, p.date + ': ' + p.conversions + ' conversions'));
+      bar.appendChild(node('title', {}, shortDate(p.date) + ': ' +
+        site.countOf(p.conversions, { one: 'conversion', other: 'conversions' })));
       bars.appendChild(bar);
     });
     svg.appendChild(bars);
@@ -94,7 +104,8 @@
         cx: x(i), cy: y(p.clicks), r: points.length > 45 ? 2 : 3,
         class: 'referbee-chart__point', 'data-date': p.date, 'data-value': p.clicks
       });
-      dot.appendChild(node('title', {}, p.date + ': ' + p.clicks + ' clicks'));
+      dot.appendChild(node('title', {}, shortDate(p.date) + ': ' +
+        site.countOf(p.clicks, { one: 'click', other: 'clicks' })));
       dots.appendChild(dot);
     });
     svg.appendChild(dots);
@@ -114,17 +125,19 @@
     }
     var t = el('table');
     var head = el('tr');
-    ['Day', 'Clicks', 'Sign-ups', 'Purchases'].forEach(function (h) {
-      var th = el('th', '', h);
+    ['Day', 'Clicks', 'Sign-ups', 'Purchases'].forEach(function (h, i) {
+      var th = el('th', i ? 'referbee-number' : '', h);
       th.scope = 'col';
       head.appendChild(th);
     });
     t.appendChild(el('thead')).appendChild(head);
     var body = t.appendChild(el('tbody'));
+    var format = window.referbeeSite.formatNumber;
     active.forEach(function (p) {
       var row = el('tr');
-      [p.date, p.clicks, p.signups, p.purchases].forEach(function (v) {
-        row.appendChild(el('td', '', String(v)));
+      row.appendChild(el('td', '', p.date));
+      [p.clicks, p.signups, p.purchases].forEach(function (v) {
+        row.appendChild(el('td', 'referbee-number', format(v)));
       });
       body.appendChild(row);
     });

@@ -13,10 +13,19 @@
   }
 
   function getJson(url, headers) {
+    return send(url, { headers: headers });
+  }
+
+  /* A JSON body sent as text/plain: a "simple" request, with no CORS preflight. */
+  function postJson(url, body) {
+    return send(url, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  function send(url, extra) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     var options = { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' };
-    if (headers) options.headers = headers;
+    Object.keys(extra).forEach(function (name) { if (extra[name]) options[name] = extra[name]; });
     if (controller) options.signal = controller.signal;
     return fetch(url, options).then(function (response) {
       clearTimeout(timer);
@@ -105,13 +114,29 @@
     go();
   };
 
+  var LOCALE = document.documentElement.lang || undefined;
+
   function formatNumber(value) {
-    return new Intl.NumberFormat(undefined).format(Number(value) || 0);
+    return new Intl.NumberFormat(LOCALE).format(Number(value) || 0);
+  }
+
+  /* A share (0.257) as a percentage ("25.7%"), one way everywhere. */
+  function formatPercent(value) {
+    return new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 })
+      .format(Number(value) || 0);
+  }
+
+  /* "1 click", "2 clicks": the number and the word for it, by the page language's plural
+     rules. `forms` holds a word per plural category (at least `one` and `other`). */
+  function countOf(value, forms) {
+    var count = Number(value) || 0;
+    var category = new Intl.PluralRules(LOCALE).select(count);
+    return formatNumber(count) + ' ' + (forms[category] || forms.other);
   }
 
   function formatMoney(amount, currency) {
     try {
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency }).format(amount);
+      return new Intl.NumberFormat(LOCALE, { style: 'currency', currency: currency }).format(amount);
     } catch (e) {
       return formatNumber(amount) + ' ' + currency;
     }
@@ -148,7 +173,10 @@
     ApiError: ApiError,
     Page: Page,
     getJson: getJson,
+    postJson: postJson,
     formatNumber: formatNumber,
+    countOf: countOf,
+    formatPercent: formatPercent,
     formatMoney: formatMoney,
     formatAmount: formatAmount,
     element: element,

@@ -7,6 +7,10 @@
   var el = site.element;
   var page = new site.Page(root);
   var token = site.query('t');
+  var REWARD_STATUS = {
+    pending: 'on its way', approved: 'approved', paid: 'paid', void: 'cancelled',
+    clawback: 'taken back'
+  };
   var CHANNELS = {
     direct: 'Direct (no channel)', email: 'Email', x: 'X', facebook: 'Facebook',
     whatsapp: 'WhatsApp', linkedin: 'LinkedIn', share: 'Share menu', copy: 'Copied link',
@@ -38,8 +42,9 @@
           'stats/?t=' + encodeURIComponent(token));
         return;
       }
-      render(stats);
+      // Shown first, so that the chart is drawn at the width it is given.
       page.show('ready');
+      render(stats);
     });
   }
 
@@ -59,15 +64,22 @@
     page.slot('empty-note').hidden = Number(stats.clicks) > 0;
     renderRewards(stats.rewards);
     renderTier(stats.tier, stats.successful_referrals);
-    renderChart(stats.daily, 30);
+    var days = 30;
+    renderChart(stats.daily, days);
     var periods = root.querySelectorAll('[data-days]');
     Array.prototype.forEach.call(periods, function (button) {
       button.onclick = function () {
         Array.prototype.forEach.call(periods, function (other) {
           other.setAttribute('aria-pressed', String(other === button));
         });
-        renderChart(stats.daily, Number(button.getAttribute('data-days')));
+        days = Number(button.getAttribute('data-days'));
+        renderChart(stats.daily, days);
       };
+    });
+    var resized = null;
+    window.addEventListener('resize', function () {
+      clearTimeout(resized);
+      resized = setTimeout(function () { renderChart(stats.daily, days); }, 150);
     });
     renderChannels(stats.channels || {});
     var board = page.slot('leaderboard-link');
@@ -103,19 +115,48 @@
         status.textContent = 'Select the link above and copy it.';
       });
     };
-    var share = root.querySelector('[data-action="share"]');
+    renderShare(stats);
+    page.slot('qr').setAttribute('src', page.api + '/v1/programs/' + encodeURIComponent(stats.program) +
+      '/codes/' + encodeURIComponent(stats.code) + '/qr.svg');
+  }
+
+  /* The same share menu as the widget's, each target tagging the link with its channel; the
+     phone's own share sheet is added where the browser has one. */
+  function renderShare(stats) {
+    var menu = page.slot('share');
+    var enc = encodeURIComponent;
+    var text = function (channel) { return enc(shareText(stats, withChannel(stats.link, channel))); };
+    var link = function (channel) { return enc(withChannel(stats.link, channel)); };
+    var subject = enc('A gift for you from ' + (page.data.name || 'me'));
+    var targets = [
+      ['email', 'Email', 'mailto:?subject=' + subject + '&body=' + text('email')],
+      ['x', 'X', 'https://x.com/intent/tweet?text=' + text('x')],
+      ['facebook', 'Facebook', 'https://www.facebook.com/sharer/sharer.php?u=' + link('facebook')],
+      ['whatsapp', 'WhatsApp', 'https://wa.me/?text=' + text('whatsapp')],
+      ['linkedin', 'LinkedIn', 'https://www.linkedin.com/sharing/share-offsite/?url=' + link('linkedin')]
+    ];
+    menu.textContent = '';
+    targets.forEach(function (target) {
+      var a = el('a', 'md-button', target[1]);
+      a.setAttribute('href', target[2]);
+      a.setAttribute('data-ch', target[0]);
+      if (target[0] !== 'email') {
+        a.setAttribute('target', '_blank');
+        a.setAttribute('rel', 'noopener noreferrer');
+      }
+      menu.appendChild(a);
+    });
     if (navigator.share) {
-      share.hidden = false;
-      share.onclick = function () {
-        var link = withChannel(stats.link, 'share');
-        navigator.share({ title: page.data.name, text: shareText(stats, link), url: link })
+      var more = el('button', 'md-button', 'More…');
+      more.type = 'button';
+      more.setAttribute('data-ch', 'share');
+      more.onclick = function () {
+        var url = withChannel(stats.link, 'share');
+        navigator.share({ title: page.data.name, text: shareText(stats, url), url: url })
           .catch(function () { /* closing the share sheet is not an error */ });
       };
+      menu.appendChild(more);
     }
-    var email = page.slot('email-link');
-    var subject = 'A gift for you from ' + (page.data.name || 'me');
-    email.setAttribute('href', 'mailto:?subject=' + encodeURIComponent(subject) +
-      '&body=' + encodeURIComponent(shareText(stats, withChannel(stats.link, 'email'))));
   }
 
   function copy(text) {
@@ -133,28 +174,38 @@
     });
   }
 
+  /* Counts are counts and money is money: "3" rewards earned, worth "$40.00". */
   function renderRewards(rewards) {
     var section = root.querySelector('[data-section="rewards"]');
     var known = rewards && typeof rewards === 'object';
     ['earned', 'pending'].forEach(function (name) {
       var row = root.querySelector('[data-reward="' + name + '"]');
-      var present = known && rewards[name] !== undefined && rewards[name] !== null;
+      var present = known && typeof rewards[name] === 'number';
       row.hidden = !present;
       if (present) {
         var cell = row.querySelector('dd');
-        cell.textContent = site.formatAmount(rewards[name], page.data.currency);
-        cell.setAttribute('data-value', JSON.stringify(rewards[name]));
+        cell.textContent = site.formatNumber(rewards[name]);
+        cell.setAttribute('data-value', String(rewards[name]));
       }
     });
+    var worth = root.querySelector('[data-reward="value"]');
+    var value = known && rewards.value && typeof rewards.value === 'object' ? rewards.value : {};
+    var currencies = Object.keys(value).filter(function (k) { return k !== 'points'; });
+    var parts = currencies.sort().map(function (k) { return site.formatMoney(Number(value[k]) || 0, k); });
+    if (value.points) parts.push(site.countOf(value.points, { one: 'point', other: 'points' }));
+    worth.hidden = !parts.length;
+    worth.querySelector('dd').textContent = parts.join(' + ');
+    worth.querySelector('dd').setAttribute('data-value', JSON.stringify(value));
     var items = known && Array.isArray(rewards.items) ? rewards.items : [];
     section.hidden = !items.length;
     var list = page.slot('reward-items');
     list.textContent = '';
     items.slice(0, 20).forEach(function (item) {
-      var parts = [item.text || item.kind || 'Reward'];
-      if (item.amount !== undefined) parts.push(site.formatAmount(item.amount, item.currency || page.data.currency));
-      if (item.status) parts.push('(' + item.status + ')');
-      list.appendChild(el('li', '', parts.join(' ')));
+      var line = el('li', 'referbee-reward');
+      line.appendChild(el('span', 'referbee-reward__text', item.text || 'Reward'));
+      var status = REWARD_STATUS[item.status] || item.status || '';
+      if (status) line.appendChild(el('span', 'referbee-reward__status referbee-reward__status--' + item.status, status));
+      list.appendChild(line);
     });
   }
 
@@ -173,13 +224,16 @@
     bar.querySelector('.referbee-bar__fill').style.width = percent + '%';
     var current = tier.current ? tier.current.name : '';
     var text = current ? 'You are in the ' + current + ' tier.' : 'You have no tier yet.';
-    if (tier.current && tier.current.badge) text = tier.current.badge + ' ' + text;
+    // A badge that is only the tier's name again (the default) would say it twice.
+    if (tier.current && tier.current.badge && tier.current.badge !== current) {
+      text = tier.current.badge + ' ' + text;
+    }
     page.slot('tier-text').textContent = text;
     var legend = '';
     if (tier.next) {
       var left = Math.max(0, Number(tier.next.at) - (Number(successes) || 0));
-      legend = left + ' more successful referral' + (left === 1 ? '' : 's') + ' to reach ' +
-        tier.next.name + ' (at ' + tier.next.at + ').';
+      legend = site.countOf(left, { one: 'more successful referral', other: 'more successful referrals' }) +
+        ' to reach ' + tier.next.name + ' (at ' + site.formatNumber(tier.next.at) + ').';
     } else {
       legend = 'You have reached the top tier.';
     }
@@ -189,7 +243,7 @@
   function renderChart(daily, days) {
     var points = site.chart.series(daily, days, new Date());
     var label = site.chart.draw(page.slot('chart'), points);
-    page.slot('chart-summary').textContent = 'Last ' + label + '. Dots: clicks; bars: sign-ups and purchases.';
+    page.slot('chart-summary').textContent = 'Last ' + label + '.';
     site.chart.table(page.slot('chart-table'), points);
   }
 
@@ -205,8 +259,7 @@
       item.setAttribute('data-channel', name);
       item.setAttribute('data-value', String(channels[name]));
       item.appendChild(el('span', 'referbee-channel__name', CHANNELS[name] || name));
-      item.appendChild(el('span', 'referbee-channel__count', site.formatNumber(channels[name]) +
-        (Number(channels[name]) === 1 ? ' click' : ' clicks')));
+      item.appendChild(el('span', 'referbee-channel__count', site.countOf(channels[name], { one: 'click', other: 'clicks' })));
       var bar = el('span', 'referbee-channel__bar');
       bar.setAttribute('aria-hidden', 'true');
       bar.style.width = Math.max(2, Math.round((channels[name] / most) * 100)) + '%';

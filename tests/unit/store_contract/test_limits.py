@@ -27,3 +27,13 @@ def test_tallies_stop_at_their_limit(store: Any) -> None:
     store.conversions.record_conversion(jane_purchase("3"), ConversionEffects(tallies=(unlimited,)))
     assert store.limits.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 1
     assert store.limits.hit_rate(replace(tally, rule="rate_stats", limit=None)) == 2
+
+
+def test_rate_windows_are_erased_with_the_address_they_count(store: Any) -> None:
+    counted = Tally("shop", "rate_signin_email", "ek1", "3600:1", None, int(NOW) + 7200)
+    other = replace(counted, subject="ek2")
+    for tally in (counted, counted, other):
+        store.limits.hit_rate(tally)
+    store.privacy.erase_tallies([counted, replace(counted, window="3600:0")])
+    assert store.limits.hit_rate(counted) == 1  # counting starts afresh
+    assert store.limits.hit_rate(other) == 2  # another address's window is untouched

@@ -67,6 +67,7 @@ COLUMNS = {
         "approve_at",
         "updated_at",
         "reason",
+        "payable",
     ),
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -173,8 +174,18 @@ def _conversion_row(conversion: Conversion) -> dict[str, Any]:
     }
 
 
+def is_payout(reward: RewardRecord) -> bool:
+    """Whether someone is to be paid: credit, and a referrer's percent of an order (its amount
+    is computed on the order). A friend's percent off is a discount at checkout, a coupon is
+    its code and points are a balance: nothing to pay out."""
+    return reward.kind == "credit" or (reward.kind == "percent" and reward.side != "friend")
+
+
 def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, Any]:
-    if reward.side == "friend":
+    payable = is_payout(reward)
+    if not payable:
+        pay_to = ""
+    elif reward.side == "friend":
         pay_to = f"the customer of order {reward.order_id}" if reward.order_id else "the customer"
     else:
         pay_to = referrer.email if referrer else ""
@@ -198,6 +209,7 @@ def _reward_row(reward: RewardRecord, referrer: Referrer | None) -> dict[str, An
         "approve_at": iso(reward.approve_at) if 0 < reward.approve_at < NEVER else "",
         "updated_at": iso(reward.updated_at) if reward.updated_at else "",
         "reason": reward.reason,
+        "payable": payable,
     }
 
 

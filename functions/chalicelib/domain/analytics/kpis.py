@@ -14,6 +14,7 @@ from typing import Any
 from ...model.currencies import minor_digits
 from ...model.statuses import COST_STATUSES, REWARD_STATUSES
 from . import metrics as m
+from .labels import label
 from .periods import Period
 
 Sums = dict[str, Decimal]
@@ -42,12 +43,33 @@ def active_referrers(days: dict[str, Sums], period: Period) -> int:
     return int(count)
 
 
+def from_clicks(days: dict[str, Sums], period: Period, what: str) -> int:
+    """Conversions of the period made through a click of the period: on each day, those whose
+    click was at most as many days back as the period had begun."""
+    count = Decimal(0)
+    prefix = m.from_click(what, 0)[:-1]
+    for offset, day in enumerate(period.dates()):
+        for name, value in days.get(day, {}).items():
+            if name.startswith(prefix) and int(name[len(prefix) :]) <= offset:
+                count += value
+    return int(count)
+
+
 def kpis(
-    currency: str, sums: Sums, participants: int, active: int, notes: list[str]
+    currency: str,
+    sums: Sums,
+    participants: int,
+    active: int,
+    notes: list[str],
+    *,
+    clicked: tuple[int, int, int],
 ) -> dict[str, Any]:
+    """`clicked`: the period's signups, purchases and successful referrals made through the
+    period's clicks (the numerators of its rates)."""
     money = _money(currency)
     unique = _int(sums, m.UNIQUE_CLICKS)
     signups, purchases = _int(sums, m.SIGNUPS), _int(sums, m.PURCHASES)
+    clicked_signups, clicked_purchases, clicked_successful = clicked
     successful, customers = _int(sums, m.SUCCESSFUL), _int(sums, m.CUSTOMERS)
     revenue = sums.get(m.revenue(currency), Decimal(0))
     orders = _int(sums, m.orders(currency))
@@ -67,7 +89,7 @@ def kpis(
     if not participants:
         notes.append("No participants yet: the viral coefficient is not defined.")
     invites_each = _ratio(unique, participants)
-    invite_conversion = _ratio(successful, unique)
+    invite_conversion = _ratio(clicked_successful, unique)
     return {
         "participants": participants,
         "new_participants": _int(sums, m.PARTICIPANTS),
@@ -79,8 +101,12 @@ def kpis(
         "organic_signups": _int(sums, m.organic(m.SIGNUPS)),
         "organic_purchases": _int(sums, m.organic(m.PURCHASES)),
         "successful_referrals": successful,
-        "click_to_signup_rate": _ratio(signups, unique),
-        "click_to_purchase_rate": _ratio(purchases, unique),
+        "signups_from_clicks": clicked_signups,
+        "purchases_from_clicks": clicked_purchases,
+        "other_signups": signups - clicked_signups,
+        "other_purchases": purchases - clicked_purchases,
+        "click_to_signup_rate": _ratio(clicked_signups, unique),
+        "click_to_purchase_rate": _ratio(clicked_purchases, unique),
         "revenue": _by_currency(sums, "revenue."),
         "referred_revenue": money(revenue),
         "average_order_value": money(revenue / orders) if orders else None,
@@ -89,10 +115,12 @@ def kpis(
         "rewards": {status: _rewards(sums, status) for status in REWARD_STATUSES},
         "rewards_cost": money(cost),
         "new_customers": customers,
+        "repeat_purchases": _int(sums, m.REPEAT_PURCHASES),
         "cost_per_acquired_customer": money(cost / customers) if customers else None,
         "roi": _ratio(revenue - cost, cost),
         "invites": unique,
         "invites_per_participant": invites_each,
+        "successful_referrals_from_clicks": clicked_successful,
         "invite_conversion_rate": invite_conversion,
         "viral_coefficient": _ratio(successful, participants) if unique else None,
         "lifetime": {
@@ -127,15 +155,16 @@ def splits(sums: Sums, kind: str, currency: str) -> list[dict[str, Any]]:
     for split_name, row in rows.items():
         entry: dict[str, Any] = {
             "name": split_name,
+            "label": label(kind, split_name),
             "signups": int(row["signups"]),
             "purchases": int(row["purchases"]),
             "revenue": money(row[f"revenue.{currency}"]),
         }
         if kind != "model":
-            entry = {"name": split_name, "clicks": int(row["clicks"]), **entry}
+            entry = {**entry, "clicks": int(row["clicks"])}
         else:
             entry["shared"] = int(row["shared"])
-        if any(value for key, value in entry.items() if key != "name"):
+        if any(value for key, value in entry.items() if key not in ("name", "label")):
             found.append(entry)
     key = "clicks" if kind != "model" else "purchases"
     return sorted(found, key=lambda e: (-e[key], -e["purchases"], -e["signups"], e["name"]))

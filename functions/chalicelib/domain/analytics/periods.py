@@ -52,7 +52,13 @@ class Period:
 
 
 def parse_period(since: str | None, start: str | None, end: str | None, today: date) -> Period:
-    """The period a report covers; InvalidInputError saying what to write instead."""
+    """The period a report covers; InvalidInputError saying what to write instead. A
+    parameter given empty is refused rather than read as left out."""
+    for value, name, example in ((since, "since", "30d"), (start, "from", "2026-11-01")):
+        if value is not None and not value.strip():
+            raise InvalidInputError(f"'{name}' is empty: write it like {example}, or leave it out.")
+    if end is not None and not end.strip():
+        raise InvalidInputError("'to' is empty: write it like 2026-11-30, or leave it out.")
     if since and (start or end):
         raise InvalidInputError("Give either 'since' or 'from'/'to', not both.")
     if start or end:

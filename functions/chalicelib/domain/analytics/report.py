@@ -16,7 +16,16 @@ from typing import Any
 from ...model.program import Program
 from ..context import Context
 from . import metrics as m
-from .kpis import Sums, active_referrers, daily, kpis, number, splits, sum_days
+from .kpis import (
+    Sums,
+    active_referrers,
+    daily,
+    from_clicks,
+    kpis,
+    number,
+    splits,
+    sum_days,
+)
 from .periods import Period
 
 TOP_REFERRERS = 10
@@ -35,7 +44,13 @@ def program_report(
     participants = max(0, int(rollups.total.get(m.PARTICIPANTS, Decimal(0)) - joined_later))
     sums = sum_days(inside, period)
     notes: list[str] = []
-    figures = kpis(program.currency, sums, participants, active_referrers(inside, period), notes)
+    clicked = (
+        from_clicks(inside, period, m.SIGNUPS),
+        from_clicks(inside, period, m.PURCHASES),
+        from_clicks(inside, period, m.SUCCESSFUL),
+    )
+    active = active_referrers(inside, period)
+    figures = kpis(program.currency, sums, participants, active, notes, clicked=clicked)
     notes += _lifetime_notes(period, today, figures)
     return {
         "program": program.id,

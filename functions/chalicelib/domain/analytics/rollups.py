@@ -33,7 +33,8 @@ from ...model.analytics import (
 )
 from ...model.errors import UnavailableError
 from ..context import Context
-from .metrics import ACTIVE_NEW, Contribution, active_gap, contribution
+from .contributions import contribution
+from .metrics import ACTIVE_NEW, Contribution, active_gap
 
 MARKER_SECONDS = 3 * 86400  # a stream keeps records 24 hours: markers outlive redeliveries
 # A part's codes each add their counters and their active day (two items) to a transaction;

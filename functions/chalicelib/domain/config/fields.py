@@ -20,6 +20,18 @@ _HOST_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Fields that are easy to write in the wrong section, and the section they belong to.
+BELONGS_UNDER = {
+    "hold_days": "rewards",
+    "tiers": "rewards",
+    "limits": "rewards",
+    "primary_color": "brand",
+    "logo": "brand",
+    "favicon": "brand",
+    "leaderboard": "site",
+    "launcher_position": "widget",
+    "launcher_text": "widget",
+}
 
 
 class FieldReader:
@@ -29,7 +41,9 @@ class FieldReader:
         self.problems: list[str] = []
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+        problem = f"{path}: {message}"
+        if problem not in self.problems:  # one mistake read twice is reported once
+            self.problems.append(problem)
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -39,7 +53,7 @@ class FieldReader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.fail(path, f"must be a mapping of fields, not {_kind(value)}")
+            self.fail(path, f"must be a mapping of fields, not {kind_of(value)}")
             return {}
         return value
 
@@ -49,6 +63,9 @@ class FieldReader:
             if key not in known:
                 hint = difflib.get_close_matches(str(key), known, n=1)
                 suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                home = BELONGS_UNDER.get(str(key))
+                if home and not path.endswith(f".{home}"):
+                    suffix = f": it belongs under `{home}:` (see docs/config.md)"
                 self.fail(f"{path}.{key}", f"unknown field{suffix}")
 
     def text(
@@ -69,7 +86,7 @@ class FieldReader:
                 return ""
             return default
         if not isinstance(value, str):
-            self.fail(f"{path}.{key}", f"must be text, not {_kind(value)}")
+            self.fail(f"{path}.{key}", f"must be text, not {kind_of(value)}")
             return default or ""
         value = value.strip()
         if len(value) > max_len:
@@ -90,7 +107,7 @@ class FieldReader:
     ) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{path}.{key}", f"must be a whole number, not {_kind(value)}")
+            self.fail(f"{path}.{key}", f"must be a whole number, not {kind_of(value)}")
             return default
         if not low <= value <= high:
             self.fail(f"{path}.{key}", f"must be between {low} and {high}, not {value}")
@@ -105,7 +122,7 @@ class FieldReader:
             self.fail(f"{path}.{key}", "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(f"{path}.{key}", f"must be a number, not {_kind(value)}")
+            self.fail(f"{path}.{key}", f"must be a number, not {kind_of(value)}")
             return None
         try:
             number = Decimal(str(value))
@@ -120,7 +137,7 @@ class FieldReader:
     def boolean(self, data: Mapping[str, Any], key: str, path: str, *, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.fail(f"{path}.{key}", f"must be true or false, not {_kind(value)}")
+            self.fail(f"{path}.{key}", f"must be true or false, not {kind_of(value)}")
             return default
         return value
 
@@ -155,7 +172,7 @@ class FieldReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.fail(f"{path}.{key}", f"must be a list of host names, not {_kind(value)}")
+            self.fail(f"{path}.{key}", f"must be a list of host names, not {kind_of(value)}")
             return ()
         hosts: list[str] = []
         for index, item in enumerate(value):
@@ -193,7 +210,7 @@ def url_host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):

@@ -20,7 +20,7 @@ RULES = (
     "require_click",
     "signed_conversions",
 )
-RATE_ROUTES = ("issue", "convert", "api", "stats")
+RATE_ROUTES = ("issue", "convert", "api", "stats", "signin_email", "signin_client", "join_email")
 _DOMAIN_RE = re.compile(
     r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+"
 )
@@ -46,9 +46,7 @@ def parse_rate_limits(reader: FieldReader, raw: Any, path: str) -> RateLimits:
     reader.only_known(data, RATE_ROUTES, path)
     defaults = RateLimits()
     values = {
-        route: reader.integer(
-            data, route, path, default=defaults.per_minute(route), low=1, high=100_000
-        )
+        route: reader.integer(data, route, path, default=defaults.limit(route), low=1, high=100_000)
         for route in RATE_ROUTES
     }
     return RateLimits(**values)

@@ -37,10 +37,11 @@ def parse_incentives(
     currency: str,
     success_event: str,
     side_rewards: Mapping[str, Reward],
+    locale: str = "en",
 ) -> Incentives:
     """Everything about rewards and notifications in one program's config. The two sides'
     rewards (`side_rewards`, from `parse_reward`) are the program's own fields; this adds
-    when each one triggers."""
+    when each one triggers. Default email texts are in the program's `locale`."""
     rewards = reader.mapping(data.get("rewards"), f"{path}.rewards")
     rules = tuple(
         _parse_rule(
@@ -68,7 +69,7 @@ def parse_incentives(
         attribution_model=model,
         half_life_days=half_life,
         webhooks=parse_webhooks(reader, data.get("webhooks"), f"{path}.webhooks"),
-        emails=parse_emails(reader, data.get("emails"), f"{path}.emails"),
+        emails=parse_emails(reader, data.get("emails"), f"{path}.emails", locale),
     )
 
 
@@ -89,7 +90,8 @@ def parse_reward(reader: FieldReader, raw: Any, path: str, currency: str) -> Rew
         return Reward(text=text, kind=kind)
     if kind == "credit":
         reward_currency = reader.text(data, "currency", path, default=currency).upper()
-        if reward_currency not in CURRENCIES:
+        # Without its own currency the reward takes the program's, which is checked there.
+        if "currency" in data and reward_currency not in CURRENCIES:
             reader.fail(f"{path}.currency", f"'{reward_currency}' is not an ISO 4217 currency code")
         amount = reader.decimal(data, "amount", path, low=Decimal(0), high=Decimal(1_000_000))
         return Reward(text=text, kind=kind, amount=amount, currency=reward_currency)

@@ -1,5 +1,6 @@
-"""Notification settings of a program: webhook endpoints and reward emails (templates with
-merge fields), validated like the rest of referbee.yaml."""
+"""Notification settings of a program: webhook endpoints and emails (templates with merge
+fields, defaults in the program's language: email_texts.py), validated like the rest of
+referbee.yaml."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.notifications import Emails, EmailTemplate, Webhook
+from ...model.notifications import TEMPLATES, Emails, EmailTemplate, Webhook
+from .email_texts import CARRIED_FIELD, TEMPLATE_FIELDS, EmailTexts, email_texts
 from .fields import FieldReader, url_problem
 
 WEBHOOK_EVENTS = (
@@ -18,19 +20,7 @@ WEBHOOK_EVENTS = (
     "reward.voided",
     "referrer.tier_reached",
 )
-EMAIL_FIELDS = ("name", "reward", "link", "stats_link", "program", "tier", "badge")
 MAX_WEBHOOKS = 5
-
-DEFAULT_REWARD_EMAIL = (
-    "You earned {reward}",
-    "Hi {name},\n\nA friend you referred to {program} just came through: you earned "
-    "{reward}.\n\nKeep sharing your link: {link}\nSee your numbers: {stats_link}\n",
-)
-DEFAULT_TIER_EMAIL = (
-    "You reached {tier} at {program}",
-    "Hi {name},\n\nYou reached the {tier} tier at {program} ({badge}), and earned {reward}."
-    "\n\nKeep sharing your link: {link}\nSee your numbers: {stats_link}\n",
-)
 
 
 def parse_webhooks(reader: FieldReader, raw: Any, path: str) -> tuple[Webhook, ...]:
@@ -72,31 +62,41 @@ def _webhook_events(reader: FieldReader, raw: Any, path: str) -> tuple[str, ...]
     return tuple(event for event in WEBHOOK_EVENTS if event in raw)
 
 
-def parse_emails(reader: FieldReader, raw: Any, path: str) -> Emails | None:
+def parse_emails(reader: FieldReader, raw: Any, path: str, locale: str = "en") -> Emails | None:
     if raw is None:
         return None
     data = reader.mapping(raw, path)
-    reader.only_known(data, ("from", "reply_to", "reward_earned", "tier_reached"), path)
+    reader.only_known(data, ("from", "reply_to", *TEMPLATES), path)
     sender = reader.text(data, "from", path, max_len=200)
     if sender and not re.search(r"[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}>?$", sender, re.IGNORECASE):
         reader.fail(f"{path}.from", f"'{sender}' is not an address like 'Shop <hi@shop.com>'")
     reply_to = reader.optional_text(data, "reply_to", path, max_len=200)
+    texts = email_texts(locale)
+    found = {name: _template(reader, data, name, path, texts) for name in TEMPLATES}
     return Emails(
         sender=sender,
         reply_to=reply_to,
-        reward_earned=_template(reader, data, "reward_earned", path, DEFAULT_REWARD_EMAIL),
-        tier_reached=_template(reader, data, "tier_reached", path, DEFAULT_TIER_EMAIL),
+        reward_earned=found["reward_earned"],
+        tier_reached=found["tier_reached"],
+        stats_link=found["stats_link"],
+        sign_in=found["sign_in"],
+        unnamed=texts.unnamed,
+        footer=texts.footer,
     )
 
 
 def _template(
-    reader: FieldReader, data: Mapping[str, Any], key: str, path: str, default: tuple[str, str]
+    reader: FieldReader, data: Mapping[str, Any], key: str, path: str, texts: EmailTexts
 ) -> EmailTemplate:
     where = f"{path}.{key}"
+    default = texts.templates[key]
     raw = reader.mapping(data.get(key), where)
     reader.only_known(raw, ("subject", "body"), where)
     subject = reader.text(raw, "subject", where, default=default[0], max_len=200)
     body = reader.text(raw, "body", where, default=default[1], max_len=10_000)
     for part, text in (("subject", subject), ("body", body)):
-        reader.placeholders(text, f"{where}.{part}", EMAIL_FIELDS, "merge field")
+        reader.placeholders(text, f"{where}.{part}", TEMPLATE_FIELDS[key], "merge field")
+    carried = CARRIED_FIELD.get(key)
+    if carried and f"{{{carried}}}" not in body:
+        reader.fail(f"{where}.body", f"must contain {{{carried}}}: the email is sent to carry it")
     return EmailTemplate(subject=subject, body=body)

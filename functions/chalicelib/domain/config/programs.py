@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...model.currencies import CURRENCIES
+from ...model.errors import ConfigError
 from ...model.fraud import FraudRules
+from ...model.incentives import Incentives
 from ...model.program import Catalogue, Program
-from .fields import FieldReader, url_host, url_problem
+from .fields import FieldReader, kind_of, url_host, url_problem
 from .fraud import parse_fraud, parse_rate_limits
 from .incentives import POLICY_FIELDS, PROGRAM_FIELDS, parse_incentives, parse_reward
 from .site import parse_brand, parse_site
@@ -23,6 +25,7 @@ from .widget import parse_widget
 PROGRAM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]|[a-z0-9]")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 ORIGIN_RE = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+LOCALE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
 SUCCESS_EVENTS = ("signup", "purchase")
 DEFAULT_SHARE_MESSAGE = "I love {program}! Use my link and get {friend_reward}: {link}"
 SHARE_FIELDS = ("program", "friend_reward", "referrer_reward", "link", "name")
@@ -46,6 +49,7 @@ _PROGRAM_FIELDS = (
     "rate_limits",
     "origins",
     "trust",
+    "locale",
     *PROGRAM_FIELDS,
 )
 
@@ -54,19 +58,22 @@ def parse_programs(document: Any) -> Catalogue:
     """Validate a whole config document (`{"programs": [...]}`); raise ConfigError listing
     every problem found."""
     reader = FieldReader()
-    top = reader.mapping(document, "referbee.yaml")
-    reader.only_known(top, ("programs", "site_url", "api_url", "link_domain"), "referbee.yaml")
-    if len(reader.host_list(top, "link_domain", "referbee.yaml")) > 1:
-        reader.fail("referbee.yaml.link_domain", "must be one host name, e.g. go.shop.example")
+    if document is not None and not isinstance(document, Mapping):
+        reader.fail(
+            "the file", f"must hold `programs:` with a list of programs, not {kind_of(document)}"
+        )
+        reader.raise_if_any()
+    top = reader.mapping(document, "the file")
+    reader.only_known(top, ("programs", "site_url", "api_url", "link_domain"), "the file")
+    if len(reader.host_list(top, "link_domain", "the file")) > 1:
+        reader.fail("the file.link_domain", "must be one host name, e.g. go.shop.example")
     raw_programs = top.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         reader.fail("programs", "must be a list with at least one program")
-        reader.raise_if_any()
+        raise ConfigError(reader.problems)
     programs: dict[str, Program] = {}
-    for index, raw in enumerate(raw_programs or []):
-        label = f"programs[{index}]"
-        if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-            label = f"program '{raw['id']}'"
+    for index, raw in enumerate(raw_programs):
+        label = program_label(raw, index)
         program = _parse_program(reader, raw, label)
         if program is None:
             continue
@@ -75,6 +82,13 @@ def parse_programs(document: Any) -> Catalogue:
         programs[program.id] = program
     reader.raise_if_any()
     return Catalogue(programs)
+
+
+def program_label(raw: Any, index: int) -> str:
+    """How problems name a program: by its id, or by its place when it has none."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+        return f"program '{raw['id']}'"
+    return f"programs[{index}]"
 
 
 def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
@@ -114,6 +128,15 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
     reader.only_known(rewards, ("referrer", "friend", *POLICY_FIELDS), f"{path}.rewards")
     referrer = parse_reward(reader, rewards.get("referrer"), f"{path}.rewards.referrer", currency)
     friend = parse_reward(reader, rewards.get("friend"), f"{path}.rewards.friend", currency)
+    locale = reader.text(
+        data,
+        "locale",
+        path,
+        default="en",
+        max_len=35,
+        pattern=LOCALE_RE,
+        pattern_hint="is not a language tag like en, fr or fr-CA",
+    )
     success_event = reader.text(data, "success_event", path, default="purchase")
     if success_event not in SUCCESS_EVENTS:
         reader.fail(f"{path}.success_event", f"'{success_event}' is not one of signup, purchase")
@@ -124,7 +147,9 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         currency=currency,
         success_event=success_event,
         side_rewards={"referrer": referrer, "friend": friend},
+        locale=locale,
     )
+    _require_a_way_to_sign_in(reader, path, secret, incentives)
     return Program(
         id=program_id,
         name=name,
@@ -148,7 +173,23 @@ def _parse_program(reader: FieldReader, raw: Any, path: str) -> Program | None:
         trust=parse_trust(
             reader, data.get("trust"), f"{path}.trust", hold_days=incentives.hold_days
         ),
+        locale=locale,
     )
+
+
+def _require_a_way_to_sign_in(
+    reader: FieldReader, path: str, identity_secret: str | None, incentives: Incentives
+) -> None:
+    """Without identity_secret nobody vouches for a customer, so their private stats link can
+    only reach them by email: such a program must be able to send one."""
+    if identity_secret is None and incentives.emails is None:
+        reader.fail(
+            f"{path}.emails",
+            "is required when identity_secret is not set: customers who join with just their "
+            "email get their private stats link by email. Add emails: {from: 'Shop "
+            "<rewards@shop.example>'} (an address your mail service may send from), or set "
+            "identity_secret so that your server vouches for your customers (docs/security.md)",
+        )
 
 
 def _parse_fraud(

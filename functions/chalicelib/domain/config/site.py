@@ -21,12 +21,13 @@ SITE_FIELDS = (
     "terms",
     "faq",
     "get_link",
+    "privacy",
     "leaderboard",
     "leaderboard_size",
     "widget",
 )
 TEXT_PLACEHOLDERS = ("program", "friend_reward", "referrer_reward")
-_TEXT_LIMITS = {"title": 80, "pitch": 1000, "terms": 5000, "get_link": 600}
+_TEXT_LIMITS = {"title": 80, "pitch": 1000, "terms": 5000, "get_link": 600, "privacy": 3000}
 _STEP_LIMIT = 200
 _MAX_STEPS = 6
 _MAX_FAQ = 20
@@ -50,6 +51,7 @@ def parse_site(reader: FieldReader, raw: Any, path: str) -> SiteSettings:
         terms=texts["terms"],
         faq=_questions(reader, data.get("faq"), f"{path}.faq"),
         get_link=texts["get_link"],
+        privacy=texts["privacy"],
         leaderboard=reader.boolean(data, "leaderboard", path, default=False),
         leaderboard_size=reader.integer(
             data, "leaderboard_size", path, default=10, low=3, high=100

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from ...model.errors import DeliveryError
 from ...model.ledger import EMAIL_TARGET, DeliveryAttempt, OutboxMessage
+from ...model.notifications import ACCOUNT_TEMPLATES, TEMPLATES
 from ...model.statuses import DELIVERED, FAILED, QUEUED, RETRY, SKIPPED
 from ..context import Context, Links
 from .emails import render_email
@@ -123,12 +124,15 @@ def _email(ctx: Context, outbound: Outbound, links: Links, message: OutboxMessag
     emails = program.incentives.emails
     if emails is None:
         return Result(SKIPPED, error="the program sends no emails")
+    data = json.loads(message.body)
+    if data.get("template") not in TEMPLATES:
+        return Result(SKIPPED, error="the email template is unknown")
     referrer = ctx.store.referrers.get_referrer(message.code)
     if referrer is None or not referrer.email:
         return Result(SKIPPED, error="the referrer is unknown")
-    if referrer.email_opt_out:
+    if referrer.email_opt_out and data["template"] not in ACCOUNT_TEMPLATES:
+        # Account emails (a stats or sign-in link) were asked for with the address just now.
         return Result(SKIPPED, error="the referrer unsubscribed")
-    data = json.loads(message.body)
     email = render_email(
         ctx,
         emails,

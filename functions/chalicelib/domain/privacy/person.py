@@ -8,7 +8,8 @@ Where a person can appear, and how forget treats it:
   link stops working;
 - as a customer (a referred friend): conversions that named their email hold only keyed hashes
   of it, found through their person index; the hashes are removed, the counts stay;
-- fraud tallies and first-purchase markers keyed by their hashes are deleted;
+- fraud tallies, rate limits counted per address (sign-in links, join emails) and
+  first-purchase markers keyed by their hashes are deleted;
 - reward emails: the address is read when an email is sent, never stored in the outbox; an
   erased referrer's queued emails are skipped. In `referbee dev` the .eml files written to
   them are deleted.
@@ -28,6 +29,7 @@ from ..conversions.flow import conversion_view
 from ..referrals.identity import normalize_email
 from ..rewards.views import reward_view
 from ..trust.lookalikes import canonical_email
+from ..trust.ratelimits import address_tallies
 
 
 class MailFolder(Protocol):
@@ -50,6 +52,8 @@ def forget_person(
         if conversion is not None:
             ctx.store.privacy.erase_customer(conversion)
     ctx.store.privacy.forget_identity(program.id, identity, customer_key)
+    email_key = ctx.signer.email_key(program.id, email)
+    ctx.store.privacy.erase_tallies(address_tallies(program, email_key, ctx.clock.now()))
     files = mail.forget(email) if mail is not None else 0
     return {
         "program": program.id,

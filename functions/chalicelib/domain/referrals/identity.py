@@ -39,6 +39,17 @@ def normalize_email(raw: object) -> str:
     return f"{local.lower()}@{ascii_domain}"
 
 
+def masked_email(email: str) -> str:
+    """A normalized email as shown to whoever typed it: its first character, "…", "@" and the
+    domain (`j…@example.com`), enough to spot a typo and no more."""
+    local, _, domain = email.rpartition("@")
+    try:
+        shown = domain.encode("ascii").decode("idna")
+    except UnicodeError:
+        shown = domain
+    return f"{local[:1]}\u2026@{shown}"
+
+
 def clean_name(raw: object) -> str:
     """A display name: text, no control characters, at most 80 characters. Optional."""
     if raw is None:

@@ -1,6 +1,6 @@
 """Everything referbee derives from its server secret: stats tokens, click ids, visitor and
-email hashes. Each use has its own derived key, so one kind of value can never be replayed
-as another.
+email hashes, sign-in tokens and their hashes. Each use has its own derived key, so one kind
+of value can never be replayed as another.
 
 Stats tokens and click ids are self-verifying (an HMAC inside), so checking them costs no
 database request, and garbage is rejected before the database is asked anything.
@@ -56,6 +56,8 @@ class Signer:
                 "unsubscribe",
                 "identity",
                 "cursor",
+                "signin",
+                "signin_hash",
             )
         }
         self._keyed = {
@@ -151,6 +153,16 @@ class Signer:
         if not hmac.compare_digest(self._mac("unsubscribe", code, 16), mac):
             return None
         return code
+
+    def signin_token(self, nonce: str) -> str:
+        """The token of a sign-in link (192 bits, hex), made from the random `nonce` that
+        travels in the outbox: the table never holds the token itself, and the nonce is
+        worth nothing without the secret."""
+        return self._mac("signin", nonce, 24)
+
+    def signin_hash(self, token: str) -> str:
+        """What the table keeps of a sign-in token: its keyed hash."""
+        return self._mac("signin_hash", token, 20)
 
     def _mac(self, purpose: str, message: str, size: int) -> str:
         # Hex: URL-safe, case-free, and encoded in C (base32 is pure Python and showed up

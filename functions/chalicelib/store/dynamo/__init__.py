@@ -22,6 +22,7 @@ from .reviews import DynamoReviews
 from .rewards import DynamoRewards
 from .rollups import DynamoRollups
 from .shared import Table
+from .signins import DynamoSignins
 
 
 class DynamoStore:
@@ -45,6 +46,7 @@ class DynamoStore:
         self.limits = DynamoLimits(shared)
         self.privacy = DynamoPrivacy(shared)
         self.rollups = DynamoRollups(shared)
+        self.signins = DynamoSignins(shared)
 
     @property
     def requests(self) -> int:

@@ -14,13 +14,12 @@ from ...model.ledger import (
     OutboxMessage,
     Rejection,
     RewardChange,
-    Tally,
 )
 from .. import keys
 from ..attrs import Item, Write, WriteUpdate, integer, n, number, s, text
 from ..items import reward_item
 from .outbox import message_puts
-from .shared import NEW, Condition, Reason, Table, failed, passed
+from .shared import NEW, Condition, Reason, Table, failed, passed, tally_update
 
 Label = tuple[str, str]  # (what a transaction item is, which one): read back by rejection()
 
@@ -91,22 +90,6 @@ def rejection(
         refused = True
         _note(found, kind, ref, reason.get("Item") or {}, program, primary)
     return found if refused else None
-
-
-def tally_update(table: Table, tally: Tally) -> WriteUpdate:
-    """Count one more in a tally's window (conditional on its limit, if it has one)."""
-    values: Item = {":one": n(1), ":expires": n(tally.expires_at)}
-    update: WriteUpdate = {
-        "TableName": table.name,
-        "Key": keys.key(keys.tally_pk(tally.program, tally.rule, tally.subject), tally.window),
-        "UpdateExpression": f"SET {keys.TTL_ATTRIBUTE} = :expires ADD #n :one",
-        "ExpressionAttributeNames": {"#n": "count"},
-        "ExpressionAttributeValues": values,
-    }
-    if tally.limit is not None:
-        update["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :limit"
-        values[":limit"] = n(tally.limit)
-    return update
 
 
 def _note(found: Rejection, kind: str, ref: str, old: Item, program: str, primary: str) -> None:

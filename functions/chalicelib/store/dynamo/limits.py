@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from ...model.ledger import Tally
 from ..attrs import unavailable_on_failure
-from .effects import tally_update
-from .shared import Table
+from .shared import Table, tally_update
 
 
 class DynamoLimits:

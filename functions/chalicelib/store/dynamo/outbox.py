@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from ...model.ledger import QUEUED, DeliveryAttempt, OutboxMessage
+from ...model.ledger import QUEUED, DeliveryAttempt, LimitedMessage, OutboxMessage
 from .. import keys, rules
 from ..attrs import Item, Write, n, s, unavailable_on_failure
-from .shared import Condition, Table, passed
+from .shared import Condition, Table, passed, tally_update
 
 
 class DynamoOutbox:
@@ -62,6 +62,16 @@ class DynamoOutbox:
             "PK = :pk", {":pk": s(keys.delivery_log_pk(program))}, limit=limit, newest_first=True
         )
         return [DeliveryAttempt(**json.loads(item["data"]["S"])) for item in items]
+
+    @unavailable_on_failure
+    def queue_message(self, mail: LimitedMessage) -> bool:
+        reasons = self._table.transact(mail_writes(self._table, mail))
+        return passed(reasons[0])
+
+
+def mail_writes(table: Table, mail: LimitedMessage) -> list[Write]:
+    """A mail's tally (conditional on its limit) and its message, as transaction items."""
+    return [{"Update": tally_update(table, mail.tally)}, *message_puts(table, (mail.message,))]
 
 
 def message_puts(table: Table, messages: tuple[OutboxMessage, ...]) -> list[Write]:

@@ -3,6 +3,7 @@ and erasing a referrer or customer while their counts stay."""
 
 from __future__ import annotations
 
+from ...model.ledger import Tally
 from ...model.records import Conversion
 from .. import keys, rules
 from ..attrs import Item, b, n, s, text, unavailable_on_failure
@@ -67,5 +68,19 @@ class DynamoPrivacy:
             self._delete(keys.key(keys.tally_pk(program, rule, subject), window))
         self._delete(keys.key(keys.customer_pk(program, customer_key), keys.FIRST_PURCHASE))
 
+    @unavailable_on_failure
+    def erase_tallies(self, tallies: list[Tally]) -> None:
+        if tallies:
+            self._table.transact(
+                [
+                    {"Delete": {"TableName": self._table.name, "Key": _tally_key(tally)}}
+                    for tally in tallies
+                ]
+            )
+
     def _delete(self, key: Item) -> None:
         self._table.client.delete_item(TableName=self._table.name, Key=key)
+
+
+def _tally_key(tally: Tally) -> Item:
+    return keys.key(keys.tally_pk(tally.program, tally.rule, tally.subject), tally.window)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from ...model.analytics import Page
 from ...model.errors import CodeTakenError, ReferrerExistsError
-from ...model.ledger import RewardRecord
+from ...model.ledger import LimitedMessage, RewardRecord
 from ...model.records import BoardEntry, CounterMonth, Referrer
 from .. import keys
 from ..attrs import Item, b, integer, n, numbers, s, text, unavailable_on_failure
 from ..items import email_index_item, referrer_from_item, referrer_item, reward_from_item
-from .shared import EXISTS, NEW, Table, failed
+from .outbox import mail_writes
+from .shared import EXISTS, NEW, Condition, Table, failed
 
 
 class DynamoReferrers:
@@ -27,17 +28,39 @@ class DynamoReferrers:
         return referrer_from_item(item) if item else None
 
     @unavailable_on_failure
-    def create_referrer(self, referrer: Referrer) -> None:
-        by_email, code = self._table.transact(
-            [
-                self._table.put(email_index_item(referrer), NEW),
-                self._table.put(referrer_item(referrer), NEW),
-            ]
-        )
+    def create_referrer(self, referrer: Referrer, mail: LimitedMessage | None = None) -> bool:
+        """One transaction: the email index and the referrer (both new), and the mail with
+        its tally when there is one; a tally at its limit makes a second one without them."""
+        writes = [
+            self._table.put(email_index_item(referrer), NEW),
+            self._table.put(referrer_item(referrer), NEW),
+        ]
+        if mail is not None:
+            writes += mail_writes(self._table, mail)
+        by_email, code, *counted = self._table.transact(writes)
         if failed(by_email):
             raise ReferrerExistsError("a referrer with this email already exists")
         if failed(code):
             raise CodeTakenError("code already taken")
+        if counted and failed(counted[0]):
+            return self.create_referrer(referrer)
+        return bool(counted)
+
+    @unavailable_on_failure
+    def rotate_token(self, referrer: Referrer) -> bool:
+        """Both copies of the referrer move to the next version in one transaction, each on
+        condition that it holds the version read (a forgotten referrer has no index)."""
+        version = Condition("token_version = :was", values={":was": n(referrer.token_version)})
+        keys_of = [keys.key(keys.code_pk(referrer.code), keys.META)]
+        if referrer.email_key:
+            keys_of.append(keys.key(keys.email_pk(referrer.program, referrer.email_key), keys.META))
+        reasons = self._table.transact(
+            [
+                self._table.update_write(key, "ADD token_version :one", {":one": n(1)}, version)
+                for key in keys_of
+            ]
+        )
+        return not any(failed(reason) for reason in reasons)
 
     @unavailable_on_failure
     def get_referrer(self, code: str) -> Referrer | None:

@@ -12,6 +12,7 @@ from typing import TypedDict, cast
 
 from botocore.exceptions import ClientError
 
+from ...model.ledger import Tally
 from .. import keys
 from ..attrs import (
     CONDITION_FAILED,
@@ -23,7 +24,9 @@ from ..attrs import (
     Returns,
     Update,
     Write,
+    WriteUpdate,
     error_code,
+    n,
     s,
 )
 
@@ -73,6 +76,22 @@ class Table:
             if condition.values:
                 put["ExpressionAttributeValues"] = condition.values
         return {"Put": put}
+
+    def update_write(
+        self, key: Item, expression: str, values: Item, condition: Condition | None = None
+    ) -> Write:
+        """An Update of a transaction (on condition, if given)."""
+        update: WriteUpdate = {
+            "TableName": self.name,
+            "Key": key,
+            "UpdateExpression": expression,
+            "ExpressionAttributeValues": {**values, **(condition.values if condition else {})},
+        }
+        if condition is not None:
+            update["ConditionExpression"] = condition.expression
+            if condition.names:
+                update["ExpressionAttributeNames"] = condition.names
+        return {"Update": update}
 
     def get(self, key: Item, *, consistent: bool = False, clicks: bool = False) -> Item | None:
         client = self.click_client if clicks else self.client
@@ -221,6 +240,22 @@ class Table:
         if index is not None:
             request["IndexName"] = index
         return request
+
+
+def tally_update(table: Table, tally: Tally) -> WriteUpdate:
+    """Count one more in a tally's window (conditional on its limit, if it has one)."""
+    values: Item = {":one": n(1), ":expires": n(tally.expires_at)}
+    update: WriteUpdate = {
+        "TableName": table.name,
+        "Key": keys.key(keys.tally_pk(tally.program, tally.rule, tally.subject), tally.window),
+        "UpdateExpression": f"SET {keys.TTL_ATTRIBUTE} = :expires ADD #n :one",
+        "ExpressionAttributeNames": {"#n": "count"},
+        "ExpressionAttributeValues": values,
+    }
+    if tally.limit is not None:
+        update["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :limit"
+        values[":limit"] = n(tally.limit)
+    return update
 
 
 def failed(reason: Reason) -> bool:

@@ -21,6 +21,7 @@ from .reviews import MemoryReviews
 from .rewards import MemoryRewards
 from .rollups import MemoryRollups
 from .shared import State
+from .signins import MemorySignins
 
 
 class MemoryStore:
@@ -37,6 +38,7 @@ class MemoryStore:
         self.limits = MemoryLimits(self._state)
         self.privacy = MemoryPrivacy(self._state)
         self.rollups = MemoryRollups(self._state)
+        self.signins = MemorySignins(self._state)
 
     def take_changes(self) -> ChangeBatch | None:
         """The changes written since the last call, as one batch of the table's stream

@@ -16,7 +16,8 @@ from .shared import State
 REQUESTS: Final[dict[str, int]] = {
     # referrers
     "find_referrer": 1,
-    "create_referrer": 1,
+    "create_referrer": 1,  # two when the mail's tally is at its limit
+    "rotate_token": 1,
     "get_referrer": 1,
     "get_referrers": 1,
     "read_code": 1,
@@ -52,6 +53,7 @@ REQUESTS: Final[dict[str, int]] = {
     "lease_message": 1,
     "finish_delivery": 1,
     "delivery_log": 1,
+    "queue_message": 1,
     # admin keys and limits
     "get_admin_key": 1,
     "put_admin_key": 1,
@@ -64,11 +66,15 @@ REQUESTS: Final[dict[str, int]] = {
     "erase_referrer": 2,  # the referrer's item, then their email index
     "erase_customer": 2,  # the conversion, then its person index line
     "forget_identity": 3,  # two identity tallies and a first-purchase marker
+    "erase_tallies": 1,  # one transaction (none when there is nothing to erase)
     # rollups
     "rollup_marker": 1,
     "active_days": 1,
     "apply_rollup": 1,
     "read_rollups": 1,
+    # sign-in links
+    "create_signin": 1,
+    "spend_signin": 1,
 }
 
 P = ParamSpec("P")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...model.ledger import QUEUED, DeliveryAttempt, OutboxMessage
+from ...model.ledger import QUEUED, DeliveryAttempt, LimitedMessage, OutboxMessage
 from .. import keys, rules
 from .metering import metered
-from .shared import State
+from .shared import State, take_tally
 
 
 @metered
@@ -48,3 +48,10 @@ class MemoryOutbox:
         with self._state.lock:
             lines = list(self._state.log[program])
         return sorted(lines, key=rules.log_order, reverse=True)[:limit]
+
+    def queue_message(self, mail: LimitedMessage) -> bool:
+        with self._state.lock:
+            if not take_tally(self._state, mail.tally):
+                return False
+            self._state.outbox[(mail.message.event_id, mail.message.target)] = mail.message
+            return True

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...model.ledger import Tally
 from ...model.records import Conversion
 from .. import rules
 from .metering import metered
-from .shared import State, order_of
+from .shared import State, order_of, tally_key
 
 
 @metered
@@ -51,3 +52,8 @@ class MemoryPrivacy:
             for tally in rules.identity_tallies(program, identity):
                 self._state.tallies.pop(tally, None)
             self._state.first_purchases.discard((program, customer_key))
+
+    def erase_tallies(self, tallies: list[Tally]) -> None:
+        with self._state.lock:
+            for tally in tallies:
+                self._state.tallies.pop(tally_key(tally), None)

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 from ...model.analytics import Page
 from ...model.errors import CodeTakenError, ReferrerExistsError
-from ...model.ledger import RewardRecord
+from ...model.ledger import LimitedMessage, RewardRecord
 from ...model.records import BoardEntry, CounterMonth, Referrer
 from .. import keys, rules
 from .metering import metered
-from .shared import State, page
+from .shared import State, page, take_tally
 
 
 @metered
@@ -27,7 +27,7 @@ class MemoryReferrers:
         # The email index holds a copy made at creation, as in the DynamoDB twin.
         return replace(referrer, successful_referrals=0, email_opt_out=False) if referrer else None
 
-    def create_referrer(self, referrer: Referrer) -> None:
+    def create_referrer(self, referrer: Referrer, mail: LimitedMessage | None = None) -> bool:
         with self._state.lock:
             if (referrer.program, referrer.email_key) in self._state.emails:
                 raise ReferrerExistsError("a referrer with this email already exists")
@@ -35,6 +35,20 @@ class MemoryReferrers:
                 raise CodeTakenError("code already taken")
             self._state.emails[(referrer.program, referrer.email_key)] = referrer.code
             self._state.referrers[referrer.code] = referrer
+            if mail is None or not take_tally(self._state, mail.tally):
+                return False
+            self._state.outbox[(mail.message.event_id, mail.message.target)] = mail.message
+            return True
+
+    def rotate_token(self, referrer: Referrer) -> bool:
+        with self._state.lock:
+            stored = self._state.referrers.get(referrer.code)
+            if stored is None or stored.token_version != referrer.token_version:
+                return False
+            self._state.referrers[referrer.code] = replace(
+                stored, token_version=stored.token_version + 1
+            )
+            return True
 
     def get_referrer(self, code: str) -> Referrer | None:
         return self._state.referrers.get(code)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from ...model.analytics import Change, Page
 from ...model.errors import InvalidInputError
 from ...model.ledger import DeliveryAttempt, OutboxMessage, RewardRecord, Tally
-from ...model.records import AdminKey, Conversion, CustomerProfile, Referrer
+from ...model.records import AdminKey, Conversion, CustomerProfile, Referrer, SigninLink
 
 T = TypeVar("T")
 Order = tuple[str, str, str]  # (program, event, order id)
@@ -53,6 +53,7 @@ class State:
     leases: dict[tuple[str, str], float] = field(default_factory=dict)
     log: defaultdict[str, list[DeliveryAttempt]] = field(default_factory=lambda: defaultdict(list))
     admin_keys: dict[str, AdminKey] = field(default_factory=dict)
+    signins: dict[str, SigninLink] = field(default_factory=dict)
     markers: dict[str, str] = field(default_factory=dict)
     active: dict[str, str] = field(default_factory=dict)
     rollup_days: defaultdict[tuple[str, str], dict[str, Decimal]] = field(
@@ -75,6 +76,14 @@ def order_of(conversion: Conversion) -> Order:
 
 def tally_key(tally: Tally) -> tuple[str, str, str, str]:
     return (tally.program, tally.rule, tally.subject, tally.window)
+
+
+def take_tally(state: State, tally: Tally) -> bool:
+    """Count one in the tally unless it has reached its limit (the caller holds the lock)."""
+    if tally.limit is not None and state.tallies[tally_key(tally)] >= tally.limit:
+        return False
+    state.tallies[tally_key(tally)] += 1
+    return True
 
 
 def page(items: Iterable[T], key: Callable[[T], str], limit: int, after: str | None) -> Page[T]:
