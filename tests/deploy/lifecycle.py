@@ -87,7 +87,7 @@ def run_lifecycle(aws: str, workdir: Path) -> Lifecycle:
 
 
 def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocation], list[str]]:
-    """The API handler: program info, referrer sign-up (unsigned, then signed), a purchase
+    """The API handler: program info, referrer sign-up (a wrong signature, then signed), a purchase
     that earns Jane a reward (and queues her email); the scheduled function, which sends
     it; the rollup function, given the table's stream as Lambda's event source mapping
     delivers it (twice: a redelivered batch); then the purchase's refund."""
@@ -115,7 +115,8 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
     runs["program"] = call_api(
         proxy_event("GET", "/v1/programs/{program}", "/v1/programs/beans", beans)
     )
-    runs["unsigned"] = call_api(proxy_event("POST", resource, path, beans, {"email": email}))
+    forged = {"email": email, "signature": "0" * 64}
+    runs["forged"] = call_api(proxy_event("POST", resource, path, beans, forged))
     jane = {"email": email, "name": "Jane", "signature": signature}
     runs["signed"] = call_api(proxy_event("POST", resource, path, beans, jane, api_id=api_id))
     code = body_of(runs["signed"].reply)["code"]

@@ -372,7 +372,7 @@ def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycl
     assert replies["program"]["statusCode"] == 200
     assert program["id"] == "beans"
     assert program["identity_required"] is True  # the identity secret came from SSM
-    assert replies["unsigned"]["statusCode"] == 401
+    assert replies["forged"]["statusCode"] == 401  # a wrong signature, checked with it
     assert replies["signed"]["statusCode"] == 201, replies["signed"]
     referrer = body_of(replies["signed"])
     # Referral links point at the click function's URL, not at the REST API.

@@ -127,8 +127,14 @@ def test_joining_reveals_no_stats_link_and_mails_it(stack: DevStack, tmp_path: P
     }
     trusted = post(stack, "/v1/programs/teas/referrers", signed)
     assert trusted.status == 201 and "stats_token" in trusted.json()
+    # Unsigned, the same address joins as anyone may: the link, and the stats link by email.
     unsigned = post(stack, "/v1/programs/teas/referrers", {"email": "lee@example.com"})
-    assert unsigned.status == 401
+    assert unsigned.status == 200
+    assert list(unsigned.json()) == ["code", "program", "link", "stats_link_sent_to"]
+    assert unsigned.json()["code"] == trusted.json()["code"]
+    forged = post(stack, "/v1/programs/teas/referrers", {**signed, "signature": "0" * 64})
+    assert forged.status == 401
+    assert "stats_token" not in forged.body.decode()
 
 
 def test_a_signin_link_works_once_for_its_program_for_30_minutes(

@@ -101,7 +101,10 @@ def test_forged_reports_earn_nothing_and_a_real_click_waits_for_the_shop(
     approved = rewards(stack, "approved")
     assert sorted((r["side"], r["amount"]) for r in approved) == [("friend", 6), ("referrer", 10)]
     assert rewards(stack, "pending") == []
-    stats = request("GET", f"{stack.api}/v1/stats/{issue(stack)['stats_token']}").json()
+    issued = request(
+        "POST", f"{stack.api}/v1/programs/demo/referrers", {"email": "jane@example.com"}, AUTH
+    )
+    stats = request("GET", f"{stack.api}/v1/stats/{issued.json()['stats_token']}").json()
     assert (stats["purchases"], stats["revenue"]) == (1, {"USD": 40})
 
 

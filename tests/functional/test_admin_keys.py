@@ -102,7 +102,15 @@ def test_keys_of_another_program_are_refused(api: Any) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"name": ""}, {"name": "x" * 61}, {"name": "ok", "scope": "admin"}, {"name": 5}],
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 61},
+        {"name": "\x1d" + "x" * 60},  # 61 characters, one of them a control character
+        {"name": "ok", "scope": "admin"},
+        {"name": 5},
+    ],
 )
 def test_bad_key_requests(api: Any, body: dict[str, Any]) -> None:
     response = post_json(api, "/v1/programs/shop/keys", body, AUTH)

@@ -70,7 +70,7 @@ def create_key(
 ) -> tuple[str, AdminKey]:
     """A new key for `program`, made by a write key that covers it: (the key, shown only
     now; its record, which holds only the hash). A key can never grant more than it has."""
-    if not isinstance(name, str) or not _NAME_RE.fullmatch(name.strip()):
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name) or not name.strip():
         raise InvalidInputError("'name' is required: 1-60 characters saying who uses the key.")
     if scope not in SCOPES:
         raise InvalidInputError('\'scope\' must be "read" or "write".')
