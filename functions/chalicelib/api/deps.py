@@ -133,7 +133,9 @@ def dynamodb_client(retries: bool = True) -> Any:
         config=Config(
             connect_timeout=1,
             read_timeout=2,
-            retries={"mode": "standard", "max_attempts": 2 if retries else 1},
+            # botocore's "max_attempts" counts the retries alone (1 sent a click's write
+            # twice after a timeout, and the click was counted twice); this counts them all.
+            retries={"mode": "standard", "total_max_attempts": 2 if retries else 1},
             tcp_keepalive=True,
         ),
     )
