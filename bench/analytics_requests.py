@@ -33,12 +33,12 @@ def run() -> list[Measured]:
     from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table
-    from referbee.devstack.db import copy_tables_once_per_transaction
     from referbee.devstack.streams import StreamReader
+    from referbee.devstack.transactions import roll_back_transactions_by_key
 
     document = copy.deepcopy(DEMO_CONFIG)
     document["programs"][0]["landing_pages"] = {"sale": "http://localhost:8001/shop/sale"}
-    copy_tables_once_per_transaction()
+    roll_back_transactions_by_key()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, "bench")

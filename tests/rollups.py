@@ -8,12 +8,12 @@ from chalicelib.api.rollups import roll_up_records
 from chalicelib.domain.analytics.rollups import roll_up
 from chalicelib.domain.context import Context
 from chalicelib.store.memory import MemoryStore
-from referbee.devstack.db import copy_tables_once_per_transaction
 from referbee.devstack.streams import StreamReader
+from referbee.devstack.transactions import roll_back_transactions_by_key
 
 
 def stream_reader(table: str = "referbee-test", start: str = "TRIM_HORIZON") -> StreamReader:
-    copy_tables_once_per_transaction()
+    roll_back_transactions_by_key()
     return StreamReader(table, start=start)
 
 

@@ -5,7 +5,7 @@ to the same `roll_up_records` the deployed rollup function runs.
 The embedded database is moto in this process, so its stream is read in place: through its
 HTTP API, moto spent seconds serializing every thousand records, under the lock that every
 API request waits for. Records that were handled are then forgotten, as DynamoDB forgets
-them after 24 hours (moto keeps them, and copies them with the table on every transaction).
+them after 24 hours (moto would keep them all).
 """
 
 from __future__ import annotations
