@@ -34,9 +34,9 @@ def rotate_stats_token(
 
 def _referrer(ctx: Context, program: Program, body: dict[str, Any]) -> Referrer:
     email, ref = body.get("email"), body.get("ref")
-    if (email is None) == (ref is None):
+    if ("email" in body) == ("ref" in body):  # a null counts as sent: it is not a string
         raise InvalidInputError("Send either 'email' or 'ref' (the referral code): one of them.")
-    if email is not None:
+    if "email" in body:
         key = ctx.signer.email_key(program.id, normalize_email(email))
         found = ctx.store.referrers.find_referrer(program.id, key)
         if found is None:
