@@ -1,6 +1,7 @@
 """DynamoDB requests of program analytics, counted like requests_per_operation: the click path
-with a channel and a landing page (unchanged: the page rides on the counter update), the
-rollup function's work per batch of stream records, and reports over a month and a year."""
+with a channel and a landing page (one write: they ride on the visit write), the rollup
+function's work per batch of stream records (which counts the clicks), and reports over a
+month and a year."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from bench.requests_per_operation import BROWSER, Measured, Recorder, table
 
 KEY = "rk_bench_analytics_key_0123456789"
 DAY = 86400
+BATCH_CLICKS, BATCH_CODES = 1000, 100
+ROLLUP_BATCH = f"rollup of {BATCH_CLICKS:,} clicks on {BATCH_CODES} codes (one delivery)"
 
 
 def run() -> list[Measured]:
@@ -30,12 +33,12 @@ def run() -> list[Measured]:
     from chalicelib.model.records import AdminKey
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table
-    from referbee.devstack.db import copy_tables_once_per_transaction
     from referbee.devstack.streams import StreamReader
+    from referbee.devstack.transactions import roll_back_transactions_by_key
 
     document = copy.deepcopy(DEMO_CONFIG)
     document["programs"][0]["landing_pages"] = {"sale": "http://localhost:8001/shop/sale"}
-    copy_tables_once_per_transaction()
+    roll_back_transactions_by_key()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, "bench")
@@ -72,6 +75,14 @@ def run() -> list[Measured]:
                 lambda: roll_up_records(ctx, records),
             )
             recorder.record("the same batch delivered again", lambda: roll_up_records(ctx, records))
+            codes = [_referrer(api, n) for n in range(1, BATCH_CODES)] + [code]
+            stream.drain(lambda more: roll_up_records(ctx, more))
+            for n in range(BATCH_CLICKS):
+                headers = {"user-agent": f"{BROWSER} b{n}"}  # a visitor each
+                api.http.get(f"/r/{codes[n % BATCH_CODES]}?ch=email", headers=headers)
+            batch = stream.read(BATCH_CLICKS)
+            assert len(batch) == BATCH_CLICKS
+            recorder.record(ROLLUP_BATCH, lambda: roll_up_records(ctx, batch))
             for day in range(1, 365):
                 clock.at += DAY
                 click(day)
@@ -87,9 +98,45 @@ def run() -> list[Measured]:
     return recorder.results
 
 
-def _referrer(api: Any) -> str:
-    headers = {"content-type": "application/json"}
-    body = json.dumps({"email": "bench@example.com", "name": "Bench"}).encode()
+def rollup_cpu_ms(clicks: int = BATCH_CLICKS, codes: int = BATCH_CODES) -> float:
+    """Median milliseconds of Python work the rollup function does for one batch of `clicks`
+    clicks on `codes` codes, its store in memory (its DynamoDB requests are counted apart)."""
+    import statistics
+    import time
+
+    from chalicelib.domain.analytics.rollups import roll_up
+    from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
+    from chalicelib.domain.context import Context
+    from chalicelib.domain.trust.signing import Signer
+    from chalicelib.model.analytics import ChangeBatch, ChangeRecord, ClickMade
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.store.memory import MemoryStore
+
+    timings = []
+    for run in range(7):
+        ctx = Context(
+            MemoryStore(),
+            parse_programs(DEMO_CONFIG),
+            Signer(b"bench-secret-0123456789"),
+            FixedClock(1_795_000_000.0),
+        )
+        changes = tuple(
+            ChangeRecord(
+                str(n + 1),
+                ClickMade("demo", f"c{n % codes:06d}", 1_795_000_000.0, n % 3 == 0, "email"),
+            )
+            for n in range(clicks)
+        )
+        start = time.perf_counter()
+        roll_up(ctx, ChangeBatch(f"b{run}", changes))
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def _referrer(api: Any, n: int = 0) -> str:
+    headers = {"content-type": "application/json", "user-agent": f"bench {n}"}
+    email = f"bench{n}@example.com" if n else "bench@example.com"
+    body = json.dumps({"email": email, "name": "Bench"}).encode()
     made = json.loads(api.http.post("/v1/programs/demo/referrers", body=body, headers=headers).body)
     return str(made["code"])
 

@@ -72,8 +72,8 @@ class _Recording:
 
 
 def record() -> tuple[list[Answer], list[Answer]]:
-    """moto's answers to one common-path referbee click (a new visitor on a code already
-    clicked this month) and to one naive click."""
+    """moto's answers to one common-path referbee click (a new visitor on a code the
+    container has met) and to one naive click."""
     import boto3
     from moto import mock_aws
 
@@ -87,12 +87,13 @@ def record() -> tuple[list[Answer], list[Answer]]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, TABLE)
+        deps.known_codes.cache_clear()  # a fresh container: it meets the code below
         _use_store(client, FixedClock(NOW))
         deps.context().store.referrers.create_referrer(  # type: ignore[attr-defined]
             Referrer(CODE, "demo", "k", "b@e.co", "Bench", NOW)
         )
         context = _Context()
-        referbee_app(click_event(CODE, 0), context)  # the month's first click: counters made
+        referbee_app(click_event(CODE, 0), context)  # the container learns the code's program
         recording = _Recording(client)
         assert referbee_app(click_event(CODE, 1), context)["statusCode"] == 302
         referbee_answers = list(recording.answers)
@@ -181,7 +182,6 @@ def _use_store(client: Any, clock: Any) -> None:
     from chalicelib.domain.trust.signing import Signer
     from chalicelib.store.dynamo import DynamoStore
 
-    deps.known_codes.cache_clear()  # a fresh container: no code known to be hot yet
     store = DynamoStore(client, TABLE)
     signer = Signer(b"bench-secret-0123456789")
     deps.use_context(Context(store, parse_programs(DEMO_CONFIG), signer, clock))

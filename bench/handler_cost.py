@@ -1,10 +1,12 @@
 """Warm handler cost of a click, with the database faked in memory.
 
-Three Lambda handlers are invoked with API Gateway (REST, proxy) events in this process,
-in interleaved batches so machine noise hits all of them alike:
-- bare: a Chalice route that only answers 302 (the floor for a Chalice redirect);
-- referbee: the real app (functions/app.py) on the in-memory store twin;
-- naive: the baseline click path of bench/naive.py on dicts.
+Lambda handlers are invoked in this process, in interleaved batches so machine noise hits
+all of them alike:
+- bare: a Chalice route that only answers 302 (the floor for a Chalice redirect), REST event;
+- referbee on its Function URL: the click function (api/function_url.py), the deployed click
+  path, with the URL's events (payload 2.0), on the in-memory store twin;
+- referbee on the REST API: the real app (functions/app.py), REST event, same store;
+- naive: the baseline click path of bench/naive.py on dicts, REST event.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from bench import setup_paths
 setup_paths()
 
 ADMIN_KEY = "rk_bench_key_0123456789"
+URL_CLICK = "referbee click (Function URL: the click function)"
+REST_CLICK = "referbee click (REST API route)"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
 
 
@@ -63,12 +67,30 @@ def click_event(code: str, visitor: int) -> dict[str, Any]:
     }
 
 
+def url_event(code: str, visitor: int) -> dict[str, Any]:
+    """The same click as `click_event`, as the click function's URL delivers it (2.0)."""
+    ip = f"198.51.{visitor // 250 % 250}.{visitor % 250}"
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": f"/r/{code}",
+        "rawQueryString": "",
+        "headers": {"user-agent": BROWSER, "accept": "text/html"},
+        "requestContext": {
+            "domainName": "abc123.lambda-url.us-east-1.on.aws",
+            "http": {"method": "GET", "path": f"/r/{code}", "sourceIp": ip},
+        },
+        "isBase64Encoded": False,
+    }
+
+
 def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
     from chalice.app import Chalice, Response
 
     from app import app as referbee_app
     from bench.naive import NaiveMemoryClicks, naive_app
     from chalicelib.api import deps
+    from chalicelib.api.function_url import serve_links
     from chalicelib.domain.config.programs import DEMO_CONFIG, parse_programs
     from chalicelib.domain.context import Context
     from chalicelib.domain.trust.signing import Signer
@@ -92,31 +114,35 @@ def measure(rounds: int = 15, batch: int = 400) -> list[HandlerCost]:
 
     naive_clicks = NaiveMemoryClicks({"bench23": "demo"})
     naive = naive_app(naive_clicks, catalogue.default.landing_url, signer)
-    handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {
-        "bare Chalice 302": bare,
-        "referbee click": referbee_app,
-        "naive click": naive,
+    Handler = Callable[[dict[str, Any], Any], Any]
+    Event = Callable[[str, int], dict[str, Any]]
+    handlers: dict[str, tuple[Handler, Event]] = {
+        "bare Chalice 302": (bare, click_event),
+        URL_CLICK: (serve_links, url_event),
+        REST_CLICK: (referbee_app, click_event),
+        "naive click": (naive, click_event),
     }
     samples: dict[str, list[float]] = {name: [] for name in handlers}
     visitor = 0
     context = _Context()
-    for name, handler in handlers.items():  # warm-up: imports, caches, regexes
+    for name, (handler, event) in handlers.items():  # warm-up: imports, caches, regexes
         for _ in range(50):
-            assert handler(click_event("bench23", visitor), context)["statusCode"] == 302, name
+            assert handler(event("bench23", visitor), context)["statusCode"] == 302, name
     for _ in range(rounds):
-        for name, handler in handlers.items():
-            events = [click_event("bench23", visitor + i) for i in range(batch)]
+        for name, (handler, event) in handlers.items():
+            events = [event("bench23", visitor + i) for i in range(batch)]
             visitor += batch
             start = time.perf_counter()
-            for event in events:
-                handler(event, context)
+            for one in events:
+                handler(one, context)
             samples[name].append((time.perf_counter() - start) / batch * 1e6)
     deps.use_context(None)
-    calls = rounds * batch + 50
+    clicks = 2 * (rounds * batch + 50)  # both referbee handlers wrote to the one store
     requests = {
         "bare Chalice 302": 0.0,
-        "referbee click": store.requests / calls,
-        "naive click": naive_clicks.requests / calls,
+        URL_CLICK: store.requests / clicks,
+        REST_CLICK: store.requests / clicks,
+        "naive click": naive_clicks.requests / (rounds * batch + 50),
     }
     return [
         HandlerCost(name, statistics.median(samples[name]), requests[name]) for name in handlers

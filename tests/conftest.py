@@ -50,9 +50,14 @@ def memory_ctx(catalogue: Catalogue, clock: FixedClock) -> Context:
 @pytest.fixture
 def dynamo_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A table in moto. moto's in-process backend is not atomic across threads, while
-    DynamoDB's conditional writes are; one lock around each request restores that."""
+    DynamoDB's conditional writes are; one lock around each request restores that. Cancelled
+    transactions roll back by the items they name, as in `referbee dev`'s embedded database."""
     from moto import mock_aws
     from moto.core.responses import BaseResponse
+
+    from referbee.devstack.transactions import roll_back_transactions_by_key
+
+    roll_back_transactions_by_key()
 
     lock = threading.Lock()
     call_action = BaseResponse.call_action
@@ -79,7 +84,7 @@ def dynamo_store(dynamo_client: Any) -> DynamoStore:
     click_client = boto3.client(
         "dynamodb",
         region_name="us-east-1",
-        config=Config(retries={"mode": "standard", "max_attempts": 1}),
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
     )
     return DynamoStore(dynamo_client, "referbee-test", click_client)
 

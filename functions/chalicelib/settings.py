@@ -26,6 +26,8 @@ class Settings:
     stream_arn: str | None = None
     # Where Stripe's API is (its own address unless set: a stand-in for tests and demos).
     stripe_api_base: str | None = None
+    # Deployed: where referral links point (the Function URL, or https://{link_domain}).
+    link_url: str | None = None
     # Added to a 401 of the admin API: where to find a key (`referbee dev` sets it).
     admin_key_hint: str = ""
     # `referbee dev` only: a file holding seconds to add to the clock (tests move time).
@@ -47,6 +49,7 @@ class Settings:
             visitor_salt_days=_whole_number(env.get("REFERBEE_VISITOR_SALT_DAYS", "")),
             stream_arn=env.get("REFERBEE_STREAM_ARN") or None,
             stripe_api_base=env.get("REFERBEE_STRIPE_API_BASE") or None,
+            link_url=(env.get("REFERBEE_LINK_URL") or "").rstrip("/") or None,
             admin_key_hint=env.get("REFERBEE_ADMIN_KEY_HINT", "").strip(),
             clock_offset_file=(
                 Path(env["REFERBEE_CLOCK_OFFSET_FILE"])

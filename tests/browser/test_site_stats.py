@@ -26,6 +26,7 @@ from .site_stack import (
     stats,
 )
 from .support import Recorded, screenshot
+from .widget_checks import wait_for
 
 pytestmark = pytest.mark.browser
 TABLET = "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5"
@@ -55,6 +56,9 @@ def test_stats_page_shows_exactly_what_the_api_returns(
     signup(stack, code, "s-1")
     purchase(stack, code, "o-1", 36.5)
     purchase(stack, code, "o-2", 12, email="jane@example.com")  # her own: held for review
+    # The clicks reach the stats once the stack's rollups have read them from the stream
+    # (twice a second), not with the redirect.
+    wait_for(lambda: stats(stack, jane["stats_token"])["clicks"] == 4)
     expected = stats(stack, jane["stats_token"])
     assert expected["clicks"] == 4 and expected["purchases"] == 1  # the activity registered
     assert expected["checking"] == {"signups": 0, "purchases": 1}

@@ -14,6 +14,7 @@ from .widget_checks import (
     assert_only_known_hosts,
     click_link,
     conversions_sent,
+    wait_for,
 )
 from .widget_env import PROGRAM, WidgetWorld
 
@@ -37,7 +38,11 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
     referrer = widget_world.issue("pat@example.com", "Pat Panel")
     click_link(widget_world, referrer["code"], "?ch=email")
     click_link(widget_world, referrer["code"], "?ch=whatsapp")
-    stats = widget_world.stats(referrer["stats_token"])
+    # The clicks reach the stats once the stack's rollups have read them from the stream
+    # (twice a second), not with the redirect.
+    stats = wait_for(
+        lambda: (found := widget_world.stats(referrer["stats_token"]))["clicks"] == 2 and found
+    )
 
     recorded = open_panel(widget_world, open_page, "pat@example.com", "Pat Panel")
     page = recorded.page

@@ -91,9 +91,12 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
     that earns Jane a reward (and queues her email); the scheduled function, which sends
     it; the rollup function, given the table's stream as Lambda's event source mapping
     delivers it (twice: a redelivered batch); then the purchase's refund."""
-    (package,) = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
+    # A first deploy builds the package twice: the second time with the click URL, made
+    # with its function, in the functions' environment. The newest is the one deployed.
+    packages = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
         "*.zip"
     )
+    package = max(packages, key=lambda path: path.stat().st_mtime)
     lam = client("lambda", endpoint)
     api = lam.get_function(FunctionName=NAMES.function)["Configuration"]
     scheduled = lam.get_function(FunctionName=NAMES.scheduled_function)["Configuration"]

@@ -107,7 +107,7 @@ def client(service: str, endpoint: str, **credentials: str) -> Any:
     return boto3.client(
         service,  # type: ignore[call-overload]
         endpoint_url=endpoint,
-        region_name=REGION,
+        region_name=credentials.get("region", REGION),
         aws_access_key_id=credentials.get("key", "testing"),
         aws_secret_access_key=credentials.get("secret", "testing"),
         aws_session_token=credentials.get("token"),

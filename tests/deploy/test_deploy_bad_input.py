@@ -127,6 +127,7 @@ def test_ctrl_c_mid_way_is_recorded_and_rerun_continues(
     made = inventory(referbee.endpoint)
     assert sorted(made["functions"]) == [
         "referbee-ctrlc",
+        "referbee-ctrlc-clicks",
         "referbee-ctrlc-due_work",
         "referbee-ctrlc-rollups",
     ]
@@ -174,6 +175,7 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
     # Chalice makes the REST API last: the functions and the stream's mapping came first.
     assert sorted(made["functions"]) == [
         "referbee-half",
+        "referbee-half-clicks",
         "referbee-half-due_work",
         "referbee-half-rollups",
     ]
@@ -187,11 +189,13 @@ def test_ctrl_c_inside_the_chalice_deploy_records_what_it_made(
     made = inventory(referbee.endpoint)
     assert sorted(made["functions"]) == [
         "referbee-half",
+        "referbee-half-clicks",
         "referbee-half-due_work",
         "referbee-half-rollups",
     ]
     assert sorted(made["roles"]) == [
         "referbee-half-api_handler",
+        "referbee-half-clicks",
         "referbee-half-due_work",
         "referbee-half-rollups",
     ]

@@ -24,8 +24,15 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.config.programs import DEMO_CONFIG
 from chalicelib.domain.trust.admin_keys import hash_key
-from referbee.deploy.policy import lambda_policy, rollup_policy, scheduled_policy
+from referbee.deploy.names import CLICKS
+from referbee.deploy.policy import (
+    function_policies,
+    lambda_policy,
+    rollup_policy,
+    scheduled_policy,
+)
 from referbee.deploy.upload import LONG_CACHE, NO_CACHE, SHORT_CACHE, content_type_of
 
 from .iam_check import allows, denied
@@ -77,11 +84,17 @@ def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_reso
     lifecycle: Lifecycle,
 ) -> None:
     roles = lifecycle.after["deploy"]["roles"]
-    assert sorted(roles) == sorted([NAMES.role, NAMES.scheduled_role, NAMES.rollup_role])
+    assert sorted(roles) == sorted(
+        [NAMES.role, NAMES.scheduled_role, NAMES.rollup_role, NAMES.click_function]
+    )
+    click_policy = function_policies(NAMES, {"programs": [dict(DEMO_CONFIG["programs"][0])]})[
+        CLICKS
+    ]
     expected = {
         NAMES.role: (lambda_policy(NAMES), NAMES.function),
         NAMES.scheduled_role: (scheduled_policy(NAMES, (SENDER,)), NAMES.scheduled_function),
         NAMES.rollup_role: (rollup_policy(NAMES), NAMES.rollup_function),
+        NAMES.click_function: (click_policy, NAMES.click_function),
     }
     for role, (policy, function) in expected.items():
         assert list(roles[role]["policies"].values()) == [policy], role
@@ -118,15 +131,16 @@ def test_each_function_has_its_own_role_with_exactly_its_policy_and_no_star_reso
     assert stream["Resource"] == [
         f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{NAMES.table}/stream/*"
     ]
-    for policy, _ in list(expected.values())[:2]:  # only the rollup function reads the stream
-        assert not [s for s in policy["Statement"] if "dynamodb:GetRecords" in s["Action"]]
+    for role, (policy, _) in expected.items():  # only the rollup function reads the stream
+        if role != NAMES.rollup_role:
+            assert not [s for s in policy["Statement"] if "dynamodb:GetRecords" in s["Action"]]
 
 
 def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -> None:
     deployed = lifecycle.after["deploy"]
     functions = deployed["functions"]
     assert sorted(functions) == sorted(
-        [NAMES.function, NAMES.scheduled_function, NAMES.rollup_function]
+        [NAMES.function, NAMES.scheduled_function, NAMES.rollup_function, NAMES.click_function]
     )
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
     stream_arn = deployed["tables"][NAMES.table]["table"]["LatestStreamArn"]
@@ -137,7 +151,9 @@ def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -
         NAMES.function: NAMES.role,
         NAMES.scheduled_function: NAMES.scheduled_role,
         NAMES.rollup_function: NAMES.rollup_role,
+        NAMES.click_function: NAMES.click_function,
     }
+    click_url = lifecycle.state["deploy"]["links"]["function_url"]
     for name, function in functions.items():
         config = function["config"]
         variables = config["Environment"]["Variables"]
@@ -145,6 +161,7 @@ def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -
         assert variables["REFERBEE_SITE_URL"] == site_url
         assert variables["REFERBEE_SECRETS_PARAMETER"] == f"{NAMES.secrets_parameter}:1"
         assert variables["REFERBEE_STREAM_ARN"] == stream_arn
+        assert variables["REFERBEE_LINK_URL"] == click_url  # where referral links point
         assert config["Role"] == deployed["roles"][roles[name]]["arn"]
         assert config["MemorySize"] == 256
         assert IDENTITY_SECRET not in json.dumps(config)
@@ -159,6 +176,8 @@ def test_each_function_has_its_environment_and_no_secret(lifecycle: Lifecycle) -
     assert (scheduled["Handler"], scheduled["Timeout"]) == ("chalicelib.api.schedule.due_work", 60)
     rollups = functions[NAMES.rollup_function]["config"]
     assert (rollups["Handler"], rollups["Timeout"]) == ("chalicelib.api.rollups.rollup_stream", 60)
+    clicks = functions[NAMES.click_function]
+    assert clicks["config"]["Handler"] == "chalicelib.api.function_url.serve_links"
 
 
 def test_the_tables_stream_feeds_the_rollup_function_and_nothing_else(
@@ -356,8 +375,10 @@ def test_deployed_code_runs_with_its_environment_and_secrets(lifecycle: Lifecycl
     assert replies["forged"]["statusCode"] == 401  # a wrong signature, checked with it
     assert replies["signed"]["statusCode"] == 201, replies["signed"]
     referrer = body_of(replies["signed"])
-    api_url = lifecycle.state["deploy"]["app"]["api_url"]
-    assert referrer["link"].startswith(f"{api_url}/r/")
+    # Referral links point at the click function's URL, not at the REST API.
+    click_url = lifecycle.state["deploy"]["links"]["function_url"]
+    assert click_url.startswith("https://") and ".lambda-url." in click_url
+    assert referrer["link"].startswith(f"{click_url}/r/")
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
     assert referrer["stats_url"].startswith(site_url)
     assert replies["conversion"]["statusCode"] == 201, replies["conversion"]
@@ -377,7 +398,8 @@ def test_scheduled_function_emails_the_referrer_with_links_to_the_deployed_api(
     code = body_of(lifecycle.runs["signed"].reply)["code"]
     api_url = lifecycle.state["deploy"]["app"]["api_url"]
     site_url = lifecycle.state["deploy"]["bucket"]["site_url"]
-    assert f"Keep sharing your link: {api_url}/r/{code}\n" in body
+    click_url = lifecycle.state["deploy"]["links"]["function_url"]
+    assert f"Keep sharing your link: {click_url}/r/{code}\n" in body
     assert f"See your numbers: {site_url}/stats/?t=" in body
     assert f"To stop these emails: {api_url}/v1/unsubscribe/" in body
     assert email["List-Unsubscribe"].startswith(f"<{api_url}/v1/unsubscribe/")

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from referbee.cli import main
+from referbee.deploy.links import CACHING_DISABLED
 from referbee.deploy.packaging import STREAM_PLACEHOLDER
 from referbee.deploy.policy import (
     cloudformation_names,
@@ -23,14 +24,18 @@ from referbee.deploy.policy import (
     scheduled_policy,
 )
 
-from .support import IDENTITY_SECRET, SENDER, make_workdir
+from .support import CONFIG, IDENTITY_SECRET, SENDER, make_workdir
 
 pytestmark = pytest.mark.deploy
 
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = make_workdir(tmp_path_factory.mktemp("package"))
+    return package_in(make_workdir(tmp_path_factory.mktemp("package"))) / "out"
+
+
+def package_in(workdir: Path) -> Path:
+    """`referbee package --stage prod out` run in `workdir`; the workdir."""
     previous = Path.cwd()
     os.chdir(workdir)
     try:
@@ -38,7 +43,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(previous)
     assert result.exit_code == 0, result.output
-    return workdir / "out"
+    return workdir
 
 
 def cfn_lint(template: Path) -> subprocess.CompletedProcess[str]:
@@ -109,6 +114,7 @@ def test_each_function_with_its_environment_log_group_and_event(
         "APIHandler": "referbee-prod",
         "DueWork": "referbee-prod-due_work",
         "Rollups": "referbee-prod-rollups",
+        "Clicks": "referbee-prod-clicks",
     }
     for resource, name in functions.items():
         function = resources[resource]
@@ -119,6 +125,8 @@ def test_each_function_with_its_environment_log_group_and_event(
         assert variables["REFERBEE_SECRETS_PARAMETER"] == "/referbee/prod/secrets"
         assert variables["REFERBEE_SITE_URL"] == site_url
         assert variables["REFERBEE_STREAM_ARN"] == stream_arn
+        # Referral links point at the click function's URL, off the REST API.
+        assert variables["REFERBEE_LINK_URL"] == {"Fn::GetAtt": ["ClicksUrl", "FunctionUrl"]}
         group = resources[f"{resource}LogGroup"]["Properties"]
         assert group == {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30}
         assert f"{resource}LogGroup" in function["DependsOn"]
@@ -152,6 +160,40 @@ def test_each_function_with_its_environment_log_group_and_event(
         resources["SiteBucket"]["Properties"]["WebsiteConfiguration"]["IndexDocument"]
         == "index.html"
     )
+
+
+def test_the_click_function_is_served_on_its_public_url(packaged: Path) -> None:
+    resources = template_of(packaged)["Resources"]
+    clicks = resources["Clicks"]["Properties"]
+    assert clicks["Handler"] == "chalicelib.api.function_url.serve_links"
+    assert clicks["FunctionUrlConfig"] == {"AuthType": "NONE"}
+    invoke = resources["ClicksPublicInvoke"]["Properties"]
+    assert (invoke["Principal"], invoke["InvokedViaFunctionUrl"]) == ("*", True)
+    assert "LinkDistribution" not in resources
+
+
+def test_a_link_domain_puts_cloudfront_before_a_signed_url(tmp_path: Path) -> None:
+    workdir = package_in(make_workdir(tmp_path, "link_domain: go.beans.example\n" + CONFIG))
+    linted = cfn_lint(workdir / "out" / "sam.json")
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    template = template_of(workdir / "out")
+    resources = template["Resources"]
+    assert resources["Clicks"]["Properties"]["FunctionUrlConfig"] == {"AuthType": "AWS_IAM"}
+    for function in ("APIHandler", "DueWork"):
+        variables = resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["REFERBEE_LINK_URL"] == "https://go.beans.example"
+    config = resources["LinkDistribution"]["Properties"]["DistributionConfig"]
+    assert config["Aliases"] == ["go.beans.example"]
+    assert config["ViewerCertificate"]["AcmCertificateArn"] == {"Ref": "LinkCertificateArn"}
+    assert config["DefaultCacheBehavior"]["CachePolicyId"] == CACHING_DISABLED
+    oac = resources["LinkOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    assert oac["OriginAccessControlOriginType"] == "lambda"
+    # Only this distribution may call the URL: no public permission.
+    assert "ClicksPublicInvoke" not in resources
+    permission = resources["ClicksCloudFrontUrl"]["Properties"]
+    assert permission["Principal"] == "cloudfront.amazonaws.com"
+    assert "LinkDistribution" in permission["SourceArn"]["Fn::Sub"]
+    assert "LinkCertificateArn" in template["Parameters"]
 
 
 def test_code_package_holds_no_secret(packaged: Path) -> None:

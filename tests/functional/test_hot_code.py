@@ -1,5 +1,6 @@
-"""A viral code: its clicks spread over counter shards, every click is counted exactly once,
-and the stats view is still one Query (issue 9, hot-code scale)."""
+"""A viral code: its clicks are written to each visitor's own item, every click is counted
+exactly once by the rollups, and the stats view is still one Query (issue 9, hot-code scale;
+issue 17, one write per click)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from chalice.local import CustomLocalChalice, LocalChalice
 
 from chalicelib.api import deps, redirect
 from chalicelib.domain.context import Context
-from chalicelib.domain.referrals.clicks import HOT_SHARDS, KnownCodes
-from chalicelib.model.errors import ThrottledError
-from chalicelib.model.records import CLICKS, ClickCounted, Referrer
+from chalicelib.domain.referrals.clicks import KnownCodes, record_click
+from chalicelib.model.records import CLICKS, Referrer
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.memory.clicks import MemoryClicks
 from tests.common import BROWSER, NOW
 from tests.helpers import count_requests
+from tests.rollups import roll_up_stream, settle, stream_reader
 
 CODE = "hot2345"
 
@@ -72,9 +72,9 @@ def threaded_app() -> Iterator[Any]:
 
 @pytest.fixture
 def handler(threaded_app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The threaded app, with a low hot threshold so the test sees sharding start."""
+    """The threaded app, with one container's memory of codes shared by its threads."""
     app = threaded_app
-    known = KnownCodes(hot_day_clicks=200)
+    known = KnownCodes()
     monkeypatch.setattr(redirect, "known_codes", lambda: known)
     yield app, known
     deps.reset()
@@ -105,83 +105,73 @@ def test_20_threads_x_500_clicks_on_one_code_count_exactly_10000(
     assert isinstance(store, MemoryStore)
     store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     deps.use_context(memory_ctx)
+    before = store.requests
     statuses = fire(app, 20, 500)
     assert statuses == [302] * 10_000
-    assert known.is_hot(CODE)
+    assert known.program_of(CODE) == "shop"
+    # One write per click, each on its own visitor's item (no item of a hot code takes more
+    # than one), plus the code's program read by the threads that met it first.
+    assert 10_000 < store.requests - before <= 10_000 + 20
+    assert len(store._state.visits) == 10_000
+    assert settle(memory_ctx) == 10_000
     _, months = store.referrers.read_code(CODE)
     clicks = [m for m in months if m.kind == CLICKS]
-    assert len(clicks) > HOT_SHARDS // 2  # the clicks really were spread
     assert sum(m.days()["2026-11-18"].clicks for m in clicks) == 10_000
     assert sum(m.days()["2026-11-18"].unique_clicks for m in clicks) == 10_000
 
 
-def test_on_dynamodb_the_shards_are_items_and_stats_stay_one_query(
+def test_on_dynamodb_a_hot_codes_counters_take_one_write_per_batch_and_stats_one_query(
     handler: Any, dynamo_ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalice.test import Client
 
-    app, known = handler
+    app, _ = handler
     monkeypatch.setenv("REFERBEE_API_URL", "https://api.example.net")
     store = dynamo_ctx.store
     store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
     deps.use_context(dynamo_ctx)
+    reader = stream_reader()
     assert fire(app, 8, 60) == [302] * 480
-    assert known.is_hot(CODE)
+    visits = store.clients[0].scan(
+        TableName="referbee-test",
+        FilterExpression="begins_with(PK, :visit)",
+        ExpressionAttributeValues={":visit": {"S": "VISIT#"}},
+    )["Items"]
+    assert len(visits) == 480  # every click on its own visitor's item
+    calls = count_requests(store, lambda: roll_up_stream(dynamo_ctx, reader, batch=100))
+    # 480 visit records (and the referrer's) in 5 deliveries: one transaction each adds the
+    # delivery's clicks to the code's counter item once; one more counts the referrer joining.
+    assert calls["TransactWriteItems"] == 5 + 1
     items = store.clients[0].query(
         TableName="referbee-test",
         KeyConditionExpression="PK = :pk AND begins_with(SK, :clicks)",
         ExpressionAttributeValues={":pk": {"S": f"CODE#{CODE}"}, ":clicks": {"S": "CLICKS#"}},
     )["Items"]
-    assert len(items) > 2
-    assert {i["SK"]["S"] for i in items} >= {"CLICKS#2026-11"}
+    assert [i["SK"]["S"] for i in items] == ["CLICKS#2026-11#stream"]
     token = dynamo_ctx.signer.stats_token(CODE)
     with Client(app) as api:
         calls = count_requests(store, lambda: api.http.get(f"/v1/stats/{token}"))
         stats = json.loads(api.http.get(f"/v1/stats/{token}").body)
-    # One Query reads the code's every item, shards included; the one write is the visitor's
-    # rate-limit window (issue 6), which does not depend on the shards.
-    assert calls == {"Query": 1, "UpdateItem": 1}
+    assert calls == {"Query": 1}  # no write: the rate limit is kept in the process
     assert (stats["clicks"], stats["unique_clicks"]) == (480, 480)
 
 
-class ThrottlingStore(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.clicks = ThrottlingClicks(self._state)
-
-
-class ThrottlingClicks(MemoryClicks):
-    """Throttles every write to the usual counter item (shard 0), as DynamoDB does to an
-    item past its throughput."""
-
-    def count_click(
-        self,
-        code: str,
-        at: float,
-        *,
-        unique: bool,
-        channel: str | None,
-        page: str | None = None,
-        shard: int = 0,
-    ) -> ClickCounted | None:
-        if shard == 0:
-            raise ThrottledError("The database is busy (ThrottlingException); try again.")
-        return super().count_click(code, at, unique=unique, channel=channel, page=page, shard=shard)
-
-
-def test_a_throttled_counter_makes_the_code_hot_and_the_click_lands_on_a_shard(
-    memory_ctx: Context,
-) -> None:
-    from dataclasses import replace
-
-    from chalicelib.domain.referrals.clicks import record_click
-
-    store = ThrottlingStore()
+def test_clicks_counted_by_the_old_click_path_still_add_up(dynamo_ctx: Context) -> None:
+    """Counter items written by the click path itself (before clicks were counted from the
+    stream, a hot code's spread over shards) are read with the rollups' own."""
+    store = dynamo_ctx.store
     store.referrers.create_referrer(Referrer(CODE, "shop", "k", "h@e.co", "Hot", NOW))
-    ctx = replace(memory_ctx, store=store)
-    known = KnownCodes(choose=lambda n: 0)  # even a chooser stuck on 0 must move off it
-    redirect_ = record_click(ctx, known, CODE, ip="1.2.3.4", user_agent=BROWSER, counted=True)
-    assert redirect_ is not None and redirect_.counted and not redirect_.degraded
-    assert known.is_hot(CODE)
+    for sk, clicks in (("CLICKS#2026-11", 5), ("CLICKS#2026-11#03", 7)):
+        store.clients[0].put_item(
+            TableName="referbee-test",
+            Item={
+                "PK": {"S": f"CODE#{CODE}"},
+                "SK": {"S": sk},
+                "program": {"S": "shop"},
+                "c18": {"N": str(clicks)},
+            },
+        )
+    record_click(dynamo_ctx, KnownCodes(), CODE, ip="1.2.3.4", user_agent=BROWSER, counted=True)
+    settle(dynamo_ctx)
     _, months = store.referrers.read_code(CODE)
-    assert sum(m.days()["2026-11-18"].clicks for m in months if m.kind == CLICKS) == 1
+    assert sum(m.days()["2026-11-18"].clicks for m in months if m.kind == CLICKS) == 13

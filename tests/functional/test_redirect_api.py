@@ -9,9 +9,14 @@ import pytest
 
 from tests.common import PHONE
 from tests.helpers import body_of, click, new_referrer
+from tests.rollups import settle
 
 
-def stats(api: Any, token: str) -> dict[str, Any]:
+def stats(api: Any, token: str, delivered: bool = True) -> dict[str, Any]:
+    """The stats view, once the rollups have counted what the stream carried (unless not
+    `delivered` yet: the rollup function's batching window)."""
+    if delivered:
+        settle()
     response = api.http.get(f"/v1/stats/{token}")
     assert response.status_code == 200
     return body_of(response)
@@ -31,6 +36,8 @@ def test_click_redirects_with_ref_and_click_id_and_is_counted(api: Any) -> None:
     query = parse_qs(location.query)
     assert query["ref"] == [referrer["code"]]
     assert query["click"][0].startswith(referrer["code"] + ".")
+    # Counted off the redirect's path: the click reaches the stats with the stream.
+    assert stats(api, referrer["stats_token"], delivered=False)["clicks"] == 0
     numbers = stats(api, referrer["stats_token"])
     assert (numbers["clicks"], numbers["unique_clicks"]) == (1, 1)
     assert numbers["channels"] == {"whatsapp": 1}

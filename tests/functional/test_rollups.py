@@ -65,7 +65,7 @@ def test_a_batch_delivered_again_is_added_once(
     reader = stream_reader()
     scenario.seed(world["ctx"], TODAY)
     records = reader.read(10_000)
-    assert len(records) > 100
+    assert len(records) > 80  # three deliveries below: 40, 30 and the rest
     ctx = world["ctx"]
 
     first = records[:40]

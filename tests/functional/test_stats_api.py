@@ -8,6 +8,7 @@ import pytest
 
 from tests.common import PHONE
 from tests.helpers import body_of, click, convert, new_referrer
+from tests.rollups import settle
 
 
 def test_stats_add_up_clicks_and_conversions_per_day_and_currency(api: Any, clock: Any) -> None:
@@ -22,6 +23,7 @@ def test_stats_add_up_clicks_and_conversions_per_day_and_currency(api: Any, cloc
     convert(
         api, {"event": "purchase", "order_id": "p2", "amount": 5.25, "currency": "USD", "ref": code}
     )
+    settle()  # clicks are counted by the rollups, from the stream
     body = body_of(api.http.get(f"/v1/stats/{referrer['stats_token']}"))
     assert body["code"] == code and body["name"] == "Jane Doe"
     assert body["link"] == f"https://api.example.net/r/{code}"

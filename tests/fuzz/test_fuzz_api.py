@@ -54,7 +54,7 @@ def fuzz() -> Iterator[dict[str, Any]]:
     from chalicelib.model.clock import SystemClock
     from chalicelib.store.dynamo import DynamoStore
     from chalicelib.store.table import create_table
-    from referbee.devstack.db import copy_tables_once_per_transaction
+    from referbee.devstack.transactions import roll_back_transactions_by_key
     from tests.common import SECRET, install_keys
 
     lock, call_action = threading.Lock(), BaseResponse.call_action
@@ -65,8 +65,8 @@ def fuzz() -> Iterator[dict[str, Any]]:
 
     BaseResponse.call_action = atomic  # type: ignore[method-assign]
     # The table grows with every example (referrers, their emails and tallies); moto copies it
-    # once per item of each transaction to roll back with, `referbee dev` once per transaction.
-    copy_tables_once_per_transaction()
+    # once per item of each transaction to roll back with, `referbee dev` only the items named.
+    roll_back_transactions_by_key()
     os.environ.update(
         REFERBEE_API_URL="https://api.example.net", REFERBEE_SITE_URL="https://refer.example.net"
     )

@@ -20,6 +20,7 @@ from referbee.deploy.errors import DeployError
 from referbee.deploy.keys import public_programs
 from referbee.deploy.names import (
     API_HANDLER,
+    CLICKS,
     ROLLUPS,
     SCHEDULED,
     Names,
@@ -90,11 +91,13 @@ def test_names_derive_from_stage_account_and_region() -> None:
         "api_handler": "referbee-prod",
         "due_work": "referbee-prod-due_work",
         "rollups": "referbee-prod-rollups",
+        "clicks": "referbee-prod-clicks",
     }
     assert NAMES.roles == {
         "api_handler": "referbee-prod-api_handler",
         "due_work": "referbee-prod-due_work",
         "rollups": "referbee-prod-rollups",
+        "clicks": "referbee-prod-clicks",
     }
     assert NAMES.schedule_rule == "referbee-prod-due_work-event"
     assert NAMES.api_url("abc") == "https://abc.execute-api.eu-central-1.amazonaws.com/api"
@@ -109,7 +112,7 @@ def test_the_app_has_exactly_the_functions_deploy_knows() -> None:
         "import importlib, json; from app import app; "
         "print(json.dumps([[s.name, s.handler_string, type(getattr(importlib.import_module("
         "s.handler_string.rpartition('.')[0]), s.handler_string.rpartition('.')[2])).__name__]"
-        " for s in app.event_sources]))"
+        " for s in [*app.event_sources, *app.pure_lambda_functions]]))"
     )
     arn = "arn:aws:dynamodb:eu-central-1:111122223333:table/referbee-prod/stream/2026-11-01"
     env = {**os.environ, "REFERBEE_STREAM_ARN": arn}
@@ -118,12 +121,13 @@ def test_the_app_has_exactly_the_functions_deploy_knows() -> None:
     )
     assert run.returncode == 0, run.stderr
     sources = {name: (handler, kind) for name, handler, kind in json.loads(run.stdout)}
-    assert sorted(sources) == sorted([SCHEDULED, ROLLUPS])
+    assert sorted(sources) == sorted([SCHEDULED, ROLLUPS, CLICKS])
     assert sorted([API_HANDLER, *sources]) == sorted(NAMES.functions)
     assert sorted(NAMES.functions) == sorted(function_policies(NAMES, DOCUMENT))
     # What Lambda calls by the handler's name takes (event, context): Chalice's wrapper.
     assert {kind for _, kind in sources.values()} == {"EventSourceHandler"}
     assert sources[ROLLUPS][0] == "chalicelib.api.rollups.rollup_stream"
+    assert sources[CLICKS][0] == "chalicelib.api.function_url.serve_links"
 
 
 def test_policy_grants_the_store_calls_on_the_table_and_its_indexes_only() -> None:

@@ -27,6 +27,8 @@ BASE_PROGRAM: dict[str, Any] = {
     },
     "emails": {"from": "Bean There <rewards@beanthere.example>"},
 }
+# Fields of the file itself, not of a program: an example of them alone keeps them there.
+TOP_LEVEL = ("site_url", "api_url", "link_domain")
 
 
 def examples() -> list[Any]:
@@ -49,6 +51,8 @@ def as_config(example: str) -> dict[str, Any]:
     if "programs" in document:
         programs = [_completed(program) for program in document["programs"]]
         return {**document, "programs": programs}
+    if set(document) <= set(TOP_LEVEL):
+        return {**document, "programs": [_completed({})]}
     return {"programs": [_completed(document)]}
 
 

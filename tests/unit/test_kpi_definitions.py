@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.analytics import metrics as m
+from chalicelib.domain.analytics.contributions import contribution
 from chalicelib.domain.analytics.kpis import from_clicks, kpis, sum_days
 from chalicelib.domain.analytics.periods import parse_period
 from chalicelib.domain.trust.signing import Signer
@@ -81,7 +82,7 @@ def the_week(catalogue: Catalogue) -> dict[str, Any]:
         ConversionChange(refunded, Conversion(**{**refunded.__dict__, "status": "refunded"})),
     ]
     for change in changes:
-        for (_, when), values in m.contribution(change, catalogue).days.items():
+        for (_, when), values in contribution(change, catalogue).days.items():
             for name, value in values.items():
                 days[when][name] += value
     days[day(3)][m.CLICKS] += 2

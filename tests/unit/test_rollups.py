@@ -1,4 +1,4 @@
-"""Rollups without IO: what each change adds (domain/analytics/metrics.py), how a
+"""Rollups without IO: what each change adds (domain/analytics/contributions.py), how a
 batch is applied once (domain/analytics/rollups.py, on the in-memory store), periods and KPI
 arithmetic (domain/analytics/kpis.py)."""
 
@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.analytics import metrics as m
-from chalicelib.domain.analytics import rollups
+from chalicelib.domain.analytics import contributions, rollups
 from chalicelib.domain.analytics.kpis import active_referrers, kpis, splits
 from chalicelib.domain.analytics.periods import Period, parse_period
 from chalicelib.domain.analytics.rollups import roll_up
@@ -56,7 +55,7 @@ def purchase(**kw: Any) -> Conversion:
 
 
 def contribution(change: Any, ctx: Context) -> dict[tuple[str, str], dict[str, Decimal]]:
-    return {k: dict(v) for k, v in m.contribution(change, ctx.catalogue).days.items()}
+    return {k: dict(v) for k, v in contributions.contribution(change, ctx.catalogue).days.items()}
 
 
 def test_a_click_adds_its_day_channel_and_named_page(memory_ctx: Context) -> None:
@@ -69,8 +68,8 @@ def test_a_click_adds_its_day_channel_and_named_page(memory_ctx: Context) -> Non
             "pg.sale.clicks": Decimal(1),
         }
     }
-    assert m.contribution(change, memory_ctx.catalogue).first_clicks == []
-    first = m.contribution(clicks({}, {"c18": 1, "ch_qr": 1}), memory_ctx.catalogue)
+    assert contributions.contribution(change, memory_ctx.catalogue).first_clicks == []
+    first = contributions.contribution(clicks({}, {"c18": 1, "ch_qr": 1}), memory_ctx.catalogue)
     assert first.first_clicks == [("shop", "abc2345", DAY)]
     # A page another program names, or none at all, is the main landing page here.
     assert (

@@ -17,6 +17,7 @@ from chalicelib.domain.trust.signed_conversions import (
 )
 from chalicelib.model.errors import ConfigError, UnauthorizedError
 from chalicelib.model.fraud import Velocity
+from chalicelib.model.program import Catalogue
 from tests.common import config_document
 
 
@@ -161,3 +162,33 @@ def test_the_documented_signature_snippet_matches_the_check() -> None:
     exec(snippet, scope)
     expected = conversion_signature("shop-identity-secret-0123", "purchase", "1001", "49.90")
     assert scope["signature"] == expected
+
+
+def test_the_burst_limiter_counts_each_visitor_per_minute_in_the_process(
+    catalogue: Catalogue,
+) -> None:
+    from chalicelib.domain.trust.ratelimits import BurstLimiter
+    from chalicelib.model.clock import FixedClock
+    from chalicelib.model.errors import RateLimitedError
+
+    program = catalogue.default
+    limit = program.rate_limits.limit("stats")
+    clock = FixedClock(1_800_000_000.0)  # the start of a minute
+    limiter = BurstLimiter(size=2)
+    for _ in range(limit):
+        limiter.check(clock, program, "stats", "v1")
+    with pytest.raises(RateLimitedError) as refused:
+        limiter.check(clock, program, "stats", "v1")
+    assert refused.value.retry_after == 60
+    limiter.check(clock, program, "stats", "v2")  # another visitor has their own window
+    clock.advance(60)
+    limiter.check(clock, program, "stats", "v1")  # a new minute starts afresh
+    # Bounded: a third visitor pushes out the one seen least recently, whose next request
+    # starts a window afresh rather than growing the process's memory.
+    clock.at -= 60
+    limiter = BurstLimiter(size=2)
+    for _ in range(limit):
+        limiter.check(clock, program, "stats", "v1")
+    limiter.check(clock, program, "stats", "v2")
+    limiter.check(clock, program, "stats", "v3")
+    limiter.check(clock, program, "stats", "v1")

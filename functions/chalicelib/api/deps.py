@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.config.programs import DEMO_CONFIG, parse_programs
 from ..domain.context import Context
 from ..domain.referrals.clicks import KnownCodes
+from ..domain.trust.ratelimits import BurstLimiter
 from ..domain.trust.signing import Signer
 from ..model.clock import Clock, OffsetClock, SystemClock
 from ..model.errors import UnavailableError
@@ -53,12 +54,19 @@ def reset() -> None:
     settings.cache_clear()
     _context.cache_clear()
     dynamodb_client.cache_clear()
+    known_codes.cache_clear()
+    stats_limiter.cache_clear()
     use_context(None)
 
 
 @functools.cache
 def known_codes() -> KnownCodes:
     return KnownCodes()
+
+
+@functools.cache
+def stats_limiter() -> BurstLimiter:
+    return BurstLimiter()
 
 
 @functools.cache
@@ -136,7 +144,9 @@ def dynamodb_client(retries: bool = True) -> Any:
         config=Config(
             connect_timeout=1,
             read_timeout=2,
-            retries={"mode": "standard", "max_attempts": 2 if retries else 1},
+            # botocore's "max_attempts" counts the retries alone (1 sent a click's write
+            # twice after a timeout, and the click was counted twice); this counts them all.
+            retries={"mode": "standard", "total_max_attempts": 2 if retries else 1},
             tcp_keepalive=True,
         ),
     )

@@ -148,7 +148,11 @@ def user_agent(request: Request) -> str:
 
 def links(request: Request) -> Links:
     config = settings()
-    return Links(api_base=config.api_url or _request_base(request), site_base=config.site_url)
+    return Links(
+        api_base=config.api_url or _request_base(request),
+        site_base=config.site_url,
+        link_base=config.link_url or "",
+    )
 
 
 def _request_base(request: Request) -> str:

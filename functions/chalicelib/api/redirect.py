@@ -21,8 +21,14 @@ bp = Blueprint(__name__)
 @bp.route("/r/{code}", methods=["GET", "HEAD"])
 def follow_link(code: str) -> Response:
     request = bp.current_request
-    agent = user_agent(request)
-    params = query(request)
+    return answer_click(
+        code, request.method, client_ip(request), user_agent(request), query(request)
+    )
+
+
+def answer_click(code: str, method: str, ip: str, agent: str, params: dict[str, str]) -> Response:
+    """The answer to a click, whichever way it came: the REST API's route above, or the
+    click function's URL (api/function_url.py), which calls this without Chalice's routing."""
     try:
         ctx = context()
     except UnavailableError:
@@ -37,9 +43,9 @@ def follow_link(code: str) -> Response:
         ctx,
         known_codes(),
         code,
-        ip=client_ip(request),
+        ip=ip,
         user_agent=agent,
-        counted=request.method == "GET" and not is_bot(agent),
+        counted=method == "GET" and not is_bot(agent),
         channel=params.get("ch"),
         page=params.get("to"),
     )

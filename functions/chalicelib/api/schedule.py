@@ -46,4 +46,6 @@ def outbound() -> Outbound:
 
 def links() -> Links:
     config = settings()
-    return Links(api_base=config.api_url or "", site_base=config.site_url)
+    return Links(
+        api_base=config.api_url or "", site_base=config.site_url, link_base=config.link_url or ""
+    )

@@ -20,13 +20,16 @@ class Context:
 
 @dataclass(frozen=True)
 class Links:
-    """Absolute addresses of the API and the program site, for links handed to people."""
+    """Absolute addresses of the API, the program site and the click path (the Function URL
+    or the program's own link domain; the API's address when it has none of its own), for
+    links handed to people."""
 
     api_base: str
     site_base: str
+    link_base: str = ""
 
     def referral_link(self, code: str) -> str:
-        return f"{self.api_base}/r/{code}"
+        return f"{self.link_base or self.api_base}/r/{code}"
 
     def stats_url(self, token: str) -> str:
         return f"{self.site_base}/stats/?t={token}"

@@ -35,6 +35,19 @@ class CounterChange:
 
 
 @dataclass(frozen=True)
+class ClickMade:
+    """One counted click, as the visit write that recorded it tells it: the stream adds it to
+    the code's click counters and the program's rollups, off the redirect's path."""
+
+    program: str
+    code: str
+    at: float
+    unique: bool
+    channel: str
+    page: str | None = None
+
+
+@dataclass(frozen=True)
 class ConversionChange:
     """A conversion recorded (old is None) or changed (a refund)."""
 
@@ -57,7 +70,7 @@ class ReferrerJoined:
     referrer: Referrer
 
 
-Change = CounterChange | ConversionChange | RewardUpdate | ReferrerJoined
+Change = ClickMade | CounterChange | ConversionChange | RewardUpdate | ReferrerJoined
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,8 @@ class RollupWrite:
     days: Mapping[tuple[str, str], Mapping[str, Decimal]]  # (program, YYYY-MM-DD) -> adds
     totals: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)  # program -> adds
     active: tuple[ActiveMove, ...] = ()
+    # (program, code, YYYY-MM) -> additions to the code's click counters of that month
+    clicks: Mapping[tuple[str, str, str], Mapping[str, Decimal]] = field(default_factory=dict)
 
 
 class RollupConflictError(Exception):

@@ -139,15 +139,6 @@ class AdminKey:
         return "*" in self.programs or program in self.programs
 
 
-@dataclass(frozen=True)
-class ClickCounted:
-    """What counting a click tells the click path: the code's program, and how many clicks
-    the counter item written (one shard of a hot code) holds for today."""
-
-    program: str
-    day_clicks: int
-
-
 @dataclass
 class DayCounts:
     clicks: int = 0

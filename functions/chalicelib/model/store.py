@@ -18,7 +18,6 @@ from .ledger import (
 )
 from .records import (
     BoardEntry,
-    ClickCounted,
     Conversion,
     CounterMonth,
     CustomerProfile,
@@ -94,35 +93,30 @@ class ReferrersStore(Protocol):
 
 
 class ClicksStore(Protocol):
-    """The click path: visits (unique clicks, touchpoints) and click counters."""
+    """The click path: one write per counted click, on the visitor's visit item. The table's
+    stream carries that write to the rollups, which count it (domain/analytics/rollups.py)."""
 
     def claim_visit(
-        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+        self,
+        visitor: str,
+        code: str,
+        now: float,
+        window: int,
+        *,
+        keep: int = 0,
+        program: str | None = None,
+        channel: str = "direct",
+        page: str | None = None,
     ) -> bool:
         """True when `visitor` has not been counted on `code` in the last `window` seconds
         (and records that they now have). Also keeps the click as a touchpoint of the
-        visitor for max(window, keep) seconds."""
+        visitor for max(window, keep) seconds. With `program`, the same write carries the
+        click's program, channel and named landing page to the stream, which counts it
+        (a ClickMade change); without, the visit is a touchpoint only."""
         ...
 
     def touchpoints(self, visitor: str) -> list[Touch]:
         """Every kept touchpoint of a visitor, on any code (one query)."""
-        ...
-
-    def count_click(
-        self,
-        code: str,
-        at: float,
-        *,
-        unique: bool,
-        channel: str | None,
-        page: str | None = None,
-        shard: int = 0,
-    ) -> ClickCounted | None:
-        """Add one click (and one unique click) to the code's counters for the day of `at`,
-        and to its channel's and named landing page's month counts, in the same write, in
-        counter item `shard` of the month (0: the code's usual item; a hot code spreads its
-        clicks over several). Returns the code's program and that item's clicks today, or
-        None when the code does not exist."""
         ...
 
 

@@ -195,3 +195,14 @@ def _referrer_attributes(referrer: Referrer) -> Item:
         if getattr(referrer, name):
             item[name] = s(getattr(referrer, name))
     return item
+
+
+VISIT_WINDOW = "unique_window"  # a visit item's attribute: the click's unique window, seconds
+
+
+def visit_state(item: Item) -> tuple[float | None, list[float]]:
+    """(anchor, touches) of a visit item; items from before touchpoints were kept have only
+    `seen_at`, the last unique click, which is the anchor."""
+    touches = [float(value["N"]) for value in item.get("touches", {}).get("L", [])]
+    raw = (item.get("anchor") or item.get("seen_at") or {}).get("N")
+    return (float(raw) if raw is not None else None), touches

@@ -43,10 +43,10 @@ def code_pk(code: str) -> str:
     return f"CODE#{code}"
 
 
-def clicks_sk(month: str, shard: int = 0) -> str:
-    """Click counters of one calendar month (YYYY-MM) of a code. A hot code's clicks are
-    spread over shards 1..n as well (`CLICKS#2026-11#07`); readers sum them all."""
-    return f"CLICKS#{month}#{shard:02d}" if shard else f"CLICKS#{month}"
+def clicks_sk(month: str) -> str:
+    """A code's click counters of a month (YYYY-MM), as the rollups add them from the stream;
+    readers also sum older ones the click path wrote (`CLICKS#2026-11`, shards `...#07`)."""
+    return f"CLICKS#{month}#stream"
 
 
 def conversions_sk(month: str) -> str:
@@ -55,9 +55,8 @@ def conversions_sk(month: str) -> str:
 
 
 def counters_range(first_month: str, last_month: str) -> tuple[str, str]:
-    """The sort keys between which a code's counter items of these months lie (click items,
-    shards included, sort before conversion items)."""
-    return clicks_sk(first_month), conversions_sk(last_month) + _LAST
+    """The sort keys between which a code's counter items of these months lie."""
+    return f"CLICKS#{first_month}", conversions_sk(last_month) + _LAST
 
 
 def counter_of(sk: str) -> tuple[str, str] | None:
@@ -102,6 +101,10 @@ def visit_pk(visitor: str) -> str:
 
 def visit_sk(code: str) -> str:
     return f"CODE#{code}"
+
+
+def is_visit(pk: str) -> bool:
+    return pk.startswith("VISIT#")
 
 
 def visited_code(sk: str) -> str:
@@ -235,7 +238,7 @@ def due_by(at: float) -> str:
     return f"{iso(at)}#{_LAST}"
 
 
-# Admin keys and sign-in links
+# Admin keys, sign-in links and program rollups
 
 
 def key_pk(key_hash: str) -> str:
@@ -262,9 +265,6 @@ def payment_pk(program: str, key: str) -> str:
 def signin_pk(token_hash: str) -> str:
     """A sign-in link, addressed by the keyed hash of its token (expires by TTL)."""
     return f"SIGNIN#{token_hash}"
-
-
-# Program rollups
 
 
 def rollup_pk(program: str) -> str:

@@ -20,10 +20,8 @@ from ..model.records import (
     Conversion,
     Referrer,
     SigninLink,
-    channel_name,
     counter_name,
     credits_of,
-    page_name,
 )
 from . import keys
 
@@ -41,22 +39,6 @@ def month_and_day(at: float) -> tuple[str, str]:
     and the counter a click or conversion at that time adds to."""
     stamp = time.strftime("%Y-%m-%d", time.gmtime(at))
     return stamp[:7], stamp[8:]
-
-
-def click_counters(
-    at: float, *, unique: bool, channel: str | None, page: str | None
-) -> tuple[str, list[str]]:
-    """(month, counters) a click adds one to: the day's clicks first, then unique clicks,
-    its channel and its named landing page when it has them."""
-    month, day = month_and_day(at)
-    names = [counter_name("c", day)]
-    if unique:
-        names.append(counter_name("u", day))
-    if channel:
-        names.append(channel_name(channel))
-    if page:
-        names.append(page_name(page))
-    return month, names
 
 
 def conversion_counters(conversion: Conversion, credit: Credit, sign: int) -> dict[str, Decimal]:

@@ -32,20 +32,23 @@ class Aws:
     botocore_session: botocore.session.Session
     region: str
     account: str
-    _clients: dict[str, Any] = field(default_factory=dict)
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _session: boto3.Session | None = None
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A client of `service` in the stage's region (or `region`: CloudFront's
+        certificates live in us-east-1)."""
         if self._session is None:
             # One boto3 session per botocore session: boto3 registers its handlers on it.
             self._session = boto3.Session(botocore_session=self.botocore_session)
-        if service not in self._clients:
-            self._clients[service] = self._session.client(
+        where = region or self.region
+        if (service, where) not in self._clients:
+            self._clients[(service, where)] = self._session.client(
                 service,  # type: ignore[call-overload]
-                region_name=self.region,
+                region_name=where,
                 config=_CLIENT_CONFIG,
             )
-        return self._clients[service]
+        return self._clients[(service, where)]
 
 
 def connect(region: str | None, profile: str | None) -> Aws:

@@ -19,6 +19,11 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # these; the pages also carry their own CSP and referrer policy as <meta>).
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 ORIGIN_ID = "site"
+GET_AND_HEAD = {  # a behavior's allowed (and cached) methods
+    "Quantity": 2,
+    "Items": ["GET", "HEAD"],
+    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,15 @@ class Distribution:
     oac_id: str
 
 
+@dataclass(frozen=True)
+class Access:
+    """The origin access control a distribution signs its origin requests with."""
+
+    name: str
+    origin_type: str  # "s3" or "lambda"
+    description: str
+
+
 def ensure_distribution(
     cloudfront: Any,
     names: Names,
@@ -37,21 +51,36 @@ def ensure_distribution(
 ) -> tuple[Outcome, Distribution]:
     """Create the OAC and distribution, or bring an existing one's config up to date.
     `remember` records each id as soon as AWS returns it."""
+    access = Access(names.oac, "s3", f"referbee {names.stage}: CloudFront reads the site bucket")
+    return ensure_signed_distribution(
+        cloudfront, access, known, remember, lambda oac_id: distribution_config(names, oac_id)
+    )
+
+
+def ensure_signed_distribution(
+    cloudfront: Any,
+    access: Access,
+    known: dict[str, Any],
+    remember: Callable[[dict[str, str]], None],
+    config: Callable[[str], dict[str, Any]],
+) -> tuple[Outcome, Distribution]:
+    """A distribution whose origin requests `access` signs, its config `config(oac_id)`:
+    created, or brought up to date. `remember` records each id as soon as AWS returns it."""
     changes: list[str] = []
-    oac_id = known.get("oac_id") or _find_oac(cloudfront, names.oac)
+    oac_id = known.get("oac_id") or _find_oac(cloudfront, access.name)
     if not oac_id:
         oac_id = cloudfront.create_origin_access_control(
             OriginAccessControlConfig={
-                "Name": names.oac,
-                "Description": f"referbee {names.stage}: CloudFront reads the site bucket",
+                "Name": access.name,
+                "Description": access.description,
                 "SigningProtocol": "sigv4",
                 "SigningBehavior": "always",
-                "OriginAccessControlOriginType": "s3",
+                "OriginAccessControlOriginType": access.origin_type,
             }
         )["OriginAccessControl"]["Id"]
         changes.append("origin access control created")
     remember({"oac_id": oac_id})
-    wanted = distribution_config(names, oac_id)
+    wanted = config(oac_id)
     distribution_id = known.get("distribution_id")
     if distribution_id:
         current = cloudfront.get_distribution_config(Id=distribution_id)
@@ -96,11 +125,7 @@ def distribution_config(names: Names, oac_id: str) -> dict[str, Any]:
             "CachePolicyId": CACHING_OPTIMIZED,
             "ResponseHeadersPolicyId": SECURITY_HEADERS,
             "Compress": True,
-            "AllowedMethods": {
-                "Quantity": 2,
-                "Items": ["GET", "HEAD"],
-                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
-            },
+            "AllowedMethods": GET_AND_HEAD,
         },
         "CustomErrorResponses": {
             "Quantity": 2,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+__all__ = ["DeployOptions", "DeployResult", "Reporter", "deploy"]
+
 from .. import legacy
 from . import bucket, cdn, upload
 from .app import api_url_of, deploy_app, reserve_rest_api
@@ -20,6 +22,7 @@ from .aws import AWS_ERRORS, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
+from .links import ensure_links, planned_link_url
 from .names import SCHEDULED
 from .policy import function_policies, log_groups
 from .preflight import DeployOptions, preflight
@@ -44,6 +47,7 @@ class DeployResult:
     program: str
     state_path: Path
     admin_key: str | None = None
+    link_url: str = ""  # where referral links point
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
 
     @property
@@ -66,6 +70,7 @@ def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
     run.step("Secrets (SSM SecureString)", run.secrets)
     run.step("Site bucket" + (" and CloudFront" if options.cdn else ""), run.site_bucket)
     run.step("API (Chalice: Lambda functions, IAM roles, API Gateway, schedule)", run.api)
+    run.step("Referral links (Function URL; CloudFront on link_domain)", run.links)
     run.step("Site and widget build", run.build)
     run.step("Upload to S3", run.upload)
     return run.result
@@ -99,6 +104,7 @@ class _Run:
         self.recorded = self.state
         self.result.program = self.document["programs"][0]["id"]
         self.result.state_path = self.state.path
+        self.result.link_url = planned_link_url(self.document, self.state.section("links"))
         self.state.record("stage", self.names.stage)
         self.state.record("region", self.aws.region)
         self.state.record("account", self.aws.account)
@@ -167,6 +173,7 @@ class _Run:
             "REFERBEE_SECRETS_PARAMETER": f"{self.names.secrets_parameter}:{self.secrets_version}",
             # Read when Chalice loads the app: it subscribes the rollup function to the stream.
             "REFERBEE_STREAM_ARN": stream_arn(self.aws.client("dynamodb"), self.names.table),
+            "REFERBEE_LINK_URL": self.result.link_url,
         }
         settings = StageSettings(
             environment,
@@ -197,6 +204,18 @@ class _Run:
             },
         )
         return Outcome(result.outcome.changed, f"{result.api_url}: {result.outcome.detail}")
+
+    def links(self) -> Outcome:
+        def remember(fields: dict[str, str]) -> None:
+            self.state.record("links", {**self.state.section("links"), **fields})
+
+        outcome, url = ensure_links(self.aws, self.names, self.document, self.state, remember)
+        if url != self.result.link_url:
+            # The click URL is made with its function, after the API's first deploy: deploy
+            # again so that referral links point at it.
+            self.result.link_url = url
+            self.api()
+        return outcome
 
     def build(self) -> Outcome:
         out = self.options.build_dir / "site"

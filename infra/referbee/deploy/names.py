@@ -10,11 +10,13 @@ from .errors import DeployError
 APP_NAME = "referbee"
 API_GATEWAY_STAGE = "api"
 # Chalice's names of the app's functions: the API handler, the scheduled function of
-# functions/chalicelib/api/schedule.py (approvals and outbox delivery, every minute), and
-# the stream-fed function of functions/chalicelib/api/rollups.py (program analytics).
+# functions/chalicelib/api/schedule.py (approvals and outbox delivery, every minute), the
+# stream-fed function of functions/chalicelib/api/rollups.py (program analytics), and the
+# click path behind its Function URL (functions/chalicelib/api/function_url.py).
 API_HANDLER = "api_handler"
 SCHEDULED = "due_work"
 ROLLUPS = "rollups"
+CLICKS = "clicks"
 STAGE_RE = re.compile(r"[a-z][a-z0-9-]{0,14}[a-z0-9]|[a-z]")
 BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
@@ -93,6 +95,15 @@ class Names:
         return self.rollup_function
 
     @property
+    def click_function(self) -> str:
+        return f"{APP_NAME}-{self.stage}-{CLICKS}"
+
+    @property
+    def link_oac(self) -> str:
+        """The origin access control that signs CloudFront's requests to the click URL."""
+        return f"{APP_NAME}-{self.stage}-links-{self.account}"
+
+    @property
     def schedule_rule(self) -> str:
         """The EventBridge rule that invokes the scheduled function."""
         return f"{APP_NAME}-{self.stage}-{SCHEDULED}-event"
@@ -104,12 +115,18 @@ class Names:
             API_HANDLER: self.function,
             SCHEDULED: self.scheduled_function,
             ROLLUPS: self.rollup_function,
+            CLICKS: self.click_function,
         }
 
     @property
     def roles(self) -> dict[str, str]:
         """IAM role name by Chalice function name: one role (and policy) per function."""
-        return {API_HANDLER: self.role, SCHEDULED: self.scheduled_role, ROLLUPS: self.rollup_role}
+        return {
+            API_HANDLER: self.role,
+            SCHEDULED: self.scheduled_role,
+            ROLLUPS: self.rollup_role,
+            CLICKS: self.click_function,
+        }
 
     @property
     def secrets_parameter(self) -> str:

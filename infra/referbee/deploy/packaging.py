@@ -1,8 +1,8 @@
 """`referbee package`: CloudFormation for teams that deploy through their own pipeline.
 
 Chalice's own package output (a SAM template, `sam.json`, and `deployment.zip`) with the
-stage's table (kept on stack deletion), site bucket, bucket policy and log groups added, and
-the rollup function fed by the table's stream. Every
+stage's table (kept on stack deletion), site bucket, bucket policy and log groups added, the
+rollup function fed by the table's stream, and the click function's URL (link_template.py). Every
 ARN is a `Fn::Sub` on the stack's account and region, so the template is account-neutral.
 The secrets parameter is not in the template (CloudFormation cannot create SecureStrings);
 docs/deploy.md shows the one `aws ssm put-parameter` command that creates it."""
@@ -25,6 +25,8 @@ from ..config import load_config
 from .app import subscribe_rollups
 from .errors import DeployError
 from .keys import public_programs
+from .link_template import CLICK_FUNCTION, add_link_resources
+from .links import link_domain
 from .names import API_GATEWAY_STAGE, SCHEDULED, Names, check_stage
 from .policy import cloudformation_names, function_policies, log_group
 from .project import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, StageSettings, stage_project
@@ -79,6 +81,7 @@ def package(options: PackageOptions) -> list[Path]:
     template_path = options.out / TEMPLATE
     template = json.loads(template_path.read_text())
     add_stage_resources(template, names)
+    add_link_resources(template, names, link_domain(document))
     template_path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n")
     return sorted(p for p in options.out.iterdir() if p.is_file())
 
@@ -126,6 +129,7 @@ def add_stage_resources(template: dict[str, Any], names: Names) -> None:
         (FUNCTION, names.function),
         (SCHEDULED_FUNCTION, names.scheduled_function),
         (ROLLUP_FUNCTION, names.rollup_function),
+        (CLICK_FUNCTION, names.click_function),
     ):
         _name_function(resources, resource, name)
     _feed_stream(resources)

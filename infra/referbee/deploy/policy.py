@@ -18,7 +18,7 @@ from typing import Any
 from chalicelib.domain.config.programs import parse_programs
 from chalicelib.store.table import table_definition
 
-from .names import API_HANDLER, ROLLUPS, SCHEDULED, Names
+from .names import API_HANDLER, CLICKS, ROLLUPS, SCHEDULED, Names
 
 Statement = dict[str, Any]
 
@@ -51,6 +51,7 @@ def function_policies(names: Names, document: Mapping[str, Any]) -> dict[str, di
         API_HANDLER: lambda_policy(names),
         SCHEDULED: scheduled_policy(names, email_senders(document)),
         ROLLUPS: rollup_policy(names),
+        CLICKS: _document([build(names) for build in _CLICK_STATEMENTS]),
     }
 
 
@@ -178,6 +179,10 @@ def _rollup_logs(names: Names) -> Statement:
     return _logs_of(names, names.rollup_function)
 
 
+def _click_logs(names: Names) -> Statement:
+    return _logs_of(names, names.click_function)
+
+
 def _sending(names: Names, senders: tuple[str, ...]) -> Statement:
     return {
         "Sid": "SendEmail",
@@ -200,6 +205,16 @@ _ROLLUP_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
     _indexes,
     _stream,
     _rollup_logs,
+    _secrets,
+)
+
+
+# The click path behind its Function URL: the redirect and the pixel, which records
+# conversions as the API handler does.
+_CLICK_STATEMENTS: tuple[Callable[[Names], Statement], ...] = (
+    _table,
+    _indexes,
+    _click_logs,
     _secrets,
 )
 

@@ -57,7 +57,8 @@ def destroy(options: DestroyOptions, reporter: Reporter) -> list[tuple[str, Outc
         )
     names = Names(options.stage, aws.region, aws.account, state.section("bucket").get("name"))
     steps: list[tuple[str, Callable[[], Outcome]]] = [
-        ("CloudFront", lambda: _cdn(aws.client("cloudfront"), state)),
+        ("CloudFront", lambda: _cdn(aws.client("cloudfront"), state, "cdn")),
+        ("Referral links' CloudFront", lambda: _cdn(aws.client("cloudfront"), state, "links")),
         ("Site bucket", lambda: _bucket(aws.client("s3"), state)),
         (
             "API (schedule, stream mapping, API Gateway, Lambda functions, IAM roles, logs)",
@@ -95,12 +96,14 @@ def _run(title: str, action: Callable[[], Outcome], reporter: Reporter) -> Outco
     return outcome
 
 
-def _cdn(cloudfront: Any, state: StateFile) -> Outcome:
-    known = state.section("cdn")
-    if not known:
+def _cdn(cloudfront: Any, state: StateFile, section: str) -> Outcome:
+    """The site's distribution ("cdn") or the link domain's ("links"; the click URL goes
+    with its function)."""
+    known = state.section(section)
+    if not known.get("distribution_id") and not known.get("oac_id"):
         return Outcome(False, "none")
     deleted = cdn.delete_distribution(cloudfront, known)
-    state.forget("cdn")
+    state.forget(section)
     return Outcome(bool(deleted), ", ".join(deleted) + " deleted" if deleted else "already gone")
 
 

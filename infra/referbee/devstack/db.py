@@ -10,7 +10,6 @@ conditional write and transaction truly atomic, which is what the real service g
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import threading
@@ -23,6 +22,8 @@ import boto3
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from chalicelib.store.table import TTL_ATTRIBUTE, create_table
+
+from .transactions import roll_back_transactions_by_key
 
 _READ_ONLY = {
     "GetItem",
@@ -139,47 +140,11 @@ def _expired(item: dict[str, Any]) -> bool:
 _APP: Any = None
 
 
-def copy_tables_once_per_transaction() -> None:
-    """moto rolls a cancelled transaction back by restoring a copy of the table taken before
-    it, and takes that (identical) copy once per item of the transaction: with the table's
-    stream in the copy, a 90-item rollup write took seconds. This takes it once per
-    transaction; what moto does is unchanged. Idempotent."""
-    from moto.dynamodb import models
-    from moto.dynamodb.models.table import Table
-
-    backend = models.DynamoDBBackend
-    if getattr(backend, "_referbee_copies_once", False):
-        return
-    copies = threading.local()
-    transact = backend.transact_write_items
-
-    class _OncePerTransaction:
-        @staticmethod
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            taken: dict[int, Any] | None = getattr(copies, "taken", None)
-            if taken is None or not isinstance(value, Table):
-                return copy.deepcopy(value, memo)
-            if id(value) not in taken:
-                taken[id(value)] = copy.deepcopy(value, memo)
-            return taken[id(value)]
-
-    def transact_once(self: Any, transact_items: Any) -> Any:
-        copies.taken = {}
-        try:
-            return transact(self, transact_items)
-        finally:
-            copies.taken = None
-
-    models.copy = _OncePerTransaction  # type: ignore[assignment,attr-defined]
-    backend.transact_write_items = transact_once  # type: ignore[method-assign]
-    backend._referbee_copies_once = True  # type: ignore[attr-defined]
-
-
 def _moto_app() -> Any:
     global _APP
     if _APP is None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        copy_tables_once_per_transaction()
+        roll_back_transactions_by_key()
         _APP = DomainDispatcherApplication(create_backend_app)
     return _APP

@@ -83,8 +83,8 @@ class DueWorkLoop:
         assert self._stream is not None
         try:
             # One batch a round, like Lambda's batching window: a loop that chased the newest
-            # records under steady traffic made a transaction of every few clicks, each one
-            # copying the whole table in moto (to roll back with) while every request waited.
+            # records under steady traffic made a transaction of every few clicks, and every
+            # request waits while the embedded database runs one.
             self._stream.drain(lambda records: roll_up_records(self._ctx, records), batches=batches)
         except Exception:
             # Like Lambda, the batch that failed is delivered again on the next round.

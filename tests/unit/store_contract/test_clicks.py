@@ -1,13 +1,19 @@
-"""The click path on both twins: unique visits, touchpoints and their compaction, click counters
-by day, channel and page, and a hot code's shards."""
+"""The click path on both twins: unique visits, touchpoints and their compaction, and the one
+write that carries a click to its code's counters (by day, channel and page) through the
+stream."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.config.programs import parse_programs
+from chalicelib.domain.context import Context
+from chalicelib.domain.trust.signing import Signer
+from chalicelib.model.clock import FixedClock
 from chalicelib.model.ledger import Touch
-from chalicelib.model.records import CLICKS, ClickCounted, Referrer
-from tests.common import NOW
+from chalicelib.model.records import CLICKS, Referrer
+from tests.common import NOW, SECRET, config_document
+from tests.rollups import settle
 from tests.unit.store_contract.records import DAY
 
 
@@ -56,21 +62,25 @@ def test_visits_written_before_touchpoints_keep_their_unique_window(dynamo_store
     assert [t.at for t in dynamo_store.clicks.touchpoints("v1")] == [NOW + 3600, NOW + DAY]
 
 
-def test_clicks_count_by_day_and_channel_and_know_their_program(store: Any) -> None:
-    assert (
-        store.clicks.count_click("abc2345", NOW, unique=True, channel="direct") is None
-    )  # unknown code
+def counted(store: Any) -> int:
+    """Roll the twin's waiting clicks up, as the rollup function does from the stream."""
+    twin = store._store
+    return settle(Context(twin, parse_programs(config_document()), Signer(SECRET), FixedClock(NOW)))
+
+
+def click(store: Any, visitor: str, at: float, **kw: Any) -> bool:
+    return bool(store.clicks.claim_visit(visitor, "abc2345", at, DAY, **kw))
+
+
+def test_a_visit_write_carries_the_click_to_the_codes_counters(store: Any) -> None:
     store.referrers.create_referrer(referrer())
-    assert store.clicks.count_click("abc2345", NOW, unique=True, channel="direct") == ClickCounted(
-        "shop", 1
-    )
-    assert store.clicks.count_click(
-        "abc2345", NOW, unique=False, channel="whatsapp"
-    ) == ClickCounted("shop", 2)
+    assert click(store, "v1", NOW, program="shop", channel="direct") is True
+    assert click(store, "v2", NOW, program="shop", channel="whatsapp", page="sale") is True
+    assert click(store, "v1", NOW + 60, program="shop", channel="whatsapp") is False
+    click(store, "v1", NOW + 120)  # a touchpoint only: not a click to count
     next_month = NOW + 31 * 86400
-    assert store.clicks.count_click(
-        "abc2345", next_month, unique=True, channel="direct"
-    ) == ClickCounted("shop", 1)
+    assert click(store, "v1", next_month, program="shop", channel="direct") is True
+    assert counted(store) > 0
     found = store.referrers.read_code("abc2345")
     assert found is not None
     found_referrer, months = found
@@ -78,28 +88,22 @@ def test_clicks_count_by_day_and_channel_and_know_their_program(store: Any) -> N
     clicks = sorted((m for m in months if m.kind == CLICKS), key=lambda m: m.month)
     assert [m.month for m in clicks] == ["2026-11", "2026-12"]
     day = clicks[0].days()["2026-11-18"]
-    assert (day.clicks, day.unique_clicks) == (2, 1)
-    assert clicks[0].channels() == {"direct": 1, "whatsapp": 1}
+    assert (day.clicks, day.unique_clicks) == (3, 2)
+    assert clicks[0].channels() == {"direct": 1, "whatsapp": 2}
+    assert clicks[0].pages() == {"sale": 1}
+    # Delivered again, the same changes add nothing (the rollups' markers).
+    assert counted(store) == 0
+    assert store.referrers.read_code("abc2345")[1] == months
     assert store.referrers.read_code("nope234") is None
 
 
-def test_a_hot_codes_clicks_spread_over_shards_and_read_back_as_one(store: Any) -> None:
+def test_a_compacting_click_is_counted_once_with_its_facts(store: Any) -> None:
     store.referrers.create_referrer(referrer())
-    assert store.clicks.count_click(
-        "abc2345", NOW, unique=True, channel="x", shard=0
-    ) == ClickCounted("shop", 1)
-    assert store.clicks.count_click(
-        "abc2345", NOW, unique=False, channel="x", shard=3
-    ) == ClickCounted("shop", 1)
-    assert store.clicks.count_click(
-        "abc2345", NOW, unique=True, channel="qr", shard=3
-    ) == ClickCounted("shop", 2)
-    assert store.clicks.count_click("zzz2345", NOW, unique=True, channel="x", shard=3) is None
+    for i in range(20):  # the 17th compacts the touchpoints: still one click
+        click(store, "v1", NOW + i * 60, keep=30 * DAY, program="shop", channel="qr", page="sale")
+    counted(store)
     _, months = store.referrers.read_code("abc2345")
-    clicks = [m for m in months if m.kind == CLICKS]
-    assert sorted(m.month for m in clicks) == ["2026-11", "2026-11"]  # two items, one month
-    total = sum(m.days()["2026-11-18"].clicks for m in clicks)
-    unique = sum(m.days()["2026-11-18"].unique_clicks for m in clicks)
-    channels = [m.channels() for m in clicks]
-    assert (total, unique) == (3, 2)
-    assert sorted(channels, key=len) == [{"x": 1}, {"qr": 1, "x": 1}]
+    month = next(m for m in months if m.kind == CLICKS)
+    day = month.days()["2026-11-18"]
+    assert (day.clicks, day.unique_clicks) == (20, 1)
+    assert (month.channels(), month.pages()) == ({"qr": 20}, {"sale": 20})

@@ -10,6 +10,7 @@ import pytest
 from chalicelib.model.errors import CodeTakenError, InvalidInputError, ReferrerExistsError
 from chalicelib.model.records import CLICKS, Conversion, Referrer
 from tests.common import NOW
+from tests.unit.store_contract.test_clicks import counted
 
 
 def referrer(code: str = "abc2345", program: str = "shop", email_key: str = "ek1") -> Referrer:
@@ -44,9 +45,10 @@ def test_email_opt_out(store: Any) -> None:
 def test_counter_months_are_read_for_a_range(store: Any) -> None:
     store.referrers.create_referrer(listed("abc2345"))
     for days in (-40, 0, 40):
-        store.clicks.count_click(
-            "abc2345", NOW + days * 86400, unique=True, channel="x", page="sale"
+        store.clicks.claim_visit(
+            "v1", "abc2345", NOW + days * 86400, 86400, program="shop", channel="x", page="sale"
         )
+    counted(store)
     months = store.referrers.read_counters("abc2345", "2026-11", "2026-12")
     assert sorted((m.kind, m.month) for m in months) == [(CLICKS, "2026-11"), (CLICKS, "2026-12")]
     november = next(m for m in months if m.month == "2026-11")

@@ -1,11 +1,17 @@
 """Program rollups, kept off the request path: a batch of stream records (every write to the
 table, delivered at least once) is added into one item per program and day.
 
-Exactly once, however often a batch is delivered: the additions for a run of the batch's
-records are written in one transaction with the batch's marker (the last record applied),
-on condition that the marker is where it was read. A batch delivered again starts with the
-same record, finds its marker, and applies only what comes after it. Active referrers are
+Exactly once, however often a batch is delivered: the batch is split in parts (a code's
+clicks all in one part), and the additions for a run of a part's records are written in one
+transaction with the part's marker (its last record applied), on condition that the marker
+is where it was read. A batch delivered again starts with the same record, splits the same
+way, finds each part's marker, and applies only what comes after it. Active referrers are
 counted from each code's last day with a click, which moves in the same transaction.
+
+Clicks are counted here too: the click path writes only the visitor's visit item, and each
+visit write reaches this batch as a ClickMade, which adds to its code's counters of the month
+(what the referrer's stats view reads) in the same transaction as the program's day. A code's
+counters take one write per batch, however many clicks the batch holds.
 """
 
 from __future__ import annotations
@@ -20,14 +26,20 @@ from ...model.analytics import (
     ActiveMove,
     ChangeBatch,
     ChangeRecord,
+    ClickMade,
+    CounterChange,
     RollupConflictError,
     RollupWrite,
 )
 from ...model.errors import UnavailableError
 from ..context import Context
-from .metrics import ACTIVE_NEW, Contribution, active_gap, contribution
+from .contributions import contribution
+from .metrics import ACTIVE_NEW, Contribution, active_gap
 
 MARKER_SECONDS = 3 * 86400  # a stream keeps records 24 hours: markers outlive redeliveries
+# A part's codes each add their counters and their active day (two items) to a transaction;
+# the rest of its 100 items is room for the days they touch and the marker.
+CODES_PER_PART = 40
 _ROUNDS = 8
 
 
@@ -40,17 +52,40 @@ class _Step:
 def roll_up(ctx: Context, batch: ChangeBatch) -> int:
     """Add a batch's changes to the rollups; returns how many records were applied now (0 for
     a batch that was applied before)."""
-    done = ctx.store.rollups.rollup_marker(batch.batch_id) if batch.records else None
-    steps = [
-        _Step(record, contribution(record.change, ctx.catalogue))
-        for record in batch.records
-        if _after(record.sequence, done)
-    ]
+    steps = [_Step(record, contribution(record.change, ctx.catalogue)) for record in batch.records]
     applied = 0
-    for chunk in _chunks(steps):
-        done, count = _apply(ctx, batch.batch_id, chunk, done)
-        applied += count
+    for part, part_steps in _parts(batch.batch_id, steps):
+        done = ctx.store.rollups.rollup_marker(part)
+        for run in _runs([step for step in part_steps if _after(step.record.sequence, done)]):
+            done, count = _apply(ctx, part, run, done)
+            applied += count
     return applied
+
+
+def _parts(batch_id: str, steps: list[_Step]) -> list[tuple[str, list[_Step]]]:
+    """The batch in parts applied apart, each with its own marker (the last of its records
+    applied): every click of a code in one part, so the code's counters take one write per
+    batch however its clicks interleave with others'; codes packed CODES_PER_PART to a part
+    in the order they first appear, so that a batch delivered again with more records behind
+    it packs the same codes the same way; every other record in the batch's own part."""
+    others: list[_Step] = []
+    part_of: dict[str, int] = {}
+    parts: list[list[_Step]] = []
+    codes_in_last: set[str] = set()
+    for step in steps:
+        change = step.record.change
+        if not isinstance(change, ClickMade | CounterChange):
+            others.append(step)
+            continue
+        if change.code not in part_of:
+            if not parts or len(codes_in_last) == CODES_PER_PART:
+                parts.append([])
+                codes_in_last = set()
+            codes_in_last.add(change.code)
+            part_of[change.code] = len(parts) - 1
+        parts[part_of[change.code]].append(step)
+    found = [(batch_id, others)] if others else []
+    return found + [(f"{batch_id}#{n}", part) for n, part in enumerate(parts)]
 
 
 def _apply(
@@ -84,6 +119,9 @@ def _write(
 ) -> RollupWrite:
     days: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    clicks: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     last_day = dict(active)
     for step in chunk:
         for target, adds in step.adds.days.items():
@@ -92,6 +130,9 @@ def _write(
         for program, adds in step.adds.totals.items():
             for name, value in adds.items():
                 totals[program][name] += value
+        for counters, adds in step.adds.clicks.items():
+            for name, value in adds.items():
+                clicks[counters][name] += value
         for program, code, day in step.adds.first_clicks:
             before = last_day.get(code)
             if before is not None and before >= day:
@@ -112,10 +153,11 @@ def _write(
         days={key: dict(value) for key, value in days.items()},
         totals={key: dict(value) for key, value in totals.items()},
         active=moves,
+        clicks={key: dict(value) for key, value in clicks.items()},
     )
 
 
-def _chunks(steps: list[_Step]) -> list[list[_Step]]:
+def _runs(steps: list[_Step]) -> list[list[_Step]]:
     """Runs of consecutive records whose writes fit one transaction (with the marker)."""
     chunks: list[list[_Step]] = []
     current: list[_Step] = []
@@ -137,6 +179,7 @@ def _targets(step: _Step) -> set[object]:
     found: set[object] = {("day", key) for key in adds.days}
     found |= {("total", program) for program in adds.totals}
     found |= {("active", code) for _, code, _ in adds.first_clicks}
+    found |= {("clicks", counters) for counters in adds.clicks}
     return found
 
 

@@ -66,7 +66,9 @@ def parse_programs(document: Any) -> Catalogue:
         )
         reader.raise_if_any()
     top = reader.mapping(document, "the file")
-    reader.only_known(top, ("programs", "site_url", "api_url"), "the file")
+    reader.only_known(top, ("programs", "site_url", "api_url", "link_domain"), "the file")
+    if len(reader.host_list(top, "link_domain", "the file")) > 1:
+        reader.fail("the file.link_domain", "must be one host name, e.g. go.shop.example")
     raw_programs = top.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         reader.fail("programs", "must be a list with at least one program")

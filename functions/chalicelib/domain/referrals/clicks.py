@@ -1,4 +1,4 @@
-"""The click: count it, then send the visitor to the program's landing page.
+"""The click: record it, then send the visitor to the program's landing page.
 
 The redirect target always comes from the program's config, never from the request. When
 the database fails, the visitor is still redirected with `ref` in the URL, because
@@ -8,22 +8,17 @@ attribution rides on that parameter: a lost counter never loses a referral.
 from __future__ import annotations
 
 import functools
-import random
 import re
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ...model.codes import normalize_code
-from ...model.errors import ThrottledError, UnavailableError
+from ...model.errors import UnavailableError
 from ...model.program import Program
-from ...model.records import ClickCounted
 from ..context import Context
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
-HOT_DAY_CLICKS = 5_000  # clicks in a day on one counter item that make its code hot
-HOT_SHARDS = 16  # counter items a hot code's clicks are spread over
 CHANNELS = frozenset(
     {
         "email",
@@ -54,29 +49,18 @@ class Redirect:
 
 
 class KnownCodes:
-    """What this container has learned about codes, from facts that never go wrong:
-    - which program each code belongs to (it never changes), so that when the database
-      fails a visitor still lands on the right program's page;
-    - which codes are hot (a viral link), whose clicks are spread over `shards` counter
-      items so that no single item takes more writes than DynamoDB allows one item (about
-      1,000 a second). A code is hot once one of its counter items holds `hot_day_clicks`
-      clicks in a day, or as soon as a write to it is throttled. Each container learns this
-      on its own; counting stays exact either way, because readers sum every item."""
+    """Which program each code belongs to, as this container learned it. A code never
+    changes program, so what was learned stays true: a known code's click is one write (the
+    visit), and when the database fails a visitor still lands on the right program's page.
 
-    def __init__(
-        self,
-        size: int = 20_000,
-        *,
-        hot_day_clicks: int = HOT_DAY_CLICKS,
-        shards: int = HOT_SHARDS,
-        choose: Callable[[int], int] = random.randrange,
-    ) -> None:
+    A hot code (a viral link) needs nothing more: its clicks are written to each visitor's
+    own visit item, so however many arrive a second no single item takes more writes than
+    DynamoDB allows one item (about 1,000 a second), and the rollups add them to the code's
+    counters once per stream batch."""
+
+    def __init__(self, size: int = 20_000) -> None:
         self._size = size
         self._programs: OrderedDict[str, str] = OrderedDict()
-        self._hot: OrderedDict[str, None] = OrderedDict()
-        self._hot_day_clicks = hot_day_clicks
-        self._shards = shards
-        self._choose = choose
 
     def remember(self, code: str, program: str) -> None:
         if code in self._programs:
@@ -87,22 +71,6 @@ class KnownCodes:
 
     def program_of(self, code: str) -> str | None:
         return self._programs.get(code)
-
-    def shard_for(self, code: str) -> int:
-        """The counter item to write a click of `code` to: 0 unless the code is hot."""
-        return self._choose(self._shards) if code in self._hot else 0
-
-    def observe(self, code: str, counted: ClickCounted) -> None:
-        if counted.day_clicks >= self._hot_day_clicks:
-            self.mark_hot(code)
-
-    def mark_hot(self, code: str) -> None:
-        self._hot[code] = None
-        if len(self._hot) > self._size:
-            self._hot.popitem(last=False)
-
-    def is_hot(self, code: str) -> bool:
-        return code in self._hot
 
 
 def record_click(
@@ -116,8 +84,13 @@ def record_click(
     channel: str | None = None,
     page: str | None = None,
 ) -> Redirect | None:
-    """Count a click on `raw_code` and say where to send the visitor; None for an unknown
-    code. `counted` is False for HEAD requests and bots: they are redirected, not counted."""
+    """Record a click on `raw_code` and say where to send the visitor; None for an unknown
+    code. `counted` is False for HEAD requests and bots: they are redirected, not counted.
+
+    A counted click is one write, the visitor's visit item, which keeps it as a touchpoint,
+    decides its uniqueness and carries its program, channel and page to the table's stream;
+    the rollups count it from there (domain/analytics/rollups.py). A code this container has
+    not met yet costs one read first, to learn its program (or that it does not exist)."""
     code = normalize_code(raw_code)
     if code is None:
         return None
@@ -125,58 +98,36 @@ def record_click(
     visitor = ctx.signer.visitor_hash(ip, user_agent)
     named = page if page and ctx.catalogue.has_page(page) else None
     try:
-        if counted:
-            # The same write keeps the click as a touchpoint for attribution models.
-            unique = ctx.store.clicks.claim_visit(
+        program_id = known.program_of(code) or _look_up(ctx, known, code)
+        if program_id is not None and counted:
+            ctx.store.clicks.claim_visit(
                 visitor,
                 code,
                 now,
                 UNIQUE_WINDOW_SECONDS,
                 keep=ctx.catalogue.longest_window_seconds,
+                program=program_id,
+                channel=channel_of(channel),
+                page=named,
             )
-            counted_click = _count(ctx, known, code, now, unique, channel_of(channel), named)
-            program_id = counted_click.program if counted_click else None
-        else:
-            referrer = ctx.store.referrers.get_referrer(code)
-            program_id = referrer.program if referrer else None
     except UnavailableError:
         program = _fallback_program(ctx, known, code)
         location = _target(ctx, program, code, now, page, visitor, channel)
         return Redirect(location, code, False, degraded=True)
-    if program_id is None or program_id not in ctx.catalogue.programs:
+    if program_id is None:
         return None
-    known.remember(code, program_id)
     program = ctx.catalogue.programs[program_id]
     return Redirect(_target(ctx, program, code, now, page, visitor, channel), code, counted)
 
 
-def _count(
-    ctx: Context,
-    known: KnownCodes,
-    code: str,
-    now: float,
-    unique: bool,
-    channel: str,
-    page: str | None,
-) -> ClickCounted | None:
-    shard = known.shard_for(code)
-    try:
-        counted = ctx.store.clicks.count_click(
-            code, now, unique=unique, channel=channel, page=page, shard=shard
-        )
-    except ThrottledError:
-        # This counter item is too hot: spread the code's clicks from now on, and put this
-        # one on another item (a second throttle makes the redirect go on uncounted).
-        known.mark_hot(code)
-        other = known.shard_for(code)
-        if other == shard:
-            other = (shard + 1) % HOT_SHARDS
-        counted = ctx.store.clicks.count_click(
-            code, now, unique=unique, channel=channel, page=page, shard=other
-        )
-    if counted is not None:
-        known.observe(code, counted)
-    return counted
+def _look_up(ctx: Context, known: KnownCodes, code: str) -> str | None:
+    """The program of a code this container has not met (one read); None when the code
+    does not exist or its program is no longer in the config."""
+    referrer = ctx.store.referrers.get_referrer(code)
+    if referrer is None or referrer.program not in ctx.catalogue.programs:
+        return None
+    known.remember(code, referrer.program)
+    return referrer.program
 
 
 def channel_of(raw: str | None) -> str:

@@ -3,10 +3,16 @@ the conversions API; per email address and per client address on sign-in links; 
 address on the stats-link emails of anonymous issuance. Fixed windows (a minute, or an hour
 for the email routes: RateLimits.window) counted in DynamoDB items that expire by TTL, so a
 limit holds across every Lambda container. Conversions count inside their own transaction (no
-extra request), and so do join emails; issuance, stats and sign-in pay one UpdateItem each.
+extra request), and so do join emails; issuance and sign-in pay one UpdateItem each.
+
+The stats view only reads, behind a token nobody can guess or forge, so it is limited in the
+process instead (BurstLimiter, no request at all); the stage's throttling in front of it
+bounds the total (docs/security.md says what each defends against).
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from ...model.clock import Clock
 from ...model.errors import RateLimitedError
@@ -64,3 +70,27 @@ def address_tallies(program: Program, email_key: str, now: float) -> list[Tally]
         for at in (now, now - window):
             found.append(rate_tally(program, route, email_key, at))
     return found
+
+
+class BurstLimiter:
+    """Fixed windows per subject (RateLimits.window), counted in this process: a burst from
+    one visitor at one container is refused past the program's limit. Bounded: the subjects
+    least recently seen are forgotten first (and may then start a window afresh)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._windows: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+
+    def check(self, clock: Clock, program: Program, route: str, subject: str) -> None:
+        """Count this request; RateLimitedError (429) past the program's limit."""
+        now = clock.now()
+        length = program.rate_limits.window(route)
+        window = int(now) // length
+        key = (route, subject)
+        started, hits = self._windows.pop(key, (window, 0))
+        hits = hits + 1 if started == window else 1
+        self._windows[key] = (window, hits)
+        if len(self._windows) > self._size:
+            self._windows.popitem(last=False)
+        if hits > program.rate_limits.limit(route):
+            raise too_many(now, length)

@@ -1,24 +1,28 @@
-"""The click path in DynamoDB: one visit item per visitor and code (its touchpoints, written by
-the same request that decides uniqueness) and the code's click counters of the month."""
+"""The click path in DynamoDB: one visit item per visitor and code, written once per click. The
+write keeps the click as a touchpoint, tells whether it is unique (from the old clicks it
+returns) and carries the click's program, channel and landing page to the table's stream,
+from which the rollups count it (store/stream.py, domain/analytics/rollups.py)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
 
 from ...model.errors import UnavailableError
 from ...model.ledger import Touch
-from ...model.records import ClickCounted
 from .. import keys, rules
 from ..attrs import (
     CONDITION_FAILED,
     Item,
+    Update,
     error_code,
-    integer,
     n,
     s,
     text,
     unavailable_on_failure,
 )
+from ..items import VISIT_WINDOW, visit_state
 from .shared import Table, old_item
 
 _VISIT_ATTEMPTS = 3
@@ -30,41 +34,38 @@ class DynamoClicks:
 
     @unavailable_on_failure
     def claim_visit(
-        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+        self,
+        visitor: str,
+        code: str,
+        now: float,
+        window: int,
+        *,
+        keep: int = 0,
+        program: str | None = None,
+        channel: str = "direct",
+        page: str | None = None,
     ) -> bool:
         """One write both records the touchpoint and tells whether the click is unique: the
         old clicks come back (ALL_OLD) and uniqueness is recomputed from them (see
-        rules.unique_anchor). A visitor's 17th click on a code within `keep` seconds costs
-        one more write, which compacts the list."""
+        rules.unique_anchor); the stream recomputes it from the same old image. A visitor's
+        17th click on a code within `keep` seconds costs one more write, which compacts the
+        list."""
         key = keys.key(keys.visit_pk(visitor), keys.visit_sk(code))
-        expires = n(int(now) + rules.visit_lifetime(window, keep))
+        facts = _click_facts(program, channel, page, window)
+        facts.values[":expires"] = n(int(now) + rules.visit_lifetime(window, keep))
         for _ in range(_VISIT_ATTEMPTS):
             try:
                 response = self._table.click_client.update_item(
-                    TableName=self._table.name,
-                    Key=key,
-                    UpdateExpression=(
-                        "SET touches = list_append(if_not_exists(touches, :none), :now), "
-                        "expires_at = :expires"
-                    ),
-                    ConditionExpression="attribute_not_exists(touches) OR size(touches) < :cap",
-                    ExpressionAttributeValues={
-                        ":none": {"L": []},
-                        ":now": {"L": [n(int(now))]},
-                        ":expires": expires,
-                        ":cap": n(rules.TOUCH_CAP),
-                    },
-                    ReturnValues="ALL_OLD",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                    **facts.request(self._table.name, key, now)
                 )
             except ClientError as exc:
                 if error_code(exc) != CONDITION_FAILED:
                     raise
-                unique = self._compact_visit(key, old_item(exc), now, window, keep)
+                unique = self._compact_visit(key, old_item(exc), now, window, keep, facts)
                 if unique is not None:
                     return unique
                 continue
-            anchor, touches = _visit_state(response.get("Attributes", {}))
+            anchor, touches = visit_state(response.get("Attributes", {}))
             return rules.is_unique(anchor, touches, now, window)
         raise UnavailableError("The click could not be recorded; try again.")
 
@@ -74,75 +75,89 @@ class DynamoClicks:
         return [
             Touch(keys.visited_code(text(item, "SK")), at)
             for item in items
-            for at in _visit_state(item)[1]
+            for at in visit_state(item)[1]
         ]
 
-    @unavailable_on_failure
-    def count_click(
-        self,
-        code: str,
-        at: float,
-        *,
-        unique: bool,
-        channel: str | None,
-        page: str | None = None,
-        shard: int = 0,
-    ) -> ClickCounted | None:
-        month, names = rules.click_counters(at, unique=unique, channel=channel, page=page)
-        key = keys.key(keys.code_pk(code), keys.clicks_sk(month, shard))
-        adds = "ADD " + ", ".join(f"#a{i} :one" for i in range(len(names)))
-        counters = {f"#a{i}": name for i, name in enumerate(names)}
-        values: Item = {":one": n(1)}
-        # The common path: this month's counter item exists and knows its program.
-        counted = self._table.update(
-            key,
-            adds,
-            values,
-            names=counters,
-            condition="attribute_exists(program)",
-            returns="ALL_NEW",
-            clicks=True,
-        )
-        if counted is None:
-            # First click of the month on this item (or an unknown code): look it up once.
-            meta = self._table.get(keys.key(keys.code_pk(code), keys.META), clicks=True)
-            if meta is None:
-                return None
-            values[":program"] = meta["program"]
-            expression = f"SET program = :program {adds}"
-            counted = self._table.update(
-                key, expression, values, names=counters, returns="ALL_NEW", clicks=True
-            )
-        counted = counted or {}
-        return ClickCounted(program=text(counted, "program"), day_clicks=integer(counted, names[0]))
-
     def _compact_visit(
-        self, key: Item, old: Item, now: float, window: int, keep: int
+        self, key: Item, old: Item, now: float, window: int, keep: int, facts: _ClickFacts
     ) -> bool | None:
         """Write the visit's touchpoints compacted, and this click; None when another click
         got in first (start over)."""
-        anchor, touches = _visit_state(old)
+        anchor, touches = visit_state(old)
         unique = rules.is_unique(anchor, touches, now, window)
         lifetime = rules.visit_lifetime(window, keep)
         new_anchor, kept = rules.compact_touches(anchor, touches, now, window, lifetime)
         values: Item = {
+            **facts.values,
             ":touches": {"L": [n(int(t)) for t in [*kept, int(now)]]},
-            ":expires": n(int(now) + lifetime),
             ":size": n(len(touches)),
         }
-        update = "SET touches = :touches, expires_at = :expires"
+        update = f"SET touches = :touches, expires_at = :expires{facts.sets}"
         if new_anchor is not None:
             values[":anchor"] = n(int(new_anchor))
             update += ", anchor = :anchor"
         done = self._table.update(
-            key, update, values, condition="size(touches) = :size", clicks=True
+            key,
+            update + facts.removes,
+            values,
+            names=facts.names or None,
+            condition="size(touches) = :size",
+            clicks=True,
         )
         return unique if done is not None else None
 
 
-def _visit_state(item: Item) -> tuple[float | None, list[float]]:
-    """(anchor, touches) of a visit item; items from before touchpoints were kept have only
-    `seen_at`, the last unique click, which is the anchor."""
-    touches = [float(value["N"]) for value in item.get("touches", {}).get("L", [])]
-    raw = (item.get("anchor") or item.get("seen_at") or {}).get("N")
-    return (float(raw) if raw is not None else None), touches
+@dataclass
+class _ClickFacts:
+    """What the stream needs to count the click, set on the visit item by the same write."""
+
+    sets: str = ""
+    removes: str = ""
+    values: Item = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def request(self, table: str, key: Item, now: float) -> Update:
+        """The click's write: its touchpoint appended, unless the list is full."""
+        update: Update = {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": (
+                "SET touches = list_append(if_not_exists(touches, :none), :now), "
+                f"expires_at = :expires{self.sets}{self.removes}"
+            ),
+            "ConditionExpression": "attribute_not_exists(touches) OR size(touches) < :cap",
+            "ExpressionAttributeValues": {
+                **self.values,
+                ":none": {"L": []},
+                ":now": {"L": [n(int(now))]},
+                ":cap": n(rules.TOUCH_CAP),
+            },
+            "ReturnValues": "ALL_OLD",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if self.names:
+            update["ExpressionAttributeNames"] = self.names
+        return update
+
+
+def _click_facts(program: str | None, channel: str, page: str | None, window: int) -> _ClickFacts:
+    """The click's program, channel, unique window and named page (removed when this click
+    named none, so the item never tells an earlier click's page as this one's)."""
+    if program is None:  # a touchpoint only: the stream must not count it as a click
+        return _ClickFacts(removes=" REMOVE #program", names={"#program": "program"})
+    facts = _ClickFacts(
+        sets=", #program = :program, #channel = :channel, #window = :window",
+        removes=" REMOVE #page",
+        values={":program": s(program), ":channel": s(channel), ":window": n(window)},
+        names={
+            "#program": "program",
+            "#channel": "channel",
+            "#window": VISIT_WINDOW,
+            "#page": "page",
+        },
+    )
+    if page:
+        facts.values[":page"] = s(page)
+        facts.sets += ", #page = :page"
+        facts.removes = ""
+    return facts

@@ -36,11 +36,13 @@ class DynamoRollups:
         RollupConflictError when the marker or an active day was not where it was read."""
         writes: list[Write] = [{"Update": self._marker_update(write)}]
         for (program, day), adds in sorted(write.days.items()):
-            writes += self._additions(program, keys.rollup_day_sk(day), adds)
+            writes += self._rollup_additions(program, day, adds)
         for program, adds in sorted(write.totals.items()):
-            writes += self._additions(program, keys.ROLLUP_TOTAL, adds)
+            writes += self._rollup_additions(program, None, adds)
         for move in write.active:
             writes.append({"Update": self._active_update(move.code, move.day, move.before)})
+        for (program, code, month), adds in sorted(write.clicks.items()):
+            writes += self._code_additions(program, code, month, adds)
         reasons = self._table.transact(writes)
         if any(failed(reason) for reason in reasons):
             raise RollupConflictError(write.batch_id)
@@ -79,8 +81,22 @@ class DynamoRollups:
             "ExpressionAttributeValues": values,
         }
 
-    def _additions(self, program: str, sk: str, adds: Mapping[str, Decimal]) -> list[Write]:
-        """ADD every non-zero addition to one rollup item (none: no item at all)."""
+    def _code_additions(
+        self, program: str, code: str, month: str, adds: Mapping[str, Decimal]
+    ) -> list[Write]:
+        """ADD a batch's clicks to a code's counters of the month (the rollups' own item)."""
+        key = keys.key(keys.code_pk(code), keys.clicks_sk(month))
+        return self._additions(program, key, adds)
+
+    def _rollup_additions(
+        self, program: str, day: str | None, adds: Mapping[str, Decimal]
+    ) -> list[Write]:
+        """ADD to a program's rollup of a day (None: its totals)."""
+        sk = keys.rollup_day_sk(day) if day is not None else keys.ROLLUP_TOTAL
+        return self._additions(program, keys.key(keys.rollup_pk(program), sk), adds)
+
+    def _additions(self, program: str, key: Item, adds: Mapping[str, Decimal]) -> list[Write]:
+        """ADD every non-zero addition to one item of `program` (none: no item at all)."""
         pairs = [(name, value) for name, value in sorted(adds.items()) if value]
         if not pairs:
             return []
@@ -89,7 +105,7 @@ class DynamoRollups:
         additions = ", ".join(f"#a{i} :v{i}" for i in range(len(pairs)))
         update: WriteUpdate = {
             "TableName": self._table.name,
-            "Key": keys.key(keys.rollup_pk(program), sk),
+            "Key": key,
             "UpdateExpression": f"SET program = :program ADD {additions}",
             "ExpressionAttributeNames": {f"#a{i}": name for i, (name, _) in enumerate(pairs)},
             "ExpressionAttributeValues": values,

@@ -8,6 +8,7 @@ would have sent (store/memory/metering.py).
 
 from __future__ import annotations
 
+from ...model.analytics import ChangeBatch, ChangeRecord
 from .admin_keys import MemoryAdminKeys
 from .clicks import MemoryClicks
 from .conversions import MemoryConversions
@@ -40,6 +41,18 @@ class MemoryStore:
         self.rollups = MemoryRollups(self._state)
         self.payments = MemoryPayments(self._state)
         self.signins = MemorySignins(self._state)
+
+    def take_changes(self) -> ChangeBatch | None:
+        """The changes written since the last call, as one batch of the table's stream
+        would deliver them (None: no change waiting). This twin feeds counted clicks only."""
+        state = self._state
+        with state.lock:
+            changes, state.feed = state.feed, []
+            first, state.fed = state.fed, state.fed + len(changes)
+        if not changes:
+            return None
+        records = tuple(ChangeRecord(str(first + i + 1), c) for i, c in enumerate(changes))
+        return ChangeBatch(f"memory-{first + 1}", records)
 
     @property
     def requests(self) -> int:

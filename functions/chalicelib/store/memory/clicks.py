@@ -1,15 +1,14 @@
-"""The click path in memory: a visit per visitor and code (its touchpoints) and the code's
-click counters, kept by the same rules as the DynamoDB twin's (store/rules.py)."""
+"""The click path in memory: a visit per visitor and code (its touchpoints), kept by the same
+rules as the DynamoDB twin's (store/rules.py). A counted click is also put on the twin's
+change feed, as the DynamoDB twin's write puts it on the table's stream."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ...model.analytics import ClickMade
 from ...model.ledger import Touch
-from ...model.records import ClickCounted
-from .. import keys, rules
+from .. import rules
 from .metering import metered
-from .shared import State, add
+from .shared import State
 
 
 @metered
@@ -18,15 +17,27 @@ class MemoryClicks:
         self._state = state
 
     def claim_visit(
-        self, visitor: str, code: str, now: float, window: int, *, keep: int = 0
+        self,
+        visitor: str,
+        code: str,
+        now: float,
+        window: int,
+        *,
+        keep: int = 0,
+        program: str | None = None,
+        channel: str = "direct",
+        page: str | None = None,
     ) -> bool:
+        at = float(int(now))
         with self._state.lock:
             anchor, touches = self._state.visits.get((visitor, code), (None, []))
-            unique = rules.is_unique(anchor, touches, now, window)
+            unique = rules.is_unique(anchor, touches, at, window)
             if len(touches) >= rules.TOUCH_CAP:
                 lifetime = rules.visit_lifetime(window, keep)
                 anchor, touches = rules.compact_touches(anchor, touches, now, window, lifetime)
-            self._state.visits[(visitor, code)] = (anchor, [*touches, float(int(now))])
+            self._state.visits[(visitor, code)] = (anchor, [*touches, at])
+            if program is not None:
+                self._state.feed.append(ClickMade(program, code, at, unique, channel, page))
             return unique
 
     def touchpoints(self, visitor: str) -> list[Touch]:
@@ -37,22 +48,3 @@ class MemoryClicks:
                 if who == visitor
                 for at in touches
             ]
-
-    def count_click(
-        self,
-        code: str,
-        at: float,
-        *,
-        unique: bool,
-        channel: str | None,
-        page: str | None = None,
-        shard: int = 0,
-    ) -> ClickCounted | None:
-        referrer = self._state.referrers.get(code)
-        if referrer is None:
-            return None
-        month, names = rules.click_counters(at, unique=unique, channel=channel, page=page)
-        with self._state.lock:
-            values = self._state.counters[(code, keys.clicks_sk(month, shard))]
-            add(values, dict.fromkeys(names, Decimal(1)))
-            return ClickCounted(referrer.program, int(values[names[0]]))

@@ -1,8 +1,8 @@
 """How many requests the in-memory twin counts: for each Store method, what the DynamoDB twin
 sends for one call in its common path, declared once here and counted in one place (the
 `metered` class decorator). tests/unit/store_contract/ checks every cost against the requests
-the DynamoDB twin makes on moto; what DynamoDB pays besides (a month's first click on a code,
-a touchpoint compaction, a repeated conversion read back) only the DynamoDB twin shows.
+the DynamoDB twin makes on moto; what DynamoDB pays besides (a touchpoint compaction, a
+repeated conversion read back) only the DynamoDB twin shows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ REQUESTS: Final[dict[str, int]] = {
     # clicks
     "claim_visit": 1,
     "touchpoints": 1,
-    "count_click": 1,
     # conversions and reviews: one transaction each
     "record_conversion": 1,
     "get_conversion": 1,

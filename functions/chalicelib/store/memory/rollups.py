@@ -4,6 +4,7 @@ batches' markers; a write is refused whole when its marker or an active day move
 from __future__ import annotations
 
 from ...model.analytics import ProgramRollups, RollupConflictError, RollupWrite
+from .. import keys
 from .metering import metered
 from .shared import State, add
 
@@ -38,6 +39,8 @@ class MemoryRollups:
                     add(state.rollup_totals[program], {k: v for k, v in adds.items() if v})
             for move in write.active:
                 state.active[move.code] = move.day
+            for (_, code, month), adds in write.clicks.items():
+                add(state.counters[(code, keys.clicks_sk(month))], adds)
 
     def read_rollups(self, program: str, since_day: str) -> ProgramRollups:
         with self._state.lock:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from ...model.analytics import Page
+from ...model.analytics import Change, Page
 from ...model.errors import InvalidInputError
 from ...model.ledger import DeliveryAttempt, OutboxMessage, RewardRecord, Tally
 from ...model.payments import PaymentFacts, Receipt
@@ -25,13 +25,15 @@ _CURSOR = "m:"  # this twin's cursors: the sort key of the last item read
 @dataclass
 class State:
     """The twin's data, by what DynamoDB would key it on. Counters are filed under their
-    items' sort keys (keys.clicks_sk, keys.conversions_sk), so shards stay apart as there."""
+    items' sort keys (keys.clicks_sk, keys.conversions_sk), as there."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: int = 0  # what the DynamoDB twin would have sent (store/memory/metering.py)
     referrers: dict[str, Referrer] = field(default_factory=dict)
     emails: dict[tuple[str, str], str] = field(default_factory=dict)
     visits: dict[tuple[str, str], tuple[float | None, list[float]]] = field(default_factory=dict)
+    feed: list[Change] = field(default_factory=list)  # changes not yet taken (the stream)
+    fed: int = 0  # how many changes were ever taken: the next one's sequence number
     counters: defaultdict[tuple[str, str], dict[str, Decimal]] = field(
         default_factory=lambda: defaultdict(dict)
     )
