@@ -171,7 +171,9 @@ def test_french_strings_follow_the_page_language(
     text = page.locator(".p").inner_text()
     for phrase in ("Vous recevez", "Votre ami reçoit", "Clics", "Achats", "Bonjour Fleur"):
         assert phrase in text
-    assert "Clicks" not in text
+    # The program gives its friend reward in French (rewards.friend.texts): the page reads it.
+    assert "15 % de remise sur votre première commande" in text
+    assert "Clicks" not in text and "15% off" not in text
     assert_clean_console(recorded)
 
 

@@ -129,7 +129,7 @@ def test_a_malformed_referral_in_the_url_is_ignored_and_not_stored(
     assert page.context.cookies() == []
     assert page.get_by_text("sent you").count() == 0
     assert [u for u in recorded.urls() if u.startswith(widget_world.api)] == []
-    assert any("malformed referral code" in w for w in recorded.warnings())
+    assert any("bad referral code" in w for w in recorded.warnings())
     assert_clean_console(recorded)
 
 
@@ -188,3 +188,21 @@ def test_the_site_owners_signature_travels_with_the_conversion(
     assert json.loads(body)["signature"] == signature
     pixel_url, _ = sent[1]
     assert f"sig={signature}" in pixel_url
+
+
+def test_the_friends_banner_goes_once_the_visitor_scrolls_on(
+    widget_world: WidgetWorld, open_page: Callable[..., RecordedPage]
+) -> None:
+    """The banner sits over the bottom of the page: it must not keep covering what is there
+    (a panel's share buttons, a checkout button) once the visitor moves on."""
+    referrer = widget_world.issue("jane.scroll@example.com", "Jane Doe")
+    recorded = open_page(viewport={"width": 390, "height": 844})
+    page = recorded.page
+    page.goto(f"{widget_world.api}/r/{referrer['code']}?to=fixture")
+    banner = page.get_by_role("status").filter(has_text="sent you")
+    banner.wait_for()
+    page.evaluate("document.body.style.minHeight = '3000px'")
+    page.wait_for_timeout(2500)  # read first: scrolling within two seconds keeps it
+    page.mouse.wheel(0, 600)
+    page.get_by_text("sent you").wait_for(state="detached")
+    assert_clean_console(recorded)

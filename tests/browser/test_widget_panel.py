@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from tests.e2e.stack import request
+
 from .support import RecordedPage, save_screenshot
 from .widget_checks import (
     assert_clean_console,
@@ -16,7 +18,7 @@ from .widget_checks import (
     conversions_sent,
     wait_for,
 )
-from .widget_env import PROGRAM, WidgetWorld
+from .widget_env import ADMIN_KEY, PROGRAM, WidgetWorld
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +79,7 @@ def test_panel_shows_the_link_and_live_counters_from_the_api(
 
     api = f"{widget_world.api}/v1"
     assert recorded.urls("POST") == [f"{api}/programs/{PROGRAM}/referrers"]
-    assert f"{api}/programs/{PROGRAM}" in recorded.urls("GET")
+    assert f"{api}/programs/{PROGRAM}?locale=en" in recorded.urls("GET")
     assert f"{api}/stats/{referrer['stats_token']}" in recorded.urls("GET")
     assert conversions_sent(recorded) == []
     assert_only_known_hosts(recorded, widget_world)
@@ -218,4 +220,22 @@ def test_without_a_signature_the_panel_shows_the_link_and_where_the_stats_link_w
     posts = [url for url in recorded.urls("POST") if url.endswith("/referrers")]
     assert len(posts) == 1
     save_screenshot(page, "widget-panel-unsigned")
+    assert_clean_console(recorded)
+
+
+def test_a_purchase_held_for_review_shows_as_being_checked_never_why(
+    widget_world: WidgetWorld, open_page: OpenPage
+) -> None:
+    referrer = widget_world.issue("hal@example.com", "Hal Held")
+    own = {"event": "purchase", "order_id": "held-1", "amount": 20, "email": "hal@example.com"}
+    own["ref"] = referrer["code"]  # the referrer buys through their own link: held
+    auth = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    reply = request("POST", f"{widget_world.api}/v1/programs/{PROGRAM}/conversions", own, auth)
+    assert reply.status == 201 and reply.json()["status"] == "review"
+
+    recorded = open_panel(widget_world, open_page, "hal@example.com", "Hal Held")
+    page = recorded.page
+    terms, values = page.locator("dt").all_inner_texts(), page.locator("dd").all_inner_texts()
+    assert dict(zip(terms, values, strict=True))["Being checked"] == "1"
+    assert "self" not in page.locator(".p").inner_text().lower()  # never the reason
     assert_clean_console(recorded)

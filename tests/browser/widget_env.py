@@ -39,7 +39,11 @@ programs:
     identity_secret: {identity_secret}
     rewards:
       referrer: {{text: "$10 store credit", kind: credit, amount: 10}}
-      friend: {{text: "15% off your first order", kind: percent, percent: 15}}
+      friend:
+        text: "15% off your first order"
+        texts: {{fr: "15 % de remise sur votre première commande"}}
+        kind: percent
+        percent: 15
     emails: {{from: "Bean Club <rewards@beans.example>"}}
 """
 # What a careful shop sends: nothing inline, scripts and styles from known origins only.

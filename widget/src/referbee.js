@@ -41,7 +41,7 @@
     off: 'Referrals are not available right now.', close: 'Close',
     launcher: 'Refer a friend', sent: '{name} sent you {reward}',
     gift: 'A friend sent you {reward}', mailed: 'We sent your private stats link to {email}.',
-    code: 'Friends can also use your code {code}'
+    code: 'Friends can also use your code {code}', checking: 'Being checked'
   };
   var LOCALES = /^(fr|de|es|pt|it|nl)$/;
   var REF = /^[a-z0-9][a-z0-9-]{2,31}$/;
@@ -81,7 +81,7 @@
 
   function start() {
     if (!/^https?:\/\/[^/]/.test(api) || !/^[a-z0-9-]{1,32}$/.test(program)) {
-      return warn('the script tag needs data-api (the API address) and data-program (the program id)');
+      return warn('the script tag needs data-api and data-program');
     }
     w.referbee = referbee;
     if (locale === 'en' || !me || !me.src) return begin();
@@ -126,7 +126,7 @@
     } catch (e) { /* sandboxed frames may refuse; the referral is still saved */ }
     var parsed = CLICK.exec(click);
     if (!ref && parsed) ref = parsed[1];
-    if (!REF.test(ref)) return warn('ignored a malformed referral code in the URL');
+    if (!REF.test(ref)) return warn('ignored a bad referral code in the URL');
     if (!parsed || parsed[1] !== ref) click = '';
     var at = Date.now();
     remember(ref, click, at, 30);
@@ -182,6 +182,8 @@
         [h('span', { text: text }), close]);
       close.addEventListener('click', function () { box.remove(); });
       overlay().append(box);
+      // It must not keep covering the page: it goes once the visitor scrolls on.
+      setTimeout(function () { w.addEventListener('scroll', function () { box.remove(); }, { once: true }); }, 2e3);
     }).catch(function (e) { warn(e.message); });
   }
 
@@ -260,7 +262,7 @@
   }
 
   function programInfo() {
-    pending = pending || call(base).then(function (p) {
+    pending = pending || call(base + '?locale=' + locale).then(function (p) {
       info = p;
       paint(p.brand && p.brand.primary_color);
       return p;
@@ -402,11 +404,13 @@
 
   function counters() {
     if (!stats) return h('dl', { hidden: '' });
+    var held = stats.checking || {};
     var cells = [[t.clicks, stats.clicks], [t.signups, stats.signups], [t.purchases, stats.purchases]];
     if (stats.rewards) cells.push([t.rewards, stats.rewards.earned]);
+    // Held for review: how many are being checked, never why.
+    if (held.purchases + held.signups) cells.push([t.checking, held.purchases + held.signups]);
     return h('dl', {}, cells.map(function (c) {
-      var value = typeof c[1] === 'number' ? c[1].toLocaleString(locale) : String(c[1] == null ? 0 : c[1]);
-      return h('div', {}, [h('dt', { text: c[0] }), h('dd', { text: value })]);
+      return h('div', {}, [h('dt', { text: c[0] }), h('dd', { text: (+c[1] || 0).toLocaleString(locale) })]);
     }));
   }
 

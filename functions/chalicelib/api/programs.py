@@ -8,9 +8,11 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from ..domain.access.joining import join
+from ..domain.config.fields import LOCALE_RE
 from ..domain.referrals.referrers import issue_code, referrer_view
 from ..domain.trust import admin_keys as admin
 from ..domain.trust.ratelimits import check_rate
+from ..model.errors import InvalidInputError
 from ..model.program import Program
 from .cors import browser_write, cors_headers
 from .deps import context
@@ -20,6 +22,7 @@ from .http import (
     json_response,
     links,
     maps_errors,
+    query,
     user_agent,
 )
 
@@ -32,8 +35,12 @@ REFERRER_FIELDS = ("email", "name", "signature")
 @maps_errors
 def get_program(program: str) -> Response:
     found = context().catalogue.get(program)
-    headers = {"Cache-Control": "public, max-age=60", **cors_headers(bp.current_request, found)}
-    return json_response(found.public(), headers=headers)
+    request = bp.current_request
+    locale = query(request).get("locale", "")
+    if locale and not LOCALE_RE.fullmatch(locale):
+        raise InvalidInputError("'locale' must be a language tag like fr, de or pt-BR.")
+    headers = {"Cache-Control": "public, max-age=60", **cors_headers(request, found)}
+    return json_response(found.public(locale), headers=headers)
 
 
 @bp.route("/v1/programs/{program}/referrers", methods=["POST"], content_types=JSON_TYPES)

@@ -30,8 +30,9 @@ class Reward:
         tag = locale.lower()
         return found.get(tag) or found.get(tag.split("-")[0]) or self.text
 
-    def public(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"text": self.text, "kind": self.kind}
+    def public(self, locale: str = "") -> dict[str, Any]:
+        """Its public fields; `text` in `locale`'s words when the program gives them."""
+        data: dict[str, Any] = {"text": self.text_in(locale), "kind": self.kind}
         if self.texts:
             data["texts"] = dict(self.texts)
         if self.amount is not None:

@@ -56,8 +56,9 @@ class Program:
             return self.landing_pages[page]
         return self.landing_url
 
-    def public(self) -> dict[str, Any]:
-        """What the widget and the site may show to anyone."""
+    def public(self, locale: str = "") -> dict[str, Any]:
+        """What the widget and the site may show to anyone (reward texts in `locale`'s words
+        when the program gives them)."""
         return {
             "id": self.id,
             "name": self.name,
@@ -66,8 +67,8 @@ class Program:
             "attribution_window_days": self.attribution_window_days,
             "share_message": self.share_message,
             "rewards": {
-                "referrer": self.referrer_reward.public(),
-                "friend": self.friend_reward.public(),
+                "referrer": self.referrer_reward.public(locale),
+                "friend": self.friend_reward.public(locale),
             },
             "tiers": [tier.public() for tier in self.incentives.tiers],
             "success_event": self.success_event,
