@@ -28,6 +28,17 @@ def test_program_info_is_public_and_complete(api: Any) -> None:
     assert shop.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
 
 
+def test_program_info_speaks_the_readers_language_when_asked(api: Any) -> None:
+    """The shop gives no texts per language: every locale reads the program's own words; a
+    locale that is not a language tag is refused."""
+    for locale in ("fr", "pt-BR", "en"):
+        body = body_of(api.http.get(f"/v1/programs/shop?locale={locale}"))
+        assert body["rewards"]["friend"]["text"] == "15% off", locale
+    bad = api.http.get("/v1/programs/shop?locale=<b>")
+    assert bad.status_code == 400
+    assert body_of(bad)["error"] == "'locale' must be a language tag like fr, de or pt-BR."
+
+
 def test_unknown_program_is_404_json(api: Any) -> None:
     response = api.http.get("/v1/programs/nope")
     assert response.status_code == 404

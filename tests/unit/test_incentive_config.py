@@ -194,6 +194,8 @@ def test_a_reward_speaks_the_readers_language_when_the_program_gives_its_words()
         "de": "15 % Rabatt",
     }
     assert "texts" not in shop.public()["rewards"]["referrer"]
+    assert shop.public("fr-CA")["rewards"]["friend"]["text"] == "15 % de remise"
+    assert shop.public()["rewards"]["friend"]["text"] == reward.text
 
     friend["texts"] = {"french": "remise", "fr": "x" * 121}
     assert problems(document) == [
