@@ -103,6 +103,12 @@ def test_the_demo_shop_tells_the_whole_referral_story(
     assert re.search(r"Friend discount \(15% off your first order\)\s+\u2212\$2\.70", cart), cart
     assert re.search(r"Total\s+\$15\.30", cart), cart
     look(page, "demo-checkout")
+    # The corner launcher knows Sam is signed in: his link, not "Sign in to get your link".
+    page.get_by_role("button", name="Refer a friend").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Hi Sam Lee, here is your link.").wait_for()
+    assert "Sign in" not in dialog.inner_text()
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="Place order").click()
     page.get_by_text("Thank you for your order").wait_for()
     page.get_by_text("counted it for the link the customer came through").wait_for()
