@@ -62,9 +62,9 @@ def test_program_page_explains_the_program_in_its_own_words(
     )
     assert recorded.errors == []
     assert only_local(recorded.requests, stack) == []
-    for width in (1280, 320):
+    for width in (1280, 390, 320):  # desktop, phone, the narrowest phone
         screenshot(page, "program", width)
-    assert serious_accessibility_problems(page) == []
+        assert serious_accessibility_problems(page) == [], width
     page.emulate_media(color_scheme="dark")
     page.reload()
     assert serious_accessibility_problems(page) == []
@@ -106,9 +106,9 @@ def test_leaderboard_shows_masked_names_and_the_viewers_rank(
             assert name.split()[-1] not in text  # no full last name anywhere on the page
     assert recorded.errors == []
     assert only_local(recorded.requests, stack) == []
-    for width in (1280, 320):
+    for width in (1280, 390, 320):  # desktop, phone, the narrowest phone
         screenshot(page, "leaderboard", width)
-    assert serious_accessibility_problems(page) == []
+        assert serious_accessibility_problems(page) == [], width
 
     jane = referrers["jane.doe@example.com"]
     page.goto(f"{stack.site}/leaderboard/?t={jane['stats_token']}")

@@ -96,9 +96,9 @@ def test_stats_page_shows_exactly_what_the_api_returns(
     assert only_local(recorded.requests, stack) == []
     assert any(url.startswith(f"{stack.api}/v1/stats/") for url in recorded.requests)
     page.click('button[data-days="30"]')
-    for width in (1280, 320):
+    for width in (1280, 390, 320):  # desktop, phone, the narrowest phone
         assert screenshot(page, "stats", width).stat().st_size > 0
-    assert serious_accessibility_problems(page) == []
+        assert serious_accessibility_problems(page) == [], width
     page.emulate_media(color_scheme="dark")
     ready(page, jane["stats_url"])
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
