@@ -34,9 +34,10 @@ def test_program_info_speaks_the_readers_language_when_asked(api: Any) -> None:
     for locale in ("fr", "pt-BR", "en"):
         body = body_of(api.http.get(f"/v1/programs/shop?locale={locale}"))
         assert body["rewards"]["friend"]["text"] == "15% off", locale
-    bad = api.http.get("/v1/programs/shop?locale=<b>")
-    assert bad.status_code == 400
-    assert body_of(bad)["error"] == "'locale' must be a language tag like fr, de or pt-BR."
+    for wrong in ("%3Cb%3E", "", "french"):
+        bad = api.http.get(f"/v1/programs/shop?locale={wrong}")
+        assert bad.status_code == 400, wrong
+        assert body_of(bad)["error"] == "'locale' must be a language tag like fr, de or pt-BR."
 
 
 def test_unknown_program_is_404_json(api: Any) -> None:

@@ -36,8 +36,9 @@ REFERRER_FIELDS = ("email", "name", "signature")
 def get_program(program: str) -> Response:
     found = context().catalogue.get(program)
     request = bp.current_request
-    locale = query(request).get("locale", "")
-    if locale and not LOCALE_RE.fullmatch(locale):
+    params = query(request)
+    locale = params.get("locale", "")
+    if "locale" in params and not LOCALE_RE.fullmatch(locale):
         raise InvalidInputError("'locale' must be a language tag like fr, de or pt-BR.")
     headers = {"Cache-Control": "public, max-age=60", **cors_headers(request, found)}
     return json_response(found.public(locale), headers=headers)
