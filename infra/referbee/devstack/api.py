@@ -4,7 +4,10 @@
 parallel across processes, exactly as they do across Lambda containers, while each process
 handles one request at a time, as a Lambda container does.
 
-Three changes from `chalice local`'s handler:
+Changes from `chalice local`'s handler:
+- a click (`GET`/`HEAD /r/{code}`) is answered by the click function as deployed on its
+  Function URL (api/function_url.py), with the URL's event: the same code, without Chalice's
+  routing, as in production;
 - the response goes out in one write with TCP_NODELAY; chalice local writes headers and body
   separately, and Nagle's algorithm plus delayed ACKs then stall every keep-alive request
   by about 40 ms;
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import re
 import socket
 import sys
 import threading
@@ -36,6 +40,7 @@ from chalice.local import (
 )
 
 _ONE_AT_A_TIME = threading.Lock()
+_CLICK = re.compile(r"/r/[^/]{1,200}")
 
 
 class ReferbeeRequestHandler(ChaliceRequestHandler):
@@ -45,7 +50,34 @@ class ReferbeeRequestHandler(ChaliceRequestHandler):
     def _generic_handle(self) -> None:
         self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
         with _ONE_AT_A_TIME:
-            super()._generic_handle()
+            if not self._answer_click():
+                super()._generic_handle()
+
+    def _answer_click(self) -> bool:
+        """Answer a click as the deployed click function does; False for anything else."""
+        path, _, query = self.path.partition("?")
+        if self.command not in ("GET", "HEAD") or not _CLICK.fullmatch(path):
+            return False
+        event = {
+            "version": "2.0",
+            "rawPath": path,
+            "rawQueryString": query,
+            "headers": {name.lower(): value for name, value in self.headers.items()},
+            "requestContext": {
+                "http": {"method": self.command, "sourceIp": self.client_address[0]}
+            },
+        }
+        # Imported once the app is loaded, with the stage's environment (as in a container).
+        from chalicelib.api import function_url
+
+        answer = function_url.serve_links(event, None)
+        body = answer.get("body") or ""
+        self._send_http_response_with_body(
+            answer["statusCode"],
+            answer.get("headers") or {},
+            body.encode() if isinstance(body, str) else body,
+        )
+        return True
 
     # The base class binds these names to its own method object; rebind them to ours.
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
