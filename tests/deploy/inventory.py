@@ -20,6 +20,7 @@ def inventory(endpoint: str) -> dict[str, Any]:
         "parameters": _parameters(endpoint),
         "log_groups": _log_groups(endpoint),
         "distributions": _distributions(endpoint),
+        "layers": _layers(endpoint),
     }
 
 
@@ -71,6 +72,22 @@ def _event_source_mappings(endpoint: str) -> dict[str, Any]:
         function = mapping["FunctionArn"].rsplit(":", 1)[-1]
         mappings.setdefault(function, []).append(mapping)
     return mappings
+
+
+def _layers(endpoint: str) -> dict[str, Any]:
+    """Each layer's versions, by layer name and version number."""
+    lam = client("lambda", endpoint)
+    layers: dict[str, Any] = {}
+    for layer in lam.list_layers()["Layers"]:
+        name = layer["LayerName"]
+        versions = lam.list_layer_versions(LayerName=name)["LayerVersions"]
+        layers[name] = {
+            v["Version"]: lam.get_layer_version(LayerName=name, VersionNumber=v["Version"])
+            for v in versions
+        }
+        for version in layers[name].values():
+            version.pop("ResponseMetadata", None)
+    return layers
 
 
 def _rules(endpoint: str) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from typing import Any
 _HANDLER = """
 import importlib, json, sys
 import botocore.client
-sys.path.insert(0, sys.argv[1])
+# Lambda's order: the package, then each layer's python/lib/<runtime>/site-packages.
+sys.path[0:0] = [sys.argv[1], *json.loads(sys.argv[3])]
 calls = []
 original = botocore.client.BaseClient._make_api_call
 def recorded(client, operation, params):
@@ -32,7 +33,8 @@ botocore.client.BaseClient._make_api_call = recorded
 module, _, name = sys.argv[2].rpartition(".")
 handler = getattr(importlib.import_module(module), name)
 reply = handler(json.load(sys.stdin), None)
-print(json.dumps({"reply": reply, "calls": calls}, default=repr))
+loaded = {name: getattr(module, "__file__", None) for name, module in sys.modules.items()}
+print(json.dumps({"reply": reply, "calls": calls, "loaded": loaded}, default=repr))
 """
 
 Call = tuple[str, str, dict[str, Any]]
@@ -43,6 +45,7 @@ class Invocation:
     reply: Any
     calls: list[Call]
     stdout: str
+    loaded: dict[str, str | None]  # each module the run imported, with its file
 
 
 def invoke_package(
@@ -53,11 +56,21 @@ def invoke_package(
     handler: str = "app.app",
     *,
     metrics: bool = False,
+    layers: tuple[Path, ...] = (),
 ) -> Invocation:
+    """Run `handler` from `package`, with `layers` (zips) unpacked and on the path as Lambda
+    puts them (under /opt)."""
     unpacked = workdir / "lambda-task"
     if not unpacked.exists():
         with zipfile.ZipFile(package) as archive:
             archive.extractall(unpacked)
+    layer_paths: list[str] = []
+    for layer in layers:
+        opt = workdir / f"lambda-opt-{layer.stem}"
+        if not opt.exists():
+            with zipfile.ZipFile(layer) as archive:
+                archive.extractall(opt)
+        layer_paths += [str(p) for p in sorted(opt.glob("python/lib/python3.*/site-packages"))]
     env = {
         **{k: v for k, v in os.environ.items() if k.startswith("AWS_") or k in ("PATH", "HOME")},
         **environment,
@@ -65,7 +78,7 @@ def invoke_package(
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     done = subprocess.run(
-        [sys.executable, "-c", _HANDLER, str(unpacked), handler],
+        [sys.executable, "-c", _HANDLER, str(unpacked), handler, json.dumps(layer_paths)],
         input=json.dumps(event),
         capture_output=True,
         text=True,
@@ -78,7 +91,7 @@ def invoke_package(
     *printed, last = done.stdout.strip().splitlines()
     result = json.loads(last)
     calls = [(service, operation, params) for service, operation, params in result["calls"]]
-    return Invocation(result["reply"], calls, "\n".join(printed))
+    return Invocation(result["reply"], calls, "\n".join(printed), result["loaded"])
 
 
 def body_of(reply: dict[str, Any]) -> Any:
@@ -100,6 +113,21 @@ def scheduled_event(rule_arn: str) -> dict[str, Any]:
         "region": rule_arn.split(":")[3],
         "resources": [rule_arn],
         "detail": {},
+    }
+
+
+def url_event(path: str, query: str = "", method: str = "GET") -> dict[str, Any]:
+    """What a Lambda Function URL sends its function (payload format 2.0)."""
+    return {
+        "version": "2.0",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": {"host": "abc.lambda-url.eu-west-1.on.aws", "user-agent": "Mozilla/5.0"},
+        "requestContext": {
+            "domainName": "abc.lambda-url.eu-west-1.on.aws",
+            "http": {"method": method, "path": path, "sourceIp": "203.0.113.10"},
+        },
+        "isBase64Encoded": False,
     }
 
 

@@ -10,6 +10,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from chalicelib.model.records import AdminKey
 from chalicelib.store.dynamo import DynamoStore
 from referbee.deploy.names import Names
 from referbee.devstack.streams import as_lambda_record
+from referbee.hooks import stripe_events
+from referbee.hooks.delivery import Delivery, signed_headers
 
 from .inventory import inventory
 from .lambda_run import (
@@ -29,9 +32,10 @@ from .lambda_run import (
     invoke_package,
     proxy_event,
     scheduled_event,
+    url_event,
 )
 from .moto_aws import ACCOUNT, REGION, client
-from .support import CONFIG, IDENTITY_SECRET, Referbee
+from .support import CONFIG, IDENTITY_SECRET, STRIPE_SECRET, Referbee
 
 STAGE = "test"
 NAMES = Names(STAGE, REGION, ACCOUNT)
@@ -90,21 +94,30 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
     """The API handler: program info, referrer sign-up (a wrong signature, then signed), a purchase
     that earns Jane a reward (and queues her email); the scheduled function, which sends
     it; the rollup function, given the table's stream as Lambda's event source mapping
-    delivers it (twice: a redelivered batch); then the purchase's refund."""
+    delivers it (twice: a redelivered batch); then the purchase's refund; then the click
+    function (a click, the pixel) and a Stripe event to the API handler with its layer."""
     # A first deploy builds the package twice: the second time with the click URL, made
     # with its function, in the functions' environment. The newest is the one deployed.
     packages = (run.workdir / "build" / "chalice" / STAGE / ".chalice" / "deployments").glob(
         "*.zip"
     )
     package = max(packages, key=lambda path: path.stat().st_mtime)
+    layer = payments_layer(run.workdir)
     lam = client("lambda", endpoint)
     api = lam.get_function(FunctionName=NAMES.function)["Configuration"]
+    clicks = lam.get_function(FunctionName=NAMES.click_function)["Configuration"]
     scheduled = lam.get_function(FunctionName=NAMES.scheduled_function)["Configuration"]
     api_id = run.state["deploy"]["app"]["api_url"].split("//")[1].split(".")[0]
 
     def call_api(event: dict[str, Any]) -> Invocation:
         variables = api["Environment"]["Variables"]
-        return invoke_package(package, run.workdir, variables, event, api["Handler"])
+        return invoke_package(
+            package, run.workdir, variables, event, api["Handler"], layers=(layer,)
+        )
+
+    def call_clicks(event: dict[str, Any]) -> Invocation:
+        variables = clicks["Environment"]["Variables"]
+        return invoke_package(package, run.workdir, variables, event, clicks["Handler"])
 
     runs: dict[str, Invocation] = {}
     resource = "/v1/programs/{program}/referrers"
@@ -183,7 +196,37 @@ def run_deployed_code(run: Lifecycle, endpoint: str) -> tuple[dict[str, Invocati
             headers=admin,
         )
     )
+    # Last (the checks above count what happened before): a friend follows Jane's link and
+    # signs up (the pixel), both on the click function's URL; then a Stripe checkout names
+    # her code, on the API function with its payments layer.
+    runs["click"] = call_clicks(url_event(f"/r/{code}"))
+    runs["pixel"] = call_clicks(
+        url_event("/p.gif", f"program=beans&event=signup&order=u1&ref={code}")
+    )
+    session = stripe_events.checkout_session(stripe_events.Order(Decimal(25), reference=code))
+    delivery = Delivery("stripe", stripe_events.event("checkout.session.completed", session))
+    raw = json.dumps(delivery.body, separators=(",", ":"))
+    runs["stripe"] = call_api(
+        {
+            **proxy_event(
+                "POST",
+                "/v1/programs/{program}/hooks/stripe",
+                "/v1/programs/beans/hooks/stripe",
+                beans,
+                headers=signed_headers(delivery, raw.encode(), STRIPE_SECRET),
+            ),
+            "body": raw,
+        }
+    )
     return runs, sent_emails()
+
+
+def payments_layer(workdir: Path) -> Path:
+    """The payments layer's zip that deploy built (and published: tests compare the two)."""
+    (layer,) = (workdir / "build" / "layers" / "payments" / ".chalice" / "deployments").glob(
+        "*.zip"
+    )
+    return layer
 
 
 def sent_emails() -> list[str]:

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from referbee.cli import main
 
 IDENTITY_SECRET = "beans-identity-secret-0123"
+STRIPE_SECRET = "whsec_beans0123456789abcdef"
 SENDER = "rewards@beanthere.example"  # the program's `emails.from` address
 CONFIG = f"""\
 programs:
@@ -24,6 +25,8 @@ programs:
       friend: {{text: "15% off your first order", kind: percent, percent: 15}}
     emails:
       from: "Bean There <{SENDER}>"
+    payments:
+      stripe: {{webhook_secret: {STRIPE_SECRET}}}
 """
 
 

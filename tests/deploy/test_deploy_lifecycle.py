@@ -12,6 +12,8 @@ API Gateway: see tests/deploy/moto_aws.py for exactly what the Swagger adapter r
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import zipfile
@@ -26,6 +28,7 @@ import pytest
 
 from chalicelib.domain.config.programs import DEMO_CONFIG
 from chalicelib.domain.trust.admin_keys import hash_key
+from referbee.deploy.layers import python_runtime
 from referbee.deploy.names import CLICKS
 from referbee.deploy.policy import (
     function_policies,
@@ -44,12 +47,15 @@ from .lifecycle import (
     action_matches,
     as_list,
     iam_action,
+    payments_layer,
     run_lifecycle,
 )
 from .moto_aws import ACCOUNT, REGION, reset
 from .support import IDENTITY_SECRET, SENDER, make_workdir
 
 pytestmark = pytest.mark.deploy
+
+CLICK_FUNCTION_RUNS = ("click", "pixel")  # run as the click function; the rest as the others
 
 
 @pytest.fixture(scope="module")
@@ -332,6 +338,7 @@ def test_destroy_leaves_only_the_table_and_its_secrets(lifecycle: Lifecycle) -> 
         "buckets",
         "log_groups",
         "distributions",
+        "layers",
     )
     for kind in kinds:
         assert left[kind] == {}, kind
@@ -436,12 +443,16 @@ def test_each_function_calls_only_what_its_deployed_role_allows(lifecycle: Lifec
     scheduled_policy_doc, *_ = roles[NAMES.scheduled_role]["policies"].values()
     runs = lifecycle.runs
     rollup_policy_doc, *_ = roles[NAMES.rollup_role]["policies"].values()
+    click_policy_doc, *_ = roles[NAMES.click_function]["policies"].values()
     api_calls = [
         c
         for name, run in runs.items()
-        if not name.startswith(("due_", "rollups"))
+        if name not in CLICK_FUNCTION_RUNS and not name.startswith(("due_", "rollups"))
         for c in run.calls
     ]
+    click_calls = [c for name in CLICK_FUNCTION_RUNS for c in runs[name].calls]
+    assert denied(click_policy_doc, click_calls, NAMES) == []
+    assert ("dynamodb", "UpdateItem") in {(service, op) for service, op, _ in click_calls}
     scheduled_calls = runs["due_work"].calls + runs["due_work_idle"].calls
     rollup_calls = runs["rollups"].calls + runs["rollups_again"].calls
     assert denied(api_policy, api_calls, NAMES) == []
@@ -487,3 +498,62 @@ def _rolled_up(run: Any) -> float:
     """The RecordsRolledUp metric the run flushed."""
     (line,) = [line for line in run.stdout.splitlines() if "RecordsRolledUp" in line]
     return float(json.loads(line)["RecordsRolledUp"][0])
+
+
+def test_only_the_api_function_has_the_payments_layer_and_deploys_publish_it_once(
+    lifecycle: Lifecycle,
+) -> None:
+    layer = NAMES.layer("payments")
+    arn = lifecycle.state["deploy"]["layers"]["payments"]["arn"]
+    assert arn == f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{layer}:1"
+    for phase in ("deploy", "redeploy", "changed"):
+        (version,) = lifecycle.after[phase]["layers"][layer].values()  # one version, kept
+        assert version["LayerVersionArn"] == arn, phase
+        assert lifecycle.state[phase]["layers"]["payments"]["arn"] == arn, phase
+        functions = lifecycle.after[phase]["functions"]
+        layers = {name: f["config"].get("Layers", []) for name, f in functions.items()}
+        assert [entry["Arn"] for entry in layers.pop(NAMES.function)] == [arn], phase
+        assert all(attached == [] for attached in layers.values()), layers
+    assert version["CompatibleRuntimes"] == [python_runtime()]
+    built = payments_layer(lifecycle.workdir)
+    digest = base64.b64encode(hashlib.sha256(built.read_bytes()).digest()).decode()
+    assert version["Content"]["CodeSha256"] == digest  # what deploy built is what it published
+    with zipfile.ZipFile(built) as archive:
+        names = archive.namelist()
+    assert f"python/lib/{python_runtime()}/site-packages/stripe/__init__.py" in names
+    package = next(
+        (lifecycle.workdir / "build" / "chalice" / STAGE).glob(".chalice/deployments/*.zip")
+    )
+    with zipfile.ZipFile(package) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+    assert not tops & {"stripe", "requests", "urllib3", "certifi"}, tops
+
+
+def test_the_api_function_verifies_stripe_events_with_the_stripe_of_its_layer(
+    lifecycle: Lifecycle,
+) -> None:
+    run = lifecycle.runs["stripe"]
+    assert run.reply["statusCode"] == 200, run.reply
+    assert body_of(run.reply)["outcome"] == "recorded"
+    stripe_file = run.loaded["stripe"] or ""
+    assert stripe_file.startswith(str(lifecycle.workdir / "lambda-opt-")), stripe_file
+    # The other routes never import it.
+    assert "stripe" not in lifecycle.runs["program"].loaded
+
+
+def test_the_click_function_answers_clicks_and_the_pixel_without_the_rest_of_the_api(
+    lifecycle: Lifecycle,
+) -> None:
+    click, pixel = lifecycle.runs["click"], lifecycle.runs["pixel"]
+    assert click.reply["statusCode"] == 302, click.reply
+    assert click.reply["headers"]["Location"].startswith("https://beanthere.example/welcome")
+    assert pixel.reply["statusCode"] == 200, pixel.reply
+    assert pixel.reply["headers"]["Content-Type"] == "image/gif"
+    assert base64.b64decode(pixel.reply["body"]).startswith(b"GIF89a")
+    writes = [op for service, op, _ in pixel.calls if service == "dynamodb" and "Write" in op]
+    assert writes, pixel.calls  # the signup was recorded
+    # Lambda imports the handler's module by itself: a click loads neither the app and
+    # its other routes nor the payments layer's library.
+    for run in (click, pixel):
+        assert not {"app", "chalicelib.api.application", "stripe"} & set(run.loaded)
+    assert "chalicelib.api.conversions" not in click.loaded  # the pixel's code, on first use

@@ -206,3 +206,19 @@ def test_code_package_holds_no_secret(packaged: Path) -> None:
 
 def template_of(packaged: Path) -> dict[str, Any]:
     return dict(json.loads((packaged / "sam.json").read_text()))
+
+
+def test_the_api_function_alone_gets_the_payments_layer_from_the_package(packaged: Path) -> None:
+    resources = template_of(packaged)["Resources"]
+    layer = resources["PaymentsLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == "./payments-layer.zip"
+    assert layer["Properties"]["LayerName"] == "referbee-prod-payments"
+    assert resources["APIHandler"]["Properties"]["Layers"] == [{"Ref": "PaymentsLayer"}]
+    for function in ("DueWork", "Rollups", "Clicks"):
+        assert "Layers" not in resources[function]["Properties"], function
+    with zipfile.ZipFile(packaged / "payments-layer.zip") as archive:
+        runtime = layer["Properties"]["CompatibleRuntimes"][0]
+        assert f"python/lib/{runtime}/site-packages/stripe/__init__.py" in archive.namelist()
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        assert not [name for name in archive.namelist() if name.startswith("stripe/")]

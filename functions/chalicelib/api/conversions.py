@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from chalice.app import Blueprint, Response
+from chalice.app import Blueprint, Request, Response
 
 from ..domain.conversions.input import API_FIELDS
 from ..domain.conversions.views import conversion_view
@@ -33,9 +33,13 @@ PIXEL_PARAMS = {
 
 @bp.route("/p.gif", methods=["GET"])
 def pixel() -> Response:
+    return answer_pixel(bp.current_request)
+
+
+def answer_pixel(request: Request) -> Response:
     """Always a GIF, whatever the input: a broken pixel must never show on a thank-you page.
-    Valid input records a conversion; anything else records nothing."""
-    request = bp.current_request
+    Valid input records a conversion; anything else records nothing. The REST API's route
+    above and the click function's URL (api/function_url.py) both answer with this."""
     params = query(request)
     try:
         ctx = context()

@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from chalice.app import Blueprint, Response
+from chalice.app import Blueprint, Request, Response
 
 from ..observability import flush_metrics, logger
 from . import redirect
@@ -29,6 +29,7 @@ bp = Blueprint(__name__)
 
 _CLICK = re.compile(r"/r/([^/]{1,200})")
 _PIXEL = "/p.gif"
+BINARY_TYPES = ["*/*"]  # as the app's (application.py): the pixel's GIF goes out base64-encoded
 _FAILED = json.dumps({"error": "Something went wrong on our side; please try again."})
 _NOT_SERVED = json.dumps({"error": "Not found on the link address; use the API's address."})
 
@@ -37,20 +38,31 @@ _NOT_SERVED = json.dumps({"error": "Not found on the link address; use the API's
 def serve_links(event: dict[str, Any], context: Any) -> Any:
     """The click function. A click is answered by the redirect route's own code
     (redirect.answer_click) without Chalice's per-request routing, request and response
-    objects and middleware, the largest part of a warm click; the pixel goes through the app
-    (ReferbeeChalice.__call__ reads the URL's events). Its own function, so that the API
-    handler can point referral links at this one's URL, and the click path scales and is
-    billed apart."""
-    click = _click_of(event)
-    if click is None:
-        return bp.current_app(event, context)
+    objects and middleware, the largest part of a warm click; the pixel by the pixel route's
+    own code (conversions.answer_pixel), imported on the container's first pixel. Lambda
+    imports this module by itself, not functions/app.py: a click container never loads the
+    rest of the API. Its own function, so that the API handler can point referral links at
+    this one's URL, and the click path scales and is billed apart."""
     try:
-        return _url_answer(redirect.answer_click(*click))
+        click = _click_of(event)
+        if click is not None:
+            return _url_answer(redirect.answer_click(*click))
+        return _pixel(event)
     except Exception:
         logger.exception("click failed")
         return {**not_served(), "statusCode": 500, "body": _FAILED}
     finally:
         flush_metrics()
+
+
+def _pixel(event: Any) -> dict[str, Any]:
+    """The pixel's answer in the URL's format; 404 for anything else on the URL."""
+    rest = as_rest_event(event) if is_url_event(event) else None
+    if rest is None or rest["resource"] != _PIXEL:
+        return not_served()
+    from .conversions import answer_pixel  # the rest of the conversion path, on first use
+
+    return as_url_response(answer_pixel(Request(rest)).to_dict(BINARY_TYPES))
 
 
 def _click_of(event: Any) -> tuple[str, str, str, str, dict[str, str]] | None:

@@ -22,6 +22,7 @@ from .aws import AWS_ERRORS, error_code, failure
 from .build import build_site_and_widget
 from .errors import BucketTakenError, DeployError
 from .keys import ensure_admin_key, ensure_secrets, public_programs
+from .layers import LAYERS, build_layer, ensure_layer, python_runtime
 from .links import ensure_links, planned_link_url
 from .names import SCHEDULED
 from .policy import function_policies, log_groups
@@ -69,6 +70,7 @@ def deploy(options: DeployOptions, reporter: Reporter) -> DeployResult:
     run.step("First admin key", run.admin_key)
     run.step("Secrets (SSM SecureString)", run.secrets)
     run.step("Site bucket" + (" and CloudFront" if options.cdn else ""), run.site_bucket)
+    run.step("Lambda layer (stripe, for the API function only)", run.layers)
     run.step("API (Chalice: Lambda functions, IAM roles, API Gateway, schedule)", run.api)
     run.step("Referral links (Function URL; CloudFront on link_domain)", run.links)
     run.step("Site and widget build", run.build)
@@ -82,6 +84,7 @@ class _Run:
         self.reporter = reporter
         self.result = DeployResult(options.stage, "", "", "", Path())
         self.secrets_version = 0
+        self.layer_arns: dict[str, list[str]] = {}  # by Chalice function name
         self.recorded: StateFile | None = None  # set once preflight has found the record
 
     def step(self, title: str, action: Callable[[], Outcome]) -> None:
@@ -160,6 +163,21 @@ class _Run:
         )
         return bucket.outcome(created, changes, names.bucket)
 
+    def layers(self) -> Outcome:
+        runtime, lam = python_runtime(), self.aws.client("lambda")
+        outcomes = []
+        for layer in LAYERS:
+            archive = build_layer(layer, self.options.build_dir, runtime)
+            known = self.state.section("layers")
+            outcome, record = ensure_layer(
+                lam, self.names, layer, archive, runtime, known.get(layer.name) or {}
+            )
+            self.state.record("layers", {**known, layer.name: record})
+            for function in layer.functions:
+                self.layer_arns.setdefault(function, []).append(record["arn"])
+            outcomes.append(outcome)
+        return Outcome(any(o.changed for o in outcomes), "; ".join(o.detail for o in outcomes))
+
     def api(self) -> Outcome:
         known = self.state.section("app")
         chalice = reserve_rest_api(self.aws, self.names, known.get("chalice") or {})
@@ -181,6 +199,7 @@ class _Run:
             # domain too); the scheduled function has no request, and emails need links.
             {SCHEDULED: {"REFERBEE_API_URL": api_url_of(chalice)}},
             function_policies(self.names, self.document),
+            self.layer_arns,
         )
         project = self.options.build_dir / "chalice" / self.names.stage
         fingerprint = stage_project(

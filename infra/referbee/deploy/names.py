@@ -128,6 +128,10 @@ class Names:
             CLICKS: self.click_function,
         }
 
+    def layer(self, name: str) -> str:
+        """A Lambda layer of this stage (deploy/layers.py)."""
+        return f"{APP_NAME}-{self.stage}-{name}"
+
     @property
     def secrets_parameter(self) -> str:
         return f"/{APP_NAME}/{self.stage}/secrets"

@@ -2,7 +2,8 @@
 
 Chalice's own package output (a SAM template, `sam.json`, and `deployment.zip`) with the
 stage's table (kept on stack deletion), site bucket, bucket policy and log groups added, the
-rollup function fed by the table's stream, and the click function's URL (link_template.py). Every
+rollup function fed by the table's stream, the click function's URL (link_template.py), and
+the API function's layer (`payments-layer.zip`, layers.py). Every
 ARN is a `Fn::Sub` on the stack's account and region, so the template is account-neutral.
 The secrets parameter is not in the template (CloudFormation cannot create SecureStrings);
 docs/deploy.md shows the one `aws ssm put-parameter` command that creates it."""
@@ -25,9 +26,10 @@ from ..config import load_config
 from .app import subscribe_rollups
 from .errors import DeployError
 from .keys import public_programs
+from .layers import LAYERS, build_layer, python_runtime
 from .link_template import CLICK_FUNCTION, add_link_resources
 from .links import link_domain
-from .names import API_GATEWAY_STAGE, SCHEDULED, Names, check_stage
+from .names import API_GATEWAY_STAGE, API_HANDLER, CLICKS, ROLLUPS, SCHEDULED, Names, check_stage
 from .policy import cloudformation_names, function_policies, log_group
 from .project import LAMBDA_MEMORY_MB, LOG_RETENTION_DAYS, StageSettings, stage_project
 
@@ -37,6 +39,12 @@ BUCKET = "SiteBucket"
 FUNCTION = "APIHandler"
 SCHEDULED_FUNCTION = "DueWork"  # Chalice's resource name for the `due_work` function
 ROLLUP_FUNCTION = "Rollups"  # and for the `rollups` function
+RESOURCES = {  # the template's resource of each Chalice function
+    API_HANDLER: FUNCTION,
+    SCHEDULED: SCHEDULED_FUNCTION,
+    ROLLUPS: ROLLUP_FUNCTION,
+    CLICKS: CLICK_FUNCTION,
+}
 # Chalice writes the stream's ARN into the template as it finds it on the app; the stack's
 # table only has one once it exists, so the template refers to it (`Fn::GetAtt`) instead.
 STREAM_PLACEHOLDER = "arn:aws:dynamodb:us-east-1:000000000000:table/referbee/stream/package"
@@ -82,8 +90,33 @@ def package(options: PackageOptions) -> list[Path]:
     template = json.loads(template_path.read_text())
     add_stage_resources(template, names)
     add_link_resources(template, names, link_domain(document))
+    add_layers(template, names, options.out, options.build_dir)
     template_path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n")
     return sorted(p for p in options.out.iterdir() if p.is_file())
+
+
+def add_layers(template: dict[str, Any], names: Names, out: Path, build_dir: Path) -> None:
+    """Each layer (deploy/layers.py) as a `<name>-layer.zip` beside the code package, its
+    LayerVersion resource, and its ARN in the functions it is attached to."""
+    runtime = python_runtime()
+    resources = template["Resources"]
+    for layer in LAYERS:
+        archive = f"{layer.name}-layer.zip"
+        shutil.copy2(build_layer(layer, build_dir, runtime), out / archive)
+        resource = f"{layer.name.capitalize()}Layer"
+        resources[resource] = {
+            "Type": "AWS::Serverless::LayerVersion",
+            "Properties": {
+                "LayerName": names.layer(layer.name),
+                "Description": layer.description,
+                "ContentUri": f"./{archive}",
+                "CompatibleRuntimes": [runtime],
+                "RetentionPolicy": "Delete",
+            },
+        }
+        for function in layer.functions:
+            properties = resources[RESOURCES[function]]["Properties"]
+            properties["Layers"] = [*properties.get("Layers", []), {"Ref": resource}]
 
 
 def add_stage_resources(template: dict[str, Any], names: Names) -> None:

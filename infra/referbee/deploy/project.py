@@ -12,7 +12,7 @@ import hashlib
 import json
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +35,13 @@ LOG_RETENTION_DAYS = 30
 @dataclass(frozen=True)
 class StageSettings:
     """What the staged project carries besides the code: `environment` for every function,
-    `function_environment` added per function, and each function's policy (all by Chalice
-    function name)."""
+    `function_environment` added per function, each function's policy and the layers
+    attached to it (all by Chalice function name)."""
 
     environment: dict[str, str]
     function_environment: dict[str, dict[str, str]]
     policies: dict[str, dict[str, Any]]
+    layers: dict[str, list[str]] = field(default_factory=dict)  # layer version ARNs
 
 
 def stage_project(
@@ -93,6 +94,8 @@ def _stage_config(names: Names, settings: StageSettings) -> dict[str, Any]:
         }
         for function in settings.policies
     }
+    for function, arns in settings.layers.items():
+        functions[function]["layers"] = list(arns)
     for function, timeout in ((SCHEDULED, SCHEDULED_TIMEOUT_S), (ROLLUPS, ROLLUP_TIMEOUT_S)):
         if function in functions:
             functions[function]["lambda_timeout"] = timeout

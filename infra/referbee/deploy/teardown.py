@@ -21,6 +21,7 @@ from .aws import AWS_ERRORS, connect, error_code, failure
 from .deployment import Reporter
 from .errors import DeployError
 from .keys import delete_secrets
+from .layers import LAYERS, delete_versions
 from .names import Names, check_stage
 from .policy import log_groups
 from .state import Outcome, StateFile
@@ -61,7 +62,7 @@ def destroy(options: DestroyOptions, reporter: Reporter) -> list[tuple[str, Outc
         ("Referral links' CloudFront", lambda: _cdn(aws.client("cloudfront"), state, "links")),
         ("Site bucket", lambda: _bucket(aws.client("s3"), state)),
         (
-            "API (schedule, stream mapping, API Gateway, Lambda functions, IAM roles, logs)",
+            "API (schedule, stream mapping, API Gateway, functions, layers, IAM roles, logs)",
             lambda: _api(aws, names, state),
         ),
     ]
@@ -120,7 +121,7 @@ def _bucket(s3: Any, state: StateFile) -> Outcome:
 def _api(aws: Any, names: Names, state: StateFile) -> Outcome:
     """The schedule and the stream's event source mappings first (so no function is started
     while it goes), then the API, the functions (their Lambda permissions go with them),
-    roles and log groups."""
+    their layers, roles and log groups."""
     app = state.section("app")
     deleted: list[str] = []
     if _delete_rule(aws.client("events"), names.schedule_rule):
@@ -136,6 +137,10 @@ def _api(aws: Any, names: Names, state: StateFile) -> Outcome:
     for function in names.functions.values():
         if _gone_ok(lam.delete_function, FunctionName=function):
             deleted.append(f"function {function}")
+    for layer in LAYERS:
+        for version in delete_versions(lam, names.layer(layer.name)):
+            deleted.append(f"layer {names.layer(layer.name)} version {version}")
+    state.forget("layers")
     for role in names.roles.values():
         if _delete_role(iam, role):
             deleted.append(f"role {role}")
