@@ -44,6 +44,8 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, str] | None, str | None]] 
     ("new-cond", "SET a = :v", {":v": {"N": "1"}}, None, "attribute_exists(a)"),
     ("two-sets", "SET a = :v SET b = :v", {":v": {"N": "1"}}, None, None),
     ("new-set", "SET a = a + :v", {":v": {"N": "5"}}, None, None),
+    ("new-set", "SET a = :v", {":v": {"N": "1"}}, None, "a > :v AND attribute_exists(b)"),
+    ("new-set", "SET a = :v", {":v": {"N": "9"}}, {"#b": "b"}, "a > :v OR #b = :v"),
 ]
 
 

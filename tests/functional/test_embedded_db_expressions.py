@@ -60,7 +60,7 @@ def test_updates_answer_as_moto_itself_does(db: EmbeddedDynamo) -> None:
     got = json.loads(json.dumps(outcomes(db.client(), TABLE)))
     assert got == expected
     codes = [answer[0] for answer in got[0] if isinstance(answer, list)]
-    assert codes.count("ConditionalCheckFailedException") == 2
+    assert codes.count("ConditionalCheckFailedException") >= 2
     assert codes.count("ValidationException") >= 6
 
 

@@ -7,7 +7,7 @@ on an empty item, so that nothing is created when the expression is invalid, the
 the item it created, whose attributes are its key alone. Validation walks the whole
 expression some ten times and starts from a deep copy of it.
 
-`parse_and_validate_once` keeps moto's code and changes two things:
+`parse_and_validate_once` keeps moto's code and changes these things:
 
 - `UpdateExpressionParser.make` remembers the expressions it parsed (by their text, at most
   `PARSED_KEPT`). moto never changes a parsed expression: the validator works on its own deep
@@ -20,6 +20,12 @@ expression some ten times and starts from a deep copy of it.
   same and return the same, so its result is the first one's. Otherwise it runs as before.
   Errors are unchanged: an invalid expression still fails the first validation, before
   anything is created.
+- each step of a validation asked, at every node of the expression, for the node types it
+  handles, building them anew from a dict of its methods each time: `nodes_to_be_processed`,
+  "cached accessor" by its docstring, is cached per step (the types are constants of each
+  step's class).
+- a condition expression's tokens are remembered by its text (at most `PARSED_KEPT`): lexing
+  reads nothing but the text, and the later steps read the tokens, never change them.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import functools
 import pickle
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,3 +197,38 @@ def parse_and_validate_once() -> None:
     parser._referbee_cached = True
     module: Any = models
     module.UpdateExpressionValidator = ValidatedOnce
+    _cache_node_types()
+    _remember_condition_tokens()
+
+
+def _cache_node_types() -> None:
+    from moto.dynamodb.parsing import ast_nodes
+
+    traverser: Any = ast_nodes.DepthFirstTraverser  # type: ignore[attr-defined]
+    types_of = traverser.nodes_to_be_processed
+
+    def nodes_to_be_processed(self: Any) -> Any:
+        types = self.__dict__.get("_referbee_types")
+        if types is None:
+            types = self.__dict__["_referbee_types"] = types_of(self)
+        return types
+
+    traverser.nodes_to_be_processed = nodes_to_be_processed
+
+
+def _remember_condition_tokens() -> None:
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    lex = ConditionExpressionParser._lex_condition_expression
+
+    @functools.lru_cache(maxsize=PARSED_KEPT)
+    def tokens(expression: str) -> tuple[Any, ...]:
+        return tuple(lex(ConditionExpressionParser(expression, None, None)))
+
+    def lexed(self: Any) -> Any:
+        if not isinstance(self.condition_expression, str):
+            return lex(self)
+        return deque(tokens(self.condition_expression))
+
+    condition: Any = ConditionExpressionParser
+    condition._lex_condition_expression = lexed
