@@ -23,6 +23,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from chalicelib.store.table import TTL_ATTRIBUTE, create_table
 
+from .expressions import parse_and_validate_once
 from .transactions import roll_back_transactions_by_key
 
 _READ_ONLY = {
@@ -146,5 +147,6 @@ def _moto_app() -> Any:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         roll_back_transactions_by_key()
+        parse_and_validate_once()
         _APP = DomainDispatcherApplication(create_backend_app)
     return _APP
