@@ -43,6 +43,11 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, str] | None, str | None]] 
     ("wrong-type", "ADD n :v", {":v": {"S": "x"}}, None, None),
     ("new-cond", "SET a = :v", {":v": {"N": "1"}}, None, "attribute_exists(a)"),
     ("two-sets", "SET a = :v SET b = :v", {":v": {"N": "1"}}, None, None),
+    ("two-sets", "SET a = :v SET b = :v", {":v": {"N": "1"}}, None, None),  # not remembered
+    ("two-removes", "REMOVE a REMOVE b", {}, None, None),
+    ("two-adds", "ADD n :v ADD m :v", {":v": {"N": "1"}}, None, None),
+    ("three-clauses", "SET a = :v REMOVE b ADD n :v", {":v": {"N": "1"}}, None, None),
+    ("three-clauses", "SET a = :v REMOVE b ADD n :v", {":v": {"N": "2"}}, None, None),
     ("new-set", "SET a = a + :v", {":v": {"N": "5"}}, None, None),
     ("new-set", "SET a = :v", {":v": {"N": "1"}}, None, "a > :v AND attribute_exists(b)"),
     ("new-set", "SET a = :v", {":v": {"N": "9"}}, {"#b": "b"}, "a > :v OR #b = :v"),

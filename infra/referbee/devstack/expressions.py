@@ -24,6 +24,10 @@ expression some ten times and starts from a deep copy of it.
   handles, building them anew from a dict of its methods each time: `nodes_to_be_processed`,
   "cached accessor" by its docstring, is cached per step (the types are constants of each
   step's class).
+- the check that an update has at most one ADD, REMOVE and SET clause, which moto repeats at
+  every level of the expression (a walk of the whole tree each time), runs once per
+  remembered expression: it reads the expression's structure alone, so an expression that
+  passed it once passes it again; one that fails it is not remembered as passed.
 - a condition expression's tokens are remembered by its text (at most `PARSED_KEPT`): lexing
   reads nothing but the text, and the later steps read the tokens, never change them.
 """
@@ -131,7 +135,7 @@ def parse_and_validate_once() -> None:
     """Patch moto as the module docstring says. Idempotent."""
     from moto.dynamodb import models
     from moto.dynamodb.parsing import expressions
-    from moto.dynamodb.parsing.validators import UpdateExpressionValidator
+    from moto.dynamodb.parsing.validators import ActionCountValidator, UpdateExpressionValidator
 
     parser: Any = expressions.UpdateExpressionParser  # type: ignore[attr-defined]
     if getattr(parser, "_referbee_cached", False):
@@ -149,7 +153,29 @@ def parse_and_validate_once() -> None:
             return parse(cls, expression)
         return parsed(expression)
 
+    class CountedOnce(ActionCountValidator):  # type: ignore[misc]
+        """The check for at most one ADD, REMOVE and SET clause reads the expression's
+        structure alone (no names, values or item), and moto repeats it at every level of the
+        expression: it is skipped for an expression it passed before."""
+
+        def __init__(self, parsed: Any) -> None:
+            self.parsed = parsed
+
+        def traverse(self, node: Any) -> Any:
+            if getattr(self.parsed, "_referbee_counts_ok", False):
+                return node
+            checked = super().traverse(node)
+            if hasattr(self.parsed, "_referbee_pickled"):  # a remembered parse only
+                self.parsed._referbee_counts_ok = True
+            return checked
+
     class ValidatedOnce(UpdateExpressionValidator):
+        def get_ast_processors(self) -> Any:
+            processors = super().get_ast_processors()
+            if processors and type(processors[0]) is ActionCountValidator:
+                processors[0] = CountedOnce(self._parsed)
+            return processors
+
         def __init__(
             self,
             expression: Any,
@@ -166,6 +192,7 @@ def parse_and_validate_once() -> None:
             if pending is not None and pending.serves(expression, names, values, item, table):
                 self._ready = pending.result
                 return
+            self._parsed = expression
             super().__init__(
                 getattr(expression, "_referbee_pickled", expression),
                 expression_attribute_names=names,
