@@ -153,7 +153,7 @@ def parse_and_validate_once() -> None:
             return parse(cls, expression)
         return parsed(expression)
 
-    class CountedOnce(ActionCountValidator):  # type: ignore[misc]
+    class CountedOnce(ActionCountValidator):
         """The check for at most one ADD, REMOVE and SET clause reads the expression's
         structure alone (no names, values or item), and moto repeats it at every level of the
         expression: it is skipped for an expression it passed before."""
