@@ -71,6 +71,8 @@ def test_core_loop_end_to_end_and_restart(stack: DevStack, tmp_path: Path) -> No
         headers={"User-Agent": BOB},
     )
     assert pixel.status == 200 and pixel.body.startswith(b"GIF8")
+    assert pixel.headers["content-type"] == "image/gif"  # the click function's answer
+    assert request("POST", f"{stack.api}/p.gif", {}).status == 405  # the app's, as before
 
     purchase = {
         "event": "purchase",

@@ -5,9 +5,9 @@ parallel across processes, exactly as they do across Lambda containers, while ea
 handles one request at a time, as a Lambda container does.
 
 Changes from `chalice local`'s handler:
-- a click (`GET`/`HEAD /r/{code}`) is answered by the click function as deployed on its
-  Function URL (api/function_url.py), with the URL's event: the same code, without Chalice's
-  routing, as in production;
+- a click (`GET`/`HEAD /r/{code}`) and the pixel (`GET /p.gif`) are answered by the click
+  function as deployed on its Function URL (api/function_url.py), with the URL's event: the
+  same code, without Chalice's routing, as in production;
 - the response goes out in one write with TCP_NODELAY; chalice local writes headers and body
   separately, and Nagle's algorithm plus delayed ACKs then stall every keep-alive request
   by about 40 ms;
@@ -20,6 +20,7 @@ Changes from `chalice local`'s handler:
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import logging
 import re
@@ -40,7 +41,7 @@ from chalice.local import (
 )
 
 _ONE_AT_A_TIME = threading.Lock()
-_CLICK = re.compile(r"/r/[^/]{1,200}")
+_LINK_PATHS = re.compile(r"/r/[^/]{1,200}|/p\.gif")  # what the click function serves
 
 
 class ReferbeeRequestHandler(ChaliceRequestHandler):
@@ -54,10 +55,13 @@ class ReferbeeRequestHandler(ChaliceRequestHandler):
                 super()._generic_handle()
 
     def _answer_click(self) -> bool:
-        """Answer a click as the deployed click function does; False for anything else."""
+        """Answer a click or the pixel as the deployed click function does; False for
+        anything else."""
         path, _, query = self.path.partition("?")
-        if self.command not in ("GET", "HEAD") or not _CLICK.fullmatch(path):
+        if self.command not in ("GET", "HEAD") or not _LINK_PATHS.fullmatch(path):
             return False
+        if path == "/p.gif" and self.command != "GET":
+            return False  # the app's 405, as for any method a route does not take
         event = {
             "version": "2.0",
             "rawPath": path,
@@ -72,11 +76,11 @@ class ReferbeeRequestHandler(ChaliceRequestHandler):
 
         answer = function_url.serve_links(event, None)
         body = answer.get("body") or ""
-        self._send_http_response_with_body(
-            answer["statusCode"],
-            answer.get("headers") or {},
-            body.encode() if isinstance(body, str) else body,
-        )
+        raw = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+        headers = dict(answer.get("headers") or {})
+        if answer.get("cookies"):
+            headers["Set-Cookie"] = answer["cookies"]  # one header line each
+        self._send_http_response_with_body(answer["statusCode"], headers, raw)
         return True
 
     # The base class binds these names to its own method object; rebind them to ours.
