@@ -34,19 +34,14 @@ from . import (
 
 
 class ReferbeeChalice(Chalice):
-    """Chalice, with two fixes for API Gateway's binary handling, that also serves the click
-    path on the function's URL (api/function_url.py).
+    """Chalice, with two fixes for API Gateway's binary handling (the click function's URL
+    is served by api/function_url.py without the app).
 
     The pixel needs `*/*` in binary_types, and with that Chalice refuses any response to a
     request that sent no Accept header (many server-side HTTP clients send none). A missing
     Accept header is therefore read as `*/*`, which is what HTTP says it means."""
 
     def __call__(self, event: Any, context: Any) -> Any:
-        if function_url.is_url_event(event):
-            rest = function_url.as_rest_event(event)
-            if rest is None:
-                return function_url.not_served()
-            return function_url.as_url_response(self(rest, context))
         if "requestContext" in event:
             headers = event.get("headers")
             if headers is None:
